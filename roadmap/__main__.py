@@ -1,0 +1,3 @@
+from roadmap.cli.main import run
+
+run()

@@ -1,0 +1,66 @@
+"""Helpers every command uses: the invocation context, output, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from roadmap.context import App
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON to stdout instead of a view.")]
+TargetOpt = Annotated[
+    str | None,
+    typer.Option("--target", "-t", help="Target id (default: the tree's default_target)."),
+]
+
+
+def app_of(ctx: typer.Context) -> App:
+    """The App for this invocation (created by the main callback)."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, App):
+        root.obj = App()
+    return root.obj
+
+
+def console(stderr: bool = False) -> Console:
+    """A rich Console made per invocation (its colour decision is made now)."""
+    from rich.console import Console
+
+    width = None
+    if not (sys.stderr if stderr else sys.stdout).isatty():
+        columns = os.environ.get("COLUMNS")
+        width = int(columns) if columns and columns.isdigit() else 100
+    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False)
+
+
+def print_json(data: Any) -> None:
+    """Exactly one JSON document on stdout."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.flush()
+
+
+def info(message: str) -> None:
+    """A message for the user (stderr, so stdout stays data)."""
+    sys.stderr.write(message + "\n")
+
+
+def is_interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def confirm(question: str, *, yes: bool) -> bool:
+    """Ask on a terminal; ``--yes`` answers for the user; without a terminal, refuse."""
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        from roadmap.errors import UsageError
+
+        raise UsageError(f"{question} — not a terminal: pass --yes to confirm")
+    return typer.confirm(question, default=False, err=True)

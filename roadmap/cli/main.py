@@ -1,0 +1,137 @@
+"""The ``roadmap`` command: one Typer app; commands live in their own modules."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
+
+from roadmap import __version__
+from roadmap.context import App
+from roadmap.errors import DataError, RoadmapError
+
+
+class RoadmapGroup(TyperGroup):
+    """Turns every known error into one clear stderr message and its exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except RoadmapError as exc:
+            report_error(exc)
+            ctx.exit(exc.exit_code)
+        except sqlite3.Error as exc:
+            from roadmap.db import translate
+
+            obj = ctx.obj
+            error = translate(exc, obj.loc.db if isinstance(obj, App) else "database")  # type: ignore[arg-type]
+            report_error(error)
+            ctx.exit(error.exit_code)
+        except KeyboardInterrupt:
+            sys.stderr.write("roadmap: interrupted; nothing partial was saved\n")
+            ctx.exit(130)
+        except (typer.Exit, typer.Abort, TyperException):
+            raise
+        except Exception as exc:  # a bug: say so plainly; the traceback on request
+            if os.environ.get("ROADMAP_DEBUG"):
+                raise
+            sys.stderr.write(
+                f"roadmap: internal error: {type(exc).__name__}: {exc}\n"
+                "  nothing partial was saved; run again with ROADMAP_DEBUG=1 for a traceback "
+                "and please report it\n"
+            )
+            ctx.exit(70)
+        finally:
+            if isinstance(ctx.obj, App):
+                ctx.obj.close()
+
+
+def report_error(exc: RoadmapError) -> None:
+    lines = [f"roadmap: error: {exc.message}"]
+    if isinstance(exc, DataError):
+        lines = [f"roadmap: error: {exc.message}", *exc.problems]
+    if exc.hint:
+        lines.append(f"  hint: {exc.hint}")
+    sys.stderr.write("\n".join(lines) + "\n")
+
+
+HELP = """Track your skill roadmap: a YAML skill tree, study sessions, progress to a career target.
+
+Examples:
+
+  roadmap status                      where you stand against the target
+
+  roadmap log cuda 1h30m --note "tiled GEMM"
+
+  roadmap start triton   ...   roadmap stop
+
+  roadmap next                        what to study next, and why
+"""
+
+app = typer.Typer(
+    cls=RoadmapGroup,
+    help=HELP,
+    no_args_is_help=False,
+    invoke_without_command=True,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"roadmap {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", envvar="ROADMAP_DB", help="Database file (default: DATA_DIR/roadmap.db).",
+                     show_envvar=True),
+    ] = None,
+    skills: Annotated[
+        str | None,
+        typer.Option(
+            "--skills",
+            envvar="ROADMAP_SKILLS",
+            help="Skills file (default: DATA_DIR/skills.yaml, else the bundled one).",
+            show_envvar=True,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    ctx.obj = App(db, skills)
+    if ctx.invoked_subcommand is None:
+        from roadmap.cli import welcome
+
+        welcome.default(ctx)
+
+
+def _register() -> None:
+    from roadmap.cli import data, progress, track, tree_cmds, views
+
+    views.register(app)
+    track.register(app)
+    progress.register(app)
+    tree_cmds.register(app)
+    data.register(app)
+
+
+_register()
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,173 @@
+"""Commands about the tree itself: init, validate, sync, tree, targets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from roadmap.cli.common import JsonOpt, app_of, console, info, print_json
+
+PANEL = "Tree"
+
+
+def init(ctx: typer.Context) -> None:
+    """Create the data dir and database, and copy the bundled tree there for editing.
+
+    Never overwrites an existing skills.yaml.
+
+    Example: roadmap init
+    """
+    import os
+    import tempfile
+
+    from roadmap import paths
+
+    app = app_of(ctx)
+    home = app.loc.home
+    home.mkdir(parents=True, exist_ok=True)
+    target = home / paths.SKILLS_NAME
+    if target.exists():
+        info(f"kept your skills file: {target}")
+    else:
+        data = paths.bundled_skills().read_bytes()
+        fd, tmp = tempfile.mkstemp(dir=home, prefix=".skills-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(tmp, target)  # fails if the file appeared meanwhile: never overwrite
+        except FileExistsError:
+            info(f"kept your skills file: {target}")
+        finally:
+            os.unlink(tmp)
+        if target.exists():
+            info(f"copied the bundled roadmap to {target} (edit it; roadmap syncs on change)")
+    app.resolve()  # the copied file is now the one in use (unless --skills says otherwise)
+    app.conn()
+    info(f"database: {app.loc.db}")
+    info(f"skills:   {app.loc.skills}")
+    info("next: roadmap tree, roadmap status, roadmap log SKILL 1h")
+
+
+def validate(
+    ctx: typer.Context,
+    file: Annotated[
+        Path | None, typer.Argument(help="Skills file (default: the one in use).", show_default=False)
+    ] = None,
+) -> None:
+    """Check a skills file strictly; print a one-line summary when it is valid.
+
+    Problems are listed as FILE:LINE:COL: message (exit 65).
+
+    Example: roadmap validate ~/my-roadmap.yaml
+    """
+    from roadmap.tree import load_tree
+
+    path = file if file is not None else app_of(ctx).loc.skills
+    tree = load_tree(path)
+    leaves = {s.parent for s in tree.skills if s.parent}
+    studyable = sum(1 for s in tree.skills if s.id not in leaves)
+    milestones = sum(len(s.milestones) for s in tree.skills)
+    typer.echo(
+        f"{path}: valid: {len(tree.pillars)} pillars, {len(tree.skills)} skills "
+        f"({studyable} to study), {milestones} milestones, {len(tree.targets)} targets"
+    )
+
+
+def sync(ctx: typer.Context) -> None:
+    """Sync the skills file into the database now (it also happens on change).
+
+    Example: roadmap --skills my.yaml sync
+    """
+    app = app_of(ctx)
+    app.conn()  # opens, migrates and syncs on change
+    report = app.sync()
+    summary = report.summary()
+    info(f"{app.loc.skills}: in sync" + (f" ({summary})" if summary else ""))
+
+
+def tree(
+    ctx: typer.Context,
+    pillar: Annotated[str | None, typer.Option("--pillar", "-p", help="Only this pillar.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show the skill tree: pillars, nested skills and levels.
+
+    Example: roadmap tree --pillar hardware
+    """
+    from roadmap import queries, render
+    from roadmap.errors import UsageError
+
+    conn = app_of(ctx).conn()
+    pillars = queries.tree(conn)
+    meta = queries.meta(conn)
+    if pillar is not None:
+        chosen = [p for p in pillars if p.id == pillar]
+        if not chosen:
+            known = ", ".join(p.id for p in pillars)
+            raise UsageError(f"unknown pillar '{pillar}' (pillars: {known})")
+        pillars = chosen
+    if as_json:
+        print_json({"title": meta.get("title", ""), "pillars": [_pillar_json(p) for p in pillars]})
+        return
+    max_level = max((lv["level"] for lv in queries.levels(conn)), default=5)
+    console().print(render.tree_view(meta.get("title", "Roadmap"), pillars, max_level))
+
+
+def _skill_json(skill: Any) -> dict[str, Any]:
+    return {
+        "id": skill.id,
+        "name": skill.name,
+        "level": skill.level,
+        "weight": skill.weight,
+        "hours": skill.hours,
+        "children": [_skill_json(c) for c in skill.children],
+    }
+
+
+def _pillar_json(pillar: Any) -> dict[str, Any]:
+    return {
+        "id": pillar.id,
+        "name": pillar.name,
+        "skills": [_skill_json(s) for s in pillar.skills],
+    }
+
+
+def targets(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """List the career targets (stages) and how many skills each requires.
+
+    Example: roadmap targets --json
+    """
+    from roadmap import queries, render
+
+    conn = app_of(ctx).conn()
+    rows = queries.targets(conn)
+    default = queries.meta(conn).get("default_target") or None
+    if as_json:
+        print_json(
+            [
+                {
+                    "id": t.id,
+                    "name": t.name,
+                    "description": t.description,
+                    "by": t.by,
+                    "after": t.after,
+                    "default": t.id == default,
+                    "requires": t.requires,
+                }
+                for t in rows
+            ]
+        )
+        return
+    console().print(render.targets_view(rows, default))
+
+
+def register(app: typer.Typer) -> None:
+    app.command(rich_help_panel=PANEL)(init)
+    app.command(rich_help_panel=PANEL)(validate)
+    app.command(rich_help_panel=PANEL)(sync)
+    app.command(rich_help_panel=PANEL)(tree)
+    app.command(rich_help_panel=PANEL)(targets)

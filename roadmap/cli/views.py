@@ -1,0 +1,213 @@
+"""Where do I stand: status, gaps, next, show, forecast, review, heatmap, report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from roadmap.cli.common import JsonOpt, TargetOpt, app_of, console, print_json
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from roadmap.views import World
+
+PANEL = "Views"
+
+
+def _world(ctx: typer.Context, target: str | None) -> tuple[sqlite3.Connection, World]:
+    from roadmap import resolve, views
+    from roadmap.timeparse import local_now
+
+    conn = app_of(ctx).conn()
+    target_id = resolve.target(conn, target)
+    return conn, views.load(conn, target_id, local_now().date())
+
+
+def status(ctx: typer.Context, target: TargetOpt = None, as_json: JsonOpt = False) -> None:
+    """The dashboard: readiness per pillar, biggest gaps, next steps, pace and ETA.
+
+    Example: roadmap status --target ai-systems-engineer
+    """
+    from roadmap import render, views
+
+    conn, world = _world(ctx, target)
+    data = views.status(conn, world)
+    if as_json:
+        print_json(data)
+        return
+    console().print(render.status_view(data, world.names))
+
+
+def gaps(
+    ctx: typer.Context,
+    target: TargetOpt = None,
+    pillar: Annotated[str | None, typer.Option("--pillar", "-p", help="Only this pillar.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Skills below the target's required level, sorted by weight x gap.
+
+    Example: roadmap gaps --pillar hardware
+    """
+    from roadmap import render, views
+
+    _, world = _world(ctx, target)
+    data = views.gaps(world, pillar)
+    if as_json:
+        print_json(data)
+        return
+    console().print(render.gaps_table(data, f"Gaps to {world.target.name}"))
+
+
+def next_(
+    ctx: typer.Context,
+    target: TargetOpt = None,
+    limit: Annotated[int, typer.Option("--limit", "-l", help="How many.", min=1)] = 5,
+    as_json: JsonOpt = False,
+) -> None:
+    """What to study next, and why (locked skills are never recommended).
+
+    Example: roadmap next --limit 3
+    """
+    from roadmap import render, views
+
+    _, world = _world(ctx, target)
+    data = views.recommendations(world, limit)
+    if as_json:
+        print_json(data)
+        return
+    console().print(render.next_view(data))
+
+
+def show(
+    ctx: typer.Context,
+    skill: Annotated[str, typer.Argument(help="Skill id, id prefix or name.")],
+    target: TargetOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Everything about one skill: level, milestones, prerequisites, hours, resources.
+
+    Example: roadmap show cuda
+    """
+    from roadmap import render, resolve, views
+
+    conn, world = _world(ctx, target)
+    ref = resolve.skill(conn, skill, allow_archived=True)
+    data = views.show(conn, world, ref.id)
+    if as_json:
+        print_json(data)
+        return
+    console().print(render.show_view(data))
+
+
+def forecast(ctx: typer.Context, target: TargetOpt = None, as_json: JsonOpt = False) -> None:
+    """Remaining effort, pace, ETA and verdict, overall and per pillar.
+
+    Example: roadmap forecast --json
+    """
+    from roadmap import render, views
+
+    conn, world = _world(ctx, target)
+    data = views.forecast(conn, world)
+    if as_json:
+        print_json(data)
+        return
+    console().print(render.forecast_view(data))
+
+
+def review(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Skills going stale (not practised within their review interval), most overdue first.
+
+    Example: roadmap review
+    """
+    from roadmap import render, views
+
+    _, world = _world(ctx, None)
+    data = views.review(world)
+    if as_json:
+        print_json(data)
+        return
+    console().print(render.review_table(data))
+
+
+def heatmap(
+    ctx: typer.Context,
+    weeks: Annotated[int, typer.Option("--weeks", "-w", help="How many weeks.", min=1, max=520)] = 26,
+    as_json: JsonOpt = False,
+) -> None:
+    """A calendar heatmap of minutes per day (weeks as columns).
+
+    Example: roadmap heatmap --weeks 52
+    """
+    from roadmap import render, views
+    from roadmap.timeparse import local_now
+
+    conn = app_of(ctx).conn()
+    data = views.heatmap(conn, local_now().date(), weeks)
+    if as_json:
+        print_json(data)
+        return
+    console().print(render.heatmap_view(data))
+
+
+def report(
+    ctx: typer.Context,
+    week: Annotated[bool, typer.Option("--week", help="This week (from Monday).")] = False,
+    month: Annotated[bool, typer.Option("--month", help="This calendar month.")] = False,
+    since: Annotated[str | None, typer.Option("--since", help="From this day.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Up to this day.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Hours per pillar and skill, sessions, milestones checked and level-ups in a period.
+
+    Without options: all history.
+
+    Example: roadmap report --month
+    """
+    from roadmap import render, views
+    from roadmap.errors import UsageError
+    from roadmap.timeparse import local_now, parse_date
+
+    today = local_now().date()
+    if sum([week, month, since is not None or until is not None]) > 1:
+        raise UsageError("choose one of --week, --month or --since/--until")
+    start, end = period(today, week, month, since, until, parse_date)
+    if start > end:
+        raise UsageError(f"--since {start} is after --until {end}")
+    conn = app_of(ctx).conn()
+    data = views.report(conn, start, end)
+    if as_json:
+        print_json(data)
+        return
+    console().print(render.report_view(data))
+
+
+def period(
+    today: date,
+    week: bool,
+    month: bool,
+    since: str | None,
+    until: str | None,
+    parse: Callable[[str, date], date],
+) -> tuple[date, date]:
+    if week:
+        return today - timedelta(days=today.weekday()), today
+    if month:
+        return today.replace(day=1), today
+    start = parse(since, today) if since else date(1970, 1, 1)
+    end = parse(until, today) if until else today
+    return start, end
+
+
+def register(app: typer.Typer) -> None:
+    app.command(rich_help_panel=PANEL)(status)
+    app.command(rich_help_panel=PANEL)(gaps)
+    app.command("next", rich_help_panel=PANEL)(next_)
+    app.command(rich_help_panel=PANEL)(show)
+    app.command(rich_help_panel=PANEL)(forecast)
+    app.command(rich_help_panel=PANEL)(review)
+    app.command(rich_help_panel=PANEL)(heatmap)
+    app.command(rich_help_panel=PANEL)(report)

@@ -1,0 +1,97 @@
+"""One invocation's view of the data: resolved paths, an open connection, a synced tree.
+
+Commands ask for :meth:`App.conn` (stdlib sqlite3, fast; the database is opened,
+migrated if needed and the tree synced if the skills file changed) and for
+:meth:`App.write` (a SQLModel transaction, imported only by commands that write).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from roadmap import db, paths
+from roadmap.tree import digest, parse_tree, read_bytes
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from roadmap.sync import SyncReport
+
+
+def _stderr(message: str) -> None:
+    sys.stderr.write(message + "\n")
+
+
+class App:
+    def __init__(
+        self,
+        db_path: str | None = None,
+        skills: str | None = None,
+        notify: Callable[[str], None] = _stderr,
+    ) -> None:
+        self.options = (db_path, skills)
+        self.loc = paths.resolve(db_path, skills)
+        self.notify = notify
+        self._conn: sqlite3.Connection | None = None
+
+    def resolve(self) -> None:
+        """Resolve the paths again (after ``init`` created a skills file)."""
+        self.loc = paths.resolve(*self.options)
+
+    def conn(self) -> sqlite3.Connection:
+        """The open, migrated and synced database (opened once per invocation)."""
+        if self._conn is None:
+            conn = db.open_db(self.loc.db)
+            try:
+                self._sync_if_changed(conn)
+            except BaseException:
+                conn.close()
+                raise
+            self._conn = conn
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def stored_digest(self, conn: sqlite3.Connection) -> str | None:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'tree_digest'").fetchone()
+        return str(row[0]) if row else None
+
+    def _sync_if_changed(self, conn: sqlite3.Connection) -> None:
+        data = read_bytes(self.loc.skills)
+        if digest(data) == self.stored_digest(conn):
+            return
+        report = self.sync(data)
+        text = report.summary()
+        if text:
+            self.notify(f"roadmap: synced {self.loc.skills}: {text}")
+
+    def sync(self, data: bytes | None = None) -> SyncReport:
+        """Validate the skills file and sync it into the database (one transaction)."""
+        if data is None:
+            data = read_bytes(self.loc.skills)
+        tree = parse_tree(data, str(self.loc.skills))
+        from roadmap import sync
+
+        with self.write() as session:
+            return sync.apply(session, tree, str(self.loc.skills))
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction on the database (BEGIN IMMEDIATE; all or nothing)."""
+        if not db.writable(self.loc.db):
+            from roadmap.errors import PermissionDenied
+
+            raise PermissionDenied(
+                f"the database {self.loc.db} (or its directory) is read-only; nothing was written"
+            )
+        from roadmap import orm
+
+        with orm.transaction(self.loc.db) as session:
+            yield session

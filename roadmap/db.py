@@ -1,0 +1,263 @@
+"""Opening the database safely: checks, pragmas, migrate-on-open with a backup.
+
+Only the stdlib ``sqlite3`` module is imported here, so read commands stay fast;
+Alembic (and SQLAlchemy) are imported only when a migration is due.
+
+Opening a file goes through these checks, in order, before anything is written:
+
+1. missing: created only if the data dir never held a database (no marker, no
+   backup, no journal); otherwise refused;
+2. 0 bytes, not SQLite, or another application's SQLite file: refused;
+3. a schema newer than this code knows: refused;
+4. an older schema: backed up with the SQLite backup API, then migrated in one
+   transaction.
+
+A refused file is left byte-identical.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+from roadmap.errors import (
+    BusyError,
+    DatabaseRefused,
+    PermissionDenied,
+    RoadmapError,
+    StorageError,
+)
+
+APPLICATION_ID = 0x524D4150  # keep in sync with roadmap.models.APPLICATION_ID
+SCHEMA_VERSION = 1  # keep in sync with roadmap.models.SCHEMA_VERSION
+SQLITE_MAGIC = b"SQLite format 3\x00"
+MARKER_SUFFIX = ".created"
+BUSY_TIMEOUT_MS = 5000
+
+
+def utcnow() -> str:
+    """Now as stored: UTC ISO 8601 with a Z."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def marker_path(db: Path) -> Path:
+    return db.with_name(db.name + MARKER_SUFFIX)
+
+
+def backups_dir(db: Path) -> Path:
+    return db.parent / "backups"
+
+
+def _history_signs(db: Path) -> list[str]:
+    """Evidence that a database existed at ``db`` (so a missing file is not 'new')."""
+    signs = []
+    for path in (marker_path(db), db.with_name(db.name + "-wal"), db.with_name(db.name + "-journal")):
+        if path.exists():
+            signs.append(path.name)
+    backups = backups_dir(db)
+    if backups.is_dir() and any(backups.glob(db.stem + "-*.db")):
+        signs.append(f"{backups.name}/")
+    return signs
+
+
+def _read_header(db: Path) -> bytes:
+    try:
+        with db.open("rb") as handle:
+            return handle.read(100)
+    except PermissionError:
+        raise PermissionDenied(f"cannot read the database {db}: permission denied") from None
+    except IsADirectoryError:
+        raise DatabaseRefused(f"the database path {db} is a directory") from None
+    except OSError as exc:
+        raise StorageError(f"cannot read the database {db}: {exc.strerror}") from None
+
+
+def check_header(db: Path) -> bool:
+    """Refuse what is not ours. Returns True if the file is a blank SQLite file to adopt."""
+    header = _read_header(db)
+    if not header:
+        raise DatabaseRefused(
+            f"the database {db} is empty (0 bytes): it was damaged or truncated",
+            hint="restore a backup with 'roadmap restore PATH' (backups live in "
+            f"{backups_dir(db)}), or move the file away to start a new database",
+        )
+    if not header.startswith(SQLITE_MAGIC) or len(header) < 100:
+        raise DatabaseRefused(
+            f"{db} is not a SQLite database (damaged, or another kind of file); left untouched",
+            hint="point --db / ROADMAP_DB at your roadmap database, or restore a backup",
+        )
+    app_id = int.from_bytes(header[68:72], "big")
+    if app_id == APPLICATION_ID:
+        return False
+    if app_id == 0 and _table_count(db) == 0:
+        return True
+    raise DatabaseRefused(
+        f"{db} is a SQLite database of another application, not a roadmap database; "
+        "left untouched",
+        hint="point --db / ROADMAP_DB at a roadmap database or at a new file",
+    )
+
+
+def _table_count(db: Path) -> int:
+    try:
+        conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return int(conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return -1
+
+
+def connect(db: Path, *, readonly: bool = False) -> sqlite3.Connection:
+    """A raw connection in autocommit mode (we issue BEGIN ourselves)."""
+    if readonly:
+        conn = sqlite3.connect(
+            f"{db.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None, timeout=5
+        )
+    else:
+        conn = sqlite3.connect(str(db), isolation_level=None, timeout=5)
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    return conn
+
+
+def apply_pragmas(conn: sqlite3.Connection, *, readonly: bool = False) -> None:
+    if not readonly:
+        conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def writable(db: Path) -> bool:
+    """Whether we may write: the file and its directory (root bypasses chmod, so
+    a file-mode check is made too, not only ``os.access``)."""
+    for path in (db, db.parent):
+        try:
+            mode = path.stat().st_mode
+        except OSError:
+            return False
+        if not os.access(path, os.W_OK) or not mode & 0o222:
+            return False
+    return True
+
+
+def backup(db: Path, dest: Path) -> Path:
+    """Copy ``db`` to ``dest`` with SQLite's online backup API (consistent under writes)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".tmp")
+    source = connect(db, readonly=True)
+    try:
+        target = sqlite3.connect(str(tmp))
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+    finally:
+        source.close()
+    os.replace(tmp, dest)
+    return dest
+
+
+def backup_name(db: Path, note: str) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    return backups_dir(db) / f"{db.stem}-{stamp}-{note}.db"
+
+
+def create(db: Path) -> None:
+    """Create a new database at head."""
+    try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PermissionDenied(f"cannot create the data directory {db.parent}: {exc.strerror}") from None
+    from roadmap import migrate
+
+    migrate.upgrade(db)
+    with contextlib.suppress(OSError):
+        marker_path(db).write_text(f"roadmap database created {utcnow()}\n", encoding="utf-8")
+
+
+def open_db(db: Path) -> sqlite3.Connection:
+    """Open (creating or migrating as needed) and return a ready connection."""
+    try:
+        return _open(db)
+    except sqlite3.Error as exc:
+        raise translate(exc, db) from None
+
+
+def _open(db: Path) -> sqlite3.Connection:
+    if not db.exists():
+        signs = _history_signs(db)
+        if signs:
+            raise DatabaseRefused(
+                f"the database {db} is missing, but this directory shows one existed "
+                f"({', '.join(signs)}); not starting a new one",
+                hint="restore it with 'roadmap restore BACKUP', or remove "
+                f"{marker_path(db).name} to really start afresh",
+            )
+        create(db)
+    elif check_header(db):
+        create(db)  # a blank SQLite file (no tables): adopt it
+    readonly = not writable(db)
+    conn = connect(db, readonly=readonly)
+    try:
+        version = user_version(conn)
+        if version > SCHEMA_VERSION:
+            raise DatabaseRefused(
+                f"the database {db} was made by a newer version of roadmap "
+                f"(schema {version}; this version knows up to {SCHEMA_VERSION}); left untouched",
+                hint="upgrade roadmap (pip install -U roadmap)",
+            )
+        if version < SCHEMA_VERSION:
+            if readonly:
+                raise PermissionDenied(f"the database {db} needs an upgrade but is read-only")
+            conn.close()
+            from roadmap import migrate
+
+            backup(db, backup_name(db, f"before-v{SCHEMA_VERSION}"))
+            migrate.upgrade(db)
+            conn = connect(db)
+        apply_pragmas(conn, readonly=readonly)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def translate(exc: sqlite3.Error, db: Path) -> RoadmapError:
+    """Turn a sqlite3 error into one clear message with its exit code."""
+    text = str(exc)
+    lower = text.lower()
+    if "locked" in lower or "busy" in lower:
+        return BusyError(f"the database {db} is busy (another roadmap is writing); try again")
+    if "readonly" in lower or "read-only" in lower or "unable to open" in lower:
+        return PermissionDenied(f"cannot write to the database {db}: it is read-only ({text})")
+    if "full" in lower:
+        return StorageError(f"the disk holding {db} is full; nothing was written")
+    if "disk i/o" in lower:
+        return StorageError(f"I/O error on {db}: {text}; nothing was written")
+    if "malformed" in lower or "not a database" in lower or "corrupt" in lower:
+        return DatabaseRefused(
+            f"the database {db} is damaged ({text})",
+            hint="run 'roadmap doctor', or restore a backup with 'roadmap restore PATH'",
+        )
+    return RoadmapError(f"database error on {db}: {text}")
+
+
+@contextlib.contextmanager
+def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction, started with BEGIN IMMEDIATE (see GUIDE §2)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

@@ -1,0 +1,79 @@
+"""Run the Alembic migrations on a SQLite file, safely (imported only when due).
+
+- one SQLAlchemy connection with ``PRAGMA foreign_keys=OFF`` (a batch migration
+  that recreates a table would otherwise cascade-delete child rows), and
+- the whole upgrade in one ``BEGIN IMMEDIATE`` transaction (``transactional_ddl``),
+  checked with ``PRAGMA foreign_key_check`` before commit: a failing migration
+  rolls back whole and leaves the schema and revision as they were.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from roadmap import paths
+from roadmap.errors import DatabaseRefused
+
+
+def config(connection: Any | None = None) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(paths.migrations_dir()))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def engine(db: Path) -> Any:
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.pool import NullPool
+
+    eng = create_engine(f"sqlite:///{db}", poolclass=NullPool, connect_args={"timeout": 5})
+
+    @event.listens_for(eng, "connect")
+    def _connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        dbapi_conn.execute("PRAGMA busy_timeout=5000")
+        dbapi_conn.execute("PRAGMA foreign_keys=OFF")
+        dbapi_conn.execute("PRAGMA journal_mode=WAL")
+
+    @event.listens_for(eng, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return eng
+
+
+def upgrade(db: Path, revision: str = "head") -> None:
+    """Upgrade ``db`` to ``revision`` in one transaction."""
+    from alembic import command
+
+    eng = engine(db)
+    try:
+        with eng.connect() as conn, conn.begin():
+            command.upgrade(config(conn), revision)
+            bad = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if bad:
+                raise DatabaseRefused(
+                    f"migration of {db} would break {len(bad)} references; rolled back"
+                )
+    finally:
+        eng.dispose()
+    checkpoint = sqlite3.connect(str(db))
+    try:
+        checkpoint.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        checkpoint.close()
+
+
+def current_revision(db: Path) -> str | None:
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        return str(row[0]) if row else None
+    except sqlite3.OperationalError:
+        return None
+    finally:
+        conn.close()

@@ -1,0 +1,423 @@
+"""Read queries over the stdlib ``sqlite3`` driver (the fast read path).
+
+All SQL of the read views lives here. It reads the tables defined in
+``roadmap.models``; ``tests/test_schema.py`` checks every table and column named
+here exists in the SQLModel schema, so the two cannot drift. Aggregates come from
+``skill_day`` (kept by triggers), so their cost does not grow with history.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class SkillRow:
+    id: str
+    name: str
+    pillar: str
+    parent: str | None
+    description: str
+    weight: int
+    hours: float
+    level: int
+    level_changed_at: str | None
+    archived: bool
+    position: int
+    depth: int
+    resources: list[dict[str, str]] = field(default_factory=list)
+    children: list[SkillRow] = field(default_factory=list)
+
+
+@dataclass
+class PillarRow:
+    id: str
+    name: str
+    description: str
+    skills: list[SkillRow] = field(default_factory=list)
+
+
+@dataclass
+class TargetRow:
+    id: str
+    name: str
+    description: str
+    by: str | None
+    after: str | None
+    requires: dict[str, int] = field(default_factory=dict)
+
+
+def meta(conn: sqlite3.Connection) -> dict[str, str]:
+    return {str(k): str(v) for k, v in conn.execute("SELECT key, value FROM meta")}
+
+
+def levels(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    raw = meta(conn).get("levels")
+    return list(json.loads(raw)) if raw else []
+
+
+def skills(conn: sqlite3.Connection, include_archived: bool = False) -> list[SkillRow]:
+    sql = (
+        "SELECT s.id, s.name, s.pillar_id, s.parent_id, s.description, s.weight, s.hours, "
+        "s.level, s.level_changed_at, s.archived, s.position, s.depth, s.resources "
+        "FROM skill s JOIN pillar p ON p.id = s.pillar_id "
+    )
+    if not include_archived:
+        sql += "WHERE s.archived = 0 "
+    sql += "ORDER BY p.position, s.depth, s.position"
+    return [
+        SkillRow(
+            id=r[0],
+            name=r[1],
+            pillar=r[2],
+            parent=r[3],
+            description=r[4],
+            weight=int(r[5]),
+            hours=float(r[6]),
+            level=int(r[7]),
+            level_changed_at=r[8],
+            archived=bool(r[9]),
+            position=int(r[10]),
+            depth=int(r[11]),
+            resources=json.loads(r[12] or "[]"),
+        )
+        for r in conn.execute(sql)
+    ]
+
+
+def pillars(conn: sqlite3.Connection, include_archived: bool = False) -> list[PillarRow]:
+    sql = "SELECT id, name, description FROM pillar"
+    if not include_archived:
+        sql += " WHERE archived = 0"
+    return [PillarRow(r[0], r[1], r[2]) for r in conn.execute(sql + " ORDER BY position")]
+
+
+def tree(conn: sqlite3.Connection) -> list[PillarRow]:
+    """Pillars with their skills nested as in the file (archived skills left out)."""
+    result = pillars(conn)
+    by_pillar = {p.id: p for p in result}
+    rows = skills(conn)
+    by_id = {s.id: s for s in rows}
+    for row in sorted(rows, key=lambda s: (s.depth, s.position)):
+        parent = by_id.get(row.parent) if row.parent else None
+        if parent is not None:
+            parent.children.append(row)
+        elif row.pillar in by_pillar:
+            by_pillar[row.pillar].skills.append(row)
+    return result
+
+
+def prerequisites(conn: sqlite3.Connection) -> dict[str, list[tuple[str, int]]]:
+    out: dict[str, list[tuple[str, int]]] = {}
+    for skill_id, requires_id, level in conn.execute(
+        "SELECT skill_id, requires_id, level FROM prerequisite ORDER BY rowid"
+    ):
+        out.setdefault(skill_id, []).append((requires_id, int(level)))
+    return out
+
+
+def targets(conn: sqlite3.Connection, include_archived: bool = False) -> list[TargetRow]:
+    sql = "SELECT id, name, description, by, after FROM target"
+    if not include_archived:
+        sql += " WHERE archived = 0"
+    rows = [TargetRow(r[0], r[1], r[2], r[3], r[4]) for r in conn.execute(sql + " ORDER BY position")]
+    by_id = {t.id: t for t in rows}
+    for target_id, skill_id, level in conn.execute(
+        "SELECT target_id, skill_id, level FROM target_requirement ORDER BY rowid"
+    ):
+        if target_id in by_id:
+            by_id[target_id].requires[skill_id] = int(level)
+    return rows
+
+
+@dataclass
+class SessionFilter:
+    skills: list[str] | None = None  # skill ids (a parent's descendants included by caller)
+    pillar: str | None = None
+    since: str | None = None  # local day, inclusive
+    until: str | None = None  # local day, inclusive
+    tag: str | None = None
+    limit: int | None = 20
+
+
+SESSION_COLUMNS = (
+    "s.id, s.skill_id, k.name, k.pillar_id, s.started_at, s.minutes, s.note, s.tags, "
+    "s.links, s.source, k.archived"
+)
+
+
+def session_json(row: tuple[Any, ...]) -> dict[str, Any]:
+    """A session as the JSON contract shows it (time in local ISO 8601 with offset)."""
+    from roadmap.clock import local_iso
+
+    return {
+        "id": row[0],
+        "skill": row[1],
+        "skill_name": row[2],
+        "pillar": row[3],
+        "started_at": local_iso(row[4]),
+        "minutes": row[5],
+        "note": row[6],
+        "tags": json.loads(row[7]),
+        "links": json.loads(row[8]),
+        "source": row[9],
+        "skill_archived": bool(row[10]),
+    }
+
+
+def sessions(conn: sqlite3.Connection, flt: SessionFilter) -> list[dict[str, Any]]:
+    """Sessions, newest first, filtered."""
+    where: list[str] = []
+    args: list[Any] = []
+    if flt.skills is not None:
+        where.append(f"s.skill_id IN ({','.join('?' * len(flt.skills))})")
+        args.extend(flt.skills)
+    if flt.pillar is not None:
+        where.append("k.pillar_id = ?")
+        args.append(flt.pillar)
+    if flt.since is not None:
+        where.append("s.day >= ?")
+        args.append(flt.since)
+    if flt.until is not None:
+        where.append("s.day <= ?")
+        args.append(flt.until)
+    if flt.tag is not None:
+        where.append("EXISTS (SELECT 1 FROM json_each(s.tags) WHERE json_each.value = ?)")
+        args.append(flt.tag)
+    sql = f"SELECT {SESSION_COLUMNS} FROM session s JOIN skill k ON k.id = s.skill_id"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY s.started_at DESC, s.id DESC"
+    if flt.limit:
+        sql += " LIMIT ?"
+        args.append(flt.limit)
+    return [session_json(r) for r in conn.execute(sql, args)]
+
+
+def session_by_id(conn: sqlite3.Connection, session_id: int) -> dict[str, Any] | None:
+    row = conn.execute(
+        f"SELECT {SESSION_COLUMNS} FROM session s JOIN skill k ON k.id = s.skill_id "
+        "WHERE s.id = ?",
+        (session_id,),
+    ).fetchone()
+    return session_json(row) if row else None
+
+
+def descendants(conn: sqlite3.Connection, skill_id: str) -> list[str]:
+    """``skill_id`` and every skill below it (archived included)."""
+    rows = conn.execute(
+        "WITH RECURSIVE d(id) AS (SELECT ? UNION SELECT s.id FROM skill s JOIN d "
+        "ON s.parent_id = d.id) SELECT id FROM d",
+        (skill_id,),
+    ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+@dataclass
+class TimerRow:
+    skill: str
+    skill_name: str
+    started_at: str  # stored UTC text
+    note: str
+
+
+def timer(conn: sqlite3.Connection) -> TimerRow | None:
+    row = conn.execute(
+        "SELECT t.skill_id, k.name, t.started_at, t.note FROM timer t "
+        "JOIN skill k ON k.id = t.skill_id"
+    ).fetchone()
+    return TimerRow(*row) if row else None
+
+
+def skill_stats(conn: sqlite3.Connection) -> dict[str, tuple[int, str | None, int]]:
+    """Per skill: (minutes total, last day practised, minutes since its last level change).
+
+    Totals come from ``skill_day``; the minutes since a level change read only the
+    sessions after that change, through the (skill_id, started_at) index.
+    """
+    out: dict[str, tuple[int, str | None, int]] = {}
+    for skill_id, minutes, last in conn.execute(
+        "SELECT skill_id, SUM(minutes), MAX(day) FROM skill_day GROUP BY skill_id"
+    ):
+        out[skill_id] = (int(minutes), last, 0)
+    for skill_id, minutes in conn.execute(
+        "SELECT k.id, (SELECT COALESCE(SUM(s.minutes), 0) FROM session s "
+        "WHERE s.skill_id = k.id AND s.started_at >= k.level_changed_at) "
+        "FROM skill k WHERE k.level_changed_at IS NOT NULL"
+    ):
+        if skill_id in out:
+            total, last, _ = out[skill_id]
+            out[skill_id] = (total, last, int(minutes))
+    return out
+
+
+def minutes_by_pillar(conn: sqlite3.Connection, since_day: str | None) -> dict[str, int]:
+    sql = (
+        "SELECT k.pillar_id, SUM(d.minutes) FROM skill_day d JOIN skill k ON k.id = d.skill_id"
+    )
+    args: tuple[str, ...] = ()
+    if since_day is not None:
+        sql += " WHERE d.day >= ?"
+        args = (since_day,)
+    return {str(p): int(m) for p, m in conn.execute(sql + " GROUP BY k.pillar_id", args)}
+
+
+def minutes_by_day(conn: sqlite3.Connection, since_day: str) -> list[tuple[str, int]]:
+    return [
+        (str(d), int(m))
+        for d, m in conn.execute(
+            "SELECT day, SUM(minutes) FROM skill_day WHERE day >= ? GROUP BY day ORDER BY day",
+            (since_day,),
+        )
+    ]
+
+
+def active_days(conn: sqlite3.Connection) -> list[Any]:
+    from datetime import date
+
+    return [date.fromisoformat(r[0]) for r in conn.execute("SELECT DISTINCT day FROM skill_day")]
+
+
+def skill_detail(conn: sqlite3.Connection, skill_id: str) -> dict[str, Any]:
+    from roadmap.clock import local_iso
+
+    row = conn.execute(
+        "SELECT id, name, pillar_id, parent_id, description, weight, hours, level, "
+        "level_changed_at, archived, resources FROM skill WHERE id = ?",
+        (skill_id,),
+    ).fetchone()
+    stats = conn.execute(
+        "SELECT COALESCE(SUM(minutes), 0), MAX(day), COALESCE(SUM(sessions), 0) "
+        "FROM skill_day WHERE skill_id = ?",
+        (skill_id,),
+    ).fetchone()
+    milestones = [
+        {
+            "id": key,
+            "level": level,
+            "position": position,
+            "ref": f"{level}.{position}",
+            "text": text,
+            "checked": checked is not None,
+            "checked_at": local_iso(checked) if checked else None,
+            "link": link,
+            "note": note,
+        }
+        for key, level, position, text, checked, link, note in conn.execute(
+            "SELECT key, level, position, text, checked_at, link, note FROM milestone "
+            "WHERE skill_id = ? AND archived = 0 ORDER BY level, position",
+            (skill_id,),
+        )
+    ]
+    assessment = conn.execute(
+        "SELECT level, note, assessed_at FROM assessment WHERE skill_id = ? "
+        "ORDER BY assessed_at DESC, id DESC LIMIT 1",
+        (skill_id,),
+    ).fetchone()
+    history = [
+        {"level": lv, "previous": prev, "changed_at": local_iso(at), "cause": cause}
+        for lv, prev, at, cause in conn.execute(
+            "SELECT level, previous, changed_at, cause FROM level_change WHERE skill_id = ? "
+            "ORDER BY changed_at, id",
+            (skill_id,),
+        )
+    ]
+    children = [r[0] for r in conn.execute(
+        "SELECT id FROM skill WHERE parent_id = ? AND archived = 0 ORDER BY position", (skill_id,)
+    )]
+    return {
+        "id": row[0],
+        "name": row[1],
+        "pillar": row[2],
+        "parent": row[3],
+        "description": row[4],
+        "weight": row[5],
+        "hours": row[6],
+        "level": row[7],
+        "archived": bool(row[9]),
+        "resources": json.loads(row[10] or "[]"),
+        "children": children,
+        "minutes_total": int(stats[0]),
+        "sessions": int(stats[2]),
+        "last_practised": stats[1],
+        "milestones": milestones,
+        "assessment": (
+            {"level": assessment[0], "note": assessment[1], "at": local_iso(assessment[2])}
+            if assessment
+            else None
+        ),
+        "level_history": history,
+    }
+
+
+def period_report(conn: sqlite3.Connection, since: str, until: str) -> dict[str, Any]:
+    """Minutes per pillar and skill, sessions, milestones checked, level-ups: local days
+    ``since``..``until`` inclusive (from ``skill_day``; events by their UTC stamp's day)."""
+    pillars = [
+        {"id": p, "minutes": int(m)}
+        for p, m in conn.execute(
+            "SELECT k.pillar_id, SUM(d.minutes) FROM skill_day d JOIN skill k ON k.id = d.skill_id "
+            "JOIN pillar p ON p.id = k.pillar_id WHERE d.day BETWEEN ? AND ? "
+            "GROUP BY k.pillar_id ORDER BY p.position",
+            (since, until),
+        )
+    ]
+    skills = [
+        {"id": s, "name": n, "minutes": int(m)}
+        for s, n, m in conn.execute(
+            "SELECT d.skill_id, k.name, SUM(d.minutes) AS m FROM skill_day d "
+            "JOIN skill k ON k.id = d.skill_id WHERE d.day BETWEEN ? AND ? "
+            "GROUP BY d.skill_id ORDER BY m DESC, d.skill_id",
+            (since, until),
+        )
+    ]
+    minutes, count = conn.execute(
+        "SELECT COALESCE(SUM(minutes), 0), COALESCE(SUM(sessions), 0) FROM skill_day "
+        "WHERE day BETWEEN ? AND ?",
+        (since, until),
+    ).fetchone()
+    lo, hi = f"{since}T00:00:00", f"{until}T23:59:59Z"
+    checked = [
+        {"skill": s, "milestone": k, "text": t}
+        for s, k, t in conn.execute(
+            "SELECT skill_id, key, text FROM milestone WHERE checked_at BETWEEN ? AND ? "
+            "ORDER BY checked_at",
+            (lo, hi),
+        )
+    ]
+    level_ups = [
+        {"skill": s, "from": p, "to": lv}
+        for s, p, lv in conn.execute(
+            "SELECT skill_id, previous, level FROM level_change WHERE changed_at BETWEEN ? AND ? "
+            "AND level > previous ORDER BY changed_at, id",
+            (lo, hi),
+        )
+    ]
+    return {
+        "since": since,
+        "until": until,
+        "minutes": int(minutes),
+        "sessions": int(count),
+        "pillars": pillars,
+        "skills": skills,
+        "milestones_checked": checked,
+        "level_ups": level_ups,
+    }
+
+
+def level_changes_by_day(conn: sqlite3.Connection) -> list[tuple[str, list[tuple[str, int]]]]:
+    """Level changes grouped by the local day they happened, oldest first."""
+    from roadmap.clock import from_stored
+
+    out: list[tuple[str, list[tuple[str, int]]]] = []
+    for skill_id, level, changed_at in conn.execute(
+        "SELECT skill_id, level, changed_at FROM level_change ORDER BY changed_at, id"
+    ):
+        day = from_stored(changed_at).date().isoformat()
+        if not out or out[-1][0] != day:
+            out.append((day, []))
+        out[-1][1].append((str(skill_id), int(level)))
+    return out

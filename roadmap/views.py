@@ -1,0 +1,278 @@
+"""Use-cases behind the read views: gather plain data with ``queries``, compute with
+``analysis``, and return JSON-ready dicts (the documented contracts) for both the
+``--json`` output and the renderers.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from roadmap import analysis, queries
+from roadmap.clock import from_stored
+
+
+@dataclass
+class World:
+    """Everything the views compute from, read once."""
+
+    today: date
+    skills: list[analysis.Skill]
+    by_id: dict[str, analysis.Skill]
+    names: dict[str, str]
+    pillars: list[queries.PillarRow]
+    target: analysis.Target
+    target_row: queries.TargetRow
+    meta: dict[str, str]
+
+
+def load(conn: sqlite3.Connection, target_id: str, today: date) -> World:
+    rows = queries.skills(conn)
+    stats = queries.skill_stats(conn)
+    prereqs = queries.prerequisites(conn)
+    skills = []
+    for row in rows:
+        total, last, since_change = stats.get(row.id, (0, None, 0))
+        changed = from_stored(row.level_changed_at).date() if row.level_changed_at else None
+        skills.append(
+            analysis.Skill(
+                id=row.id,
+                name=row.name,
+                pillar=row.pillar,
+                parent=row.parent,
+                weight=row.weight,
+                hours=row.hours,
+                level=row.level,
+                requires=tuple(prereqs.get(row.id, ())),
+                minutes_total=total,
+                minutes_since_level_change=since_change if changed else total,
+                last_practised=date.fromisoformat(last) if last else None,
+                level_changed=changed,
+            )
+        )
+    target_row = next(t for t in queries.targets(conn) if t.id == target_id)
+    target = analysis.Target(
+        id=target_row.id,
+        name=target_row.name,
+        requires=dict(target_row.requires),
+        by=date.fromisoformat(target_row.by) if target_row.by else None,
+    )
+    return World(
+        today=today,
+        skills=skills,
+        by_id={s.id: s for s in skills},
+        names={s.id: s.name for s in skills},
+        pillars=queries.pillars(conn),
+        target=target,
+        target_row=target_row,
+        meta=queries.meta(conn),
+    )
+
+
+def target_json(world: World) -> dict[str, Any]:
+    return {"id": world.target.id, "name": world.target.name, "by": _iso(world.target.by)}
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def week_start(today: date) -> date:
+    return analysis.week_start(today)
+
+
+def forecast(conn: sqlite3.Connection, world: World) -> dict[str, Any]:
+    """Remaining effort, pace, ETA and verdict, overall and per pillar."""
+    today = world.today
+    effort = analysis.remaining_effort(world.skills, world.target)
+    m28 = queries.minutes_by_pillar(conn, (today - timedelta(days=27)).isoformat())
+    m84 = queries.minutes_by_pillar(conn, (today - timedelta(days=83)).isoformat())
+    pace4, pace12 = analysis.pace(sum(m28.values()), sum(m84.values()))
+    overall = analysis.forecast(effort.total_hours, pace4, today, world.target.by)
+    pillars = []
+    for pillar in world.pillars:
+        p4, p12 = analysis.pace(m28.get(pillar.id, 0), m84.get(pillar.id, 0))
+        remaining = effort.pillars.get(pillar.id, 0.0)
+        fc = analysis.forecast(remaining, p4, today, world.target.by)
+        pillars.append(
+            {
+                "id": pillar.id,
+                "name": pillar.name,
+                "remaining_hours": round(remaining, 1),
+                "pace_hours_per_week": round(p4, 2),
+                "pace_12w_hours_per_week": round(p12, 2),
+                "eta": _iso(fc.eta),
+                "on_track": fc.on_track,
+            }
+        )
+    return {
+        "target": target_json(world),
+        "remaining_hours": round(effort.total_hours, 1),
+        "pace_hours_per_week": round(pace4, 2),
+        "pace_12w_hours_per_week": round(pace12, 2),
+        "eta": _iso(overall.eta),
+        "by": _iso(world.target.by),
+        "on_track": overall.on_track,
+        "needed_hours_per_week": (
+            None if overall.needed_hours_per_week is None else round(overall.needed_hours_per_week, 2)
+        ),
+        "pillars": pillars,
+    }
+
+
+def gaps(world: World, pillar: str | None = None) -> list[dict[str, Any]]:
+    return [g.to_json() for g in analysis.gaps(world.skills, world.target, pillar)]
+
+
+def recommendations(world: World, limit: int) -> list[dict[str, Any]]:
+    recs = analysis.recommend(world.skills, world.target, world.today, limit)
+    return [r.to_json() for r in recs]
+
+
+def status(conn: sqlite3.Connection, world: World) -> dict[str, Any]:
+    """The dashboard (the ``status --json`` contract)."""
+    today = world.today
+    readiness = analysis.readiness(world.skills, world.target)
+    week = queries.minutes_by_pillar(conn, week_start(today).isoformat())
+    total = queries.minutes_by_pillar(conn, None)
+    days = queries.active_days(conn)
+    streak = analysis.streaks(days, today)
+    goal = world.meta.get("weekly_goal_hours") or ""
+    timer = queries.timer(conn)
+    timer_json = None
+    if timer is not None:
+        started = from_stored(timer.started_at)
+        from roadmap.timeparse import local_now
+
+        timer_json = {
+            "skill": timer.skill,
+            "started_at": started.isoformat(timespec="seconds"),
+            "minutes": max(0, round((local_now() - started).total_seconds() / 60)),
+        }
+    return {
+        "target": target_json(world),
+        "readiness": round(readiness.overall, 3),
+        "pillars": [
+            {
+                "id": p.id,
+                "name": p.name,
+                "readiness": round(readiness.pillars.get(p.id, 1.0), 3),
+                "minutes_week": week.get(p.id, 0),
+                "minutes_total": total.get(p.id, 0),
+            }
+            for p in world.pillars
+        ],
+        "top_gaps": gaps(world)[:5],
+        "next": recommendations(world, 3),
+        "week_minutes": sum(week.values()),
+        "weekly_goal_minutes": round(float(goal) * 60) if goal else None,
+        "streak": {"current": streak.current, "longest": streak.longest},
+        "timer": timer_json,
+        "forecast": forecast(conn, world),
+    }
+
+
+def review(world: World) -> list[dict[str, Any]]:
+    return [s.to_json() for s in analysis.stale(world.skills, world.today)]
+
+
+def show(conn: sqlite3.Connection, world: World, skill_id: str) -> dict[str, Any]:
+    """Everything about one skill."""
+    row = queries.skill_detail(conn, skill_id)
+    skill = world.by_id.get(skill_id)
+    by_id = world.by_id
+    prereqs = []
+    for ref, level in queries.prerequisites(conn).get(skill_id, []):
+        have = by_id[ref].level if ref in by_id else 0
+        prereqs.append(
+            {"skill": ref, "name": world.names.get(ref, ref), "level": level, "current": have,
+             "met": have >= level}
+        )
+    unlocks = [
+        {"skill": s.id, "name": s.name, "level": lv}
+        for s in world.skills
+        for ref, lv in s.requires
+        if ref == skill_id
+    ]
+    required = analysis.target_requirements(world.skills, world.target).get(skill_id)
+    recent = queries.sessions(conn, queries.SessionFilter(skills=[skill_id], limit=5))
+    return {
+        **row,
+        "required": required,
+        "unlocked": analysis.is_unlocked(skill, by_id) if skill else None,
+        "prerequisites": prereqs,
+        "unlocks": unlocks,
+        "recent_sessions": recent,
+    }
+
+
+def report(conn: sqlite3.Connection, since: date, until: date) -> dict[str, Any]:
+    """Hours per pillar and skill, sessions, milestones checked and level-ups in a period."""
+    return queries.period_report(conn, since.isoformat(), until.isoformat())
+
+
+def heatmap(conn: sqlite3.Connection, today: date, weeks: int) -> dict[str, Any]:
+    start = week_start(today) - timedelta(weeks=weeks - 1)
+    per_day = {date.fromisoformat(d): m for d, m in queries.minutes_by_day(conn, start.isoformat())}
+    grid = analysis.heatmap(per_day, today, weeks)
+    return {"start": start.isoformat(), "today": today.isoformat(), "weeks": grid}
+
+
+def radar(world: World) -> list[dict[str, Any]]:
+    """Per pillar: weight-weighted mean current and required level over required skills."""
+    required = analysis.target_requirements(world.skills, world.target)
+    axes = []
+    for pillar in world.pillars:
+        cur = req = weights = 0.0
+        for skill_id, level in required.items():
+            skill = world.by_id.get(skill_id)
+            if skill is None or skill.pillar != pillar.id:
+                continue
+            cur += skill.weight * min(skill.level, level)
+            req += skill.weight * level
+            weights += skill.weight
+        axes.append(
+            {
+                "id": pillar.id,
+                "name": pillar.name,
+                "current": round(cur / weights, 2) if weights else 0.0,
+                "required": round(req / weights, 2) if weights else 0.0,
+            }
+        )
+    return axes
+
+
+def readiness_history(conn: sqlite3.Connection, world: World) -> list[tuple[str, float]]:
+    """Readiness after each day with level changes, replayed from the level history."""
+    import dataclasses
+
+    levels = {s.id: 0 for s in world.skills}
+    points: list[tuple[str, float]] = []
+    for day, changes in queries.level_changes_by_day(conn):
+        for skill_id, level in changes:
+            if skill_id in levels:
+                levels[skill_id] = level
+        skills = [dataclasses.replace(s, level=levels[s.id]) for s in world.skills]
+        value = round(analysis.readiness(skills, world.target).overall, 3)
+        points.append((day, value))
+    if points and points[-1][0] != world.today.isoformat():
+        points.append((world.today.isoformat(), points[-1][1]))
+    return points
+
+
+def summary(conn: sqlite3.Connection, world: World, since: date, until: date) -> dict[str, Any]:
+    """What the Markdown and HTML exports show."""
+    max_level = max((lv["level"] for lv in queries.levels(conn)), default=5)
+    weeks = max(4, min(53, (until - since).days // 7 + 1))
+    return {
+        "title": world.meta.get("title", "Roadmap"),
+        "generated": world.today.isoformat(),
+        "status": status(conn, world),
+        "report": report(conn, since, until),
+        "radar": radar(world),
+        "max_level": max_level,
+        "readiness_history": readiness_history(conn, world),
+        "heatmap": heatmap(conn, min(until, world.today), weeks),
+    }

@@ -1,0 +1,137 @@
+"""Syncing the tree: add, remove (archive), rename (was:), idempotence, milestone state kept."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SMALL
+
+
+def rows(db: Path, sql: str) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def tree_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "skills.yaml"
+    path.write_text(SMALL.read_text())
+    monkeypatch.setenv("ROADMAP_SKILLS", str(path))
+    return path
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_first_sync_loads_everything(run, tree_file: Path, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    data = run.json("tree")
+    assert data["title"] == "Small test tree"
+    assert [p["id"] for p in data["pillars"]] == ["math", "software"]
+    cpp = data["pillars"][1]["skills"][0]
+    assert cpp["id"] == "cpp"
+    assert [c["id"] for c in cpp["children"]] == ["cpp-templates", "cpp-memory"]
+    assert rows(db_path, "SELECT count(*) FROM milestone") == [(2,)]
+    assert rows(db_path, "SELECT target_id, skill_id, level FROM target_requirement ORDER BY 1, 2") == [
+        ("engineer", "calculus", 1),
+        ("engineer", "cpp", 2),
+        ("engineer", "linalg", 3),
+        ("junior", "linalg", 1),
+    ]
+
+
+def test_syncing_twice_changes_nothing(run, tree_file: Path, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run.ok("tree")
+    dump1 = "\n".join(sqlite3.connect(db_path).iterdump())
+    result = run.ok("sync")
+    assert "in sync" in result.stderr
+    tree_file.write_text(tree_file.read_text() + "\n# a comment changes the hash only\n")
+    run.ok("tree")
+    dump2 = "\n".join(
+        line
+        for line in sqlite3.connect(db_path).iterdump()
+        if "tree_digest" not in line and "synced_at" not in line
+    )
+    dump1 = "\n".join(l for l in dump1.splitlines() if "tree_digest" not in l and "synced_at" not in l)
+    assert dump1 == dump2
+
+
+def test_added_skill_appears(run, tree_file: Path) -> None:  # type: ignore[no-untyped-def]
+    run.ok("tree")
+    edit(tree_file, "      - id: calculus\n", "      - id: stats\n        name: Statistics\n      - id: calculus\n")
+    result = run.ok("tree", "--json")
+    ids = [s["id"] for s in __import__("json").loads(result.stdout)["pillars"][0]["skills"]]
+    assert ids == ["linalg", "stats", "calculus"]
+    assert "1 skill(s) added" in result.stderr
+
+
+def test_removed_skill_is_archived_with_history(run, tree_file: Path, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run.ok("log", "calculus", "1h")
+    edit(tree_file, "      - id: calculus\n        name: Calculus\n        hours: 5\n", "")
+    edit(tree_file, "requires: [{skill: calculus, level: 2}]", "requires: []")
+    edit(tree_file, ", calculus: 1}", "}")
+    result = run.ok("tree", "--json")
+    assert "calculus" not in result.stdout
+    assert "archived (calculus)" in result.stderr
+    assert rows(db_path, "SELECT archived FROM skill WHERE id = 'calculus'") == [(1,)]
+    sessions = run.json("sessions")
+    assert [(s["skill"], s["skill_archived"]) for s in sessions] == [("calculus", True)]
+    refused = run("log", "calculus", "1h")
+    assert refused.exit_code == 2
+    assert "archived" in refused.stderr
+
+
+def test_rename_with_was_moves_history(run, tree_file: Path, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run.ok("log", "linalg", "90m")
+    run.ok("check", "linalg", "1.1")
+    run.ok("assess", "linalg", "2")
+    text = tree_file.read_text().replace("id: linalg", "id: linear-algebra\n        was: [linalg]")
+    text = text.replace("requires: [linalg]", "requires: [linear-algebra]")
+    text = text.replace("{linalg: 1}", "{linear-algebra: 1}").replace("{linalg: 3,", "{linear-algebra: 3,")
+    tree_file.write_text(text)
+    result = run.ok("tree", "--json")
+    assert "linalg renamed to linear-algebra" in result.stderr
+    assert rows(db_path, "SELECT skill_id, minutes FROM session") == [("linear-algebra", 90)]
+    assert rows(db_path, "SELECT checked_at IS NOT NULL FROM milestone WHERE skill_id = 'linear-algebra' AND key = 'explain-lu'") == [(1,)]
+    assert rows(db_path, "SELECT level FROM skill WHERE id = 'linear-algebra'") == [(2,)]
+    assert rows(db_path, "SELECT count(*) FROM skill WHERE id = 'linalg'") == [(0,)]
+    assert rows(db_path, "SELECT count(*) FROM skill_day WHERE skill_id = 'linalg'") == [(0,)]
+    # the old id still resolves
+    run.ok("log", "linalg", "30m")
+    assert rows(db_path, "SELECT count(*) FROM session WHERE skill_id = 'linear-algebra'") == [(2,)]
+
+
+def test_milestone_keeps_checked_state_while_its_id_stays(run, tree_file: Path, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run.ok("check", "linalg", "blocked-lu")
+    edit(tree_file, 'text: "Implement blocked LU"', 'text: "Implement blocked LU, measure GFLOP/s"')
+    run.ok("tree")
+    assert rows(db_path, "SELECT text, checked_at IS NOT NULL FROM milestone WHERE key = 'blocked-lu'") == [
+        ("Implement blocked LU, measure GFLOP/s", 1)
+    ]
+    # a derived id changes with its text: the old milestone is archived with its check
+    run.ok("check", "linalg", "explain-lu")
+    edit(tree_file, '1: ["Explain LU"]', '1: ["Explain LU and QR"]')
+    run.ok("tree")
+    assert rows(db_path, "SELECT key, archived, checked_at IS NOT NULL FROM milestone WHERE skill_id = 'linalg' ORDER BY key") == [
+        ("blocked-lu", 0, 1),
+        ("explain-lu", 1, 1),
+        ("explain-lu-and-qr", 0, 0),
+    ]
+
+
+def test_invalid_tree_writes_nothing(run, tree_file: Path, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run.ok("tree")
+    before = "\n".join(sqlite3.connect(db_path).iterdump())
+    edit(tree_file, "weight: 3", "weight: 30")
+    result = run("status")
+    assert result.exit_code == 65
+    assert f"{tree_file}:12:17: weight must be from 1 to 5" in result.stderr
+    assert "\n".join(sqlite3.connect(db_path).iterdump()) == before
