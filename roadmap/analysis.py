@@ -1,0 +1,644 @@
+"""The numbers in the views: roll-ups, requirements, gaps, readiness, effort, pace, forecast,
+unlocking, staleness, recommendations, streaks, the heatmap and levels (pure: no I/O).
+
+Inputs are plain frozen dataclasses (:class:`Skill`, :class:`Target`); every output is a frozen
+dataclass with a ``to_json()`` returning JSON-ready values (dates as ISO strings, floats rounded
+to 3 decimals). The definitions here are the ones documented in README.md.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+Requirements = dict[str, int]
+
+
+# --- inputs ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Skill:
+    id: str
+    name: str
+    pillar: str
+    parent: str | None = None
+    weight: int = 1
+    hours: float = 20.0
+    level: int = 0
+    requires: tuple[tuple[str, int], ...] = ()
+    minutes_total: int = 0
+    minutes_since_level_change: int = 0
+    last_practised: date | None = None
+    level_changed: date | None = None
+    archived: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    id: str
+    name: str
+    requires: Mapping[str, int]
+    by: date | None = None
+
+
+# --- outputs -----------------------------------------------------------------------------------
+
+
+def _r(value: float) -> float:
+    return round(value, 3)
+
+
+def _iso(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    skill: str
+    name: str
+    pillar: str
+    current: int
+    required: int
+    gap: int
+    weight: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "skill": self.skill,
+            "name": self.name,
+            "pillar": self.pillar,
+            "current": self.current,
+            "required": self.required,
+            "gap": self.gap,
+            "weight": self.weight,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Readiness:
+    overall: float
+    pillars: dict[str, float]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"overall": _r(self.overall), "pillars": {k: _r(v) for k, v in self.pillars.items()}}
+
+
+@dataclass(frozen=True, slots=True)
+class Effort:
+    total_hours: float
+    pillars: dict[str, float]
+
+    def to_json(self) -> dict[str, Any]:
+        pillars = {k: _r(v) for k, v in self.pillars.items()}
+        return {"total_hours": _r(self.total_hours), "pillars": pillars}
+
+
+@dataclass(frozen=True, slots=True)
+class Forecast:
+    remaining_hours: float
+    pace_hours_per_week: float
+    eta: date | None
+    by: date | None
+    on_track: bool | None
+    needed_hours_per_week: float | None
+
+    def to_json(self) -> dict[str, Any]:
+        needed = self.needed_hours_per_week
+        return {
+            "remaining_hours": _r(self.remaining_hours),
+            "pace_hours_per_week": _r(self.pace_hours_per_week),
+            "eta": _iso(self.eta),
+            "by": _iso(self.by),
+            "on_track": self.on_track,
+            "needed_hours_per_week": None if needed is None else _r(needed),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Stale:
+    skill: str
+    name: str
+    pillar: str
+    level: int
+    last_practised: date | None
+    interval_days: int
+    overdue_days: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "skill": self.skill,
+            "name": self.name,
+            "pillar": self.pillar,
+            "level": self.level,
+            "last_practised": _iso(self.last_practised),
+            "interval_days": self.interval_days,
+            "overdue_days": self.overdue_days,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    skill: str
+    name: str
+    score: float
+    reasons: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "skill": self.skill,
+            "name": self.name,
+            "score": _r(self.score),
+            "reasons": list(self.reasons),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Streak:
+    current: int
+    longest: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"current": self.current, "longest": self.longest}
+
+
+# --- the tree ----------------------------------------------------------------------------------
+
+
+def index(skills: Iterable[Skill]) -> dict[str, Skill]:
+    """Skills by id."""
+    return {s.id: s for s in skills}
+
+
+def children_of(skills: Iterable[Skill]) -> dict[str, list[str]]:
+    """Parent id → ids of its non-archived children, in input order. Archived skills are
+    left out, so a parent whose children are all archived counts as a leaf."""
+    children: dict[str, list[str]] = defaultdict(list)
+    for s in skills:
+        if s.parent is not None and not s.archived:
+            children[s.parent].append(s.id)
+    return dict(children)
+
+
+def is_leaf(skill_id: str, children: Mapping[str, list[str]]) -> bool:
+    """A skill with no (non-archived) children."""
+    return not children.get(skill_id)
+
+
+def leaf_descendants(skill_id: str, children: Mapping[str, list[str]]) -> list[str]:
+    """The leaves under ``skill_id`` in depth-first input order; ``[skill_id]`` for a leaf."""
+    leaves: list[str] = []
+    stack, seen = [skill_id], set()
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        kids = children.get(current)
+        if kids:
+            stack.extend(reversed(kids))
+        else:
+            leaves.append(current)
+    return leaves
+
+
+def rollup_level(
+    skill_id: str, by_id: Mapping[str, Skill], children: Mapping[str, list[str]]
+) -> float:
+    """A leaf's level; for a parent, the weight-weighted mean of its children's roll-ups."""
+    kids = [by_id[c] for c in children.get(skill_id, ()) if c in by_id]
+    if not kids:
+        return float(by_id[skill_id].level)
+    total = sum(k.weight for k in kids)
+    if total <= 0:
+        return float(by_id[skill_id].level)
+    return sum(k.weight * rollup_level(k.id, by_id, children) for k in kids) / total
+
+
+# --- requirements, gaps, readiness, effort -----------------------------------------------------
+
+
+def target_requirements(skills: Sequence[Skill], target: Target) -> Requirements:
+    """Skill id → required level: the target's requirements, each requirement on a parent
+    applied to every leaf under it (the maximum when a leaf is named twice). Archived and
+    unknown skills are dropped."""
+    by_id, children = index(skills), children_of(skills)
+    required: Requirements = {}
+    for skill_id, level in target.requires.items():
+        skill = by_id.get(skill_id)
+        if skill is None or skill.archived:
+            continue
+        for leaf in leaf_descendants(skill_id, children):
+            required[leaf] = max(level, required.get(leaf, level))
+    return required
+
+
+def gaps(skills: Sequence[Skill], target: Target, pillar: str | None = None) -> list[Gap]:
+    """Required skills below their required level (optionally in one pillar):
+    gap = required − current > 0, sorted by weight × gap desc, then gap desc, then id."""
+    by_id = index(skills)
+    found = []
+    for skill_id, required in target_requirements(skills, target).items():
+        s = by_id[skill_id]
+        if (pillar is None or s.pillar == pillar) and required > s.level:
+            gap = required - s.level
+            found.append(Gap(s.id, s.name, s.pillar, s.level, required, gap, s.weight))
+    return sorted(found, key=lambda g: (-g.weight * g.gap, -g.gap, g.skill))
+
+
+def _ratio(done: float, total: float) -> float:
+    return done / total if total > 0 else 1.0
+
+
+def readiness(skills: Sequence[Skill], target: Target) -> Readiness:
+    """Σ weight·min(current, required) / Σ weight·required over the required skills, overall
+    and per pillar; 1.0 where nothing is required. Every pillar of ``skills`` has an entry."""
+    by_id = index(skills)
+    done: dict[str, float] = dict.fromkeys((s.pillar for s in skills), 0.0)
+    total = dict(done)
+    for skill_id, required in target_requirements(skills, target).items():
+        s = by_id[skill_id]
+        done[s.pillar] += s.weight * min(s.level, required)
+        total[s.pillar] += s.weight * required
+    pillars = {p: _ratio(done[p], total[p]) for p in done}
+    return Readiness(_ratio(sum(done.values()), sum(total.values())), pillars)
+
+
+def remaining_hours(skill: Skill, required: int) -> float:
+    """Σ of ``hours`` over each missing level step (current → required), less the hours logged
+    since the last level change taken off the first missing step only (never below zero)."""
+    steps = required - skill.level
+    if steps <= 0:
+        return 0.0
+    first = max(0.0, skill.hours - skill.minutes_since_level_change / 60)
+    return first + (steps - 1) * skill.hours
+
+
+def remaining_effort(skills: Sequence[Skill], target: Target) -> Effort:
+    """Remaining hours over the required skills, in total and per pillar (every pillar of
+    ``skills`` has an entry)."""
+    by_id = index(skills)
+    pillars: dict[str, float] = dict.fromkeys((s.pillar for s in skills), 0.0)
+    for skill_id, required in target_requirements(skills, target).items():
+        s = by_id[skill_id]
+        pillars[s.pillar] += remaining_hours(s, required)
+    return Effort(sum(pillars.values()), pillars)
+
+
+# --- pace and forecast -------------------------------------------------------------------------
+
+
+def pace(minutes_last_28_days: int, minutes_last_84_days: int) -> tuple[float, float]:
+    """Hours per week over the last 4 weeks and over the last 12 weeks."""
+    return minutes_last_28_days / 60 / 4, minutes_last_84_days / 60 / 12
+
+
+def _eta(remaining: float, pace_per_week: float, today: date) -> date | None:
+    """today + ceil(remaining / pace × 7) days; today when nothing remains; None without
+    pace or beyond the calendar."""
+    if remaining <= 0:
+        return today
+    if pace_per_week <= 0:
+        return None
+    days = math.ceil(round(remaining / pace_per_week * 7, 9))
+    if days > (date.max - today).days:
+        return None
+    return today + timedelta(days=days)
+
+
+def _needed(remaining: float, today: date, by: date | None) -> float | None:
+    """remaining ÷ weeks until ``by``; 0 when nothing remains; None without a future ``by``."""
+    if by is None:
+        return None
+    if remaining <= 0:
+        return 0.0
+    days = (by - today).days
+    return remaining / (days / 7) if days > 0 else None
+
+
+def _on_track(
+    remaining: float, pace_per_week: float, eta: date | None, today: date, by: date | None
+) -> bool | None:
+    if by is None:
+        return None
+    if remaining <= 0:
+        return True
+    if by <= today:
+        return False
+    if eta is None:
+        return False if pace_per_week > 0 else None
+    return eta <= by
+
+
+def forecast(
+    remaining_hours: float, pace_hours_per_week: float, today: date, by: date | None
+) -> Forecast:
+    """ETA = today + ceil(remaining ÷ pace × 7) days (today when nothing remains, None with no
+    pace). On track = ETA ≤ by; None without a by, or without pace while by is ahead; True
+    when nothing remains; False when by is today or past and something remains. Needed pace =
+    remaining ÷ weeks until by (0 when nothing remains; None without a by or when by is not in
+    the future)."""
+    eta = _eta(remaining_hours, pace_hours_per_week, today)
+    on_track = _on_track(remaining_hours, pace_hours_per_week, eta, today, by)
+    needed = _needed(remaining_hours, today, by)
+    return Forecast(remaining_hours, pace_hours_per_week, eta, by, on_track, needed)
+
+
+# --- unlocking ---------------------------------------------------------------------------------
+
+
+def prerequisites(skill: Skill, by_id: Mapping[str, Skill]) -> list[tuple[str, int]]:
+    """The skill's own prerequisites, then those of each ancestor (a child inherits what its
+    parent requires), nearest first."""
+    found: list[tuple[str, int]] = []
+    current: Skill | None = skill
+    seen: set[str] = set()
+    while current is not None and current.id not in seen:
+        seen.add(current.id)
+        found.extend(current.requires)
+        current = by_id.get(current.parent) if current.parent is not None else None
+    return found
+
+
+def locked_by(skill: Skill, by_id: Mapping[str, Skill]) -> list[tuple[str, int, int]]:
+    """The unmet prerequisites, own and inherited from ancestors, as (prerequisite id,
+    current level, needed level); an unknown prerequisite counts as level 0 and unmet."""
+    unmet = []
+    for ref, need in prerequisites(skill, by_id):
+        known = by_id.get(ref)
+        have = known.level if known is not None else 0
+        if known is None or have < need:
+            unmet.append((ref, have, need))
+    return unmet
+
+
+def is_unlocked(skill: Skill, by_id: Mapping[str, Skill]) -> bool:
+    """Every prerequisite (id, level) of the skill and of its ancestors is a known skill at
+    that level or above."""
+    return not locked_by(skill, by_id)
+
+
+# --- staleness ---------------------------------------------------------------------------------
+
+
+def review_interval_days(level: int) -> int:
+    """7 × 2^(level − 1) days: 7, 14, 28, 56, 112 for levels 1..5."""
+    if level < 1:
+        raise ValueError(f"no review interval below level 1 (got {level})")
+    return int(7 * 2 ** (level - 1))
+
+
+def reference_date(skill: Skill) -> date | None:
+    """The later of the last session day and the last level change day (None if neither)."""
+    known = [d for d in (skill.last_practised, skill.level_changed) if d is not None]
+    return max(known, default=None)
+
+
+def _stale_entry(skill: Skill, today: date) -> Stale | None:
+    if skill.archived or skill.level < 1:
+        return None
+    interval = review_interval_days(skill.level)
+    ref = reference_date(skill)
+    overdue = None if ref is None else (today - ref).days - interval
+    if overdue is not None and overdue <= 0:
+        return None
+    return Stale(
+        skill.id, skill.name, skill.pillar, skill.level, skill.last_practised, interval, overdue
+    )
+
+
+def stale(skills: Sequence[Skill], today: date) -> list[Stale]:
+    """Non-archived skills at level ≥ 1 not practised nor levelled within the review interval
+    (overdue_days = days since the reference date − interval > 0) or never (overdue_days None,
+    listed first); most overdue first, then by id."""
+    found = [e for e in (_stale_entry(s, today) for s in skills) if e is not None]
+    return sorted(
+        found, key=lambda e: (e.overdue_days is not None, -(e.overdue_days or 0), e.skill)
+    )
+
+
+def is_stale(skill: Skill, today: date) -> bool:
+    """Whether ``skill`` would be listed by :func:`stale`."""
+    return _stale_entry(skill, today) is not None
+
+
+# --- recommendations ---------------------------------------------------------------------------
+
+
+def dependents_of(skills: Sequence[Skill]) -> dict[str, list[tuple[str, int]]]:
+    """Prerequisite id → (dependent skill id, level needed), in input order; a skill depends
+    on its own and its ancestors' prerequisites."""
+    by_id = index(skills)
+    found: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for s in skills:
+        for ref, level in prerequisites(s, by_id):
+            found[ref].append((s.id, level))
+    return dict(found)
+
+
+def recommendation_requirements(skills: Sequence[Skill], target: Target) -> Requirements:
+    """The target requirements plus their prerequisite closure: every prerequisite (id, level)
+    of a required skill with a gap (own or inherited) is required at least at that level,
+    transitively; a prerequisite on a parent applies to the parent and each leaf under it."""
+    by_id, children = index(skills), children_of(skills)
+    required = target_requirements(skills, target)
+    queue = list(required)
+    while queue:
+        s = by_id.get(queue.pop())
+        if s is None or s.archived or s.level >= required.get(s.id, 0):
+            continue
+        for ref, level in prerequisites(s, by_id):
+            if ref not in by_id or by_id[ref].archived:
+                continue
+            for t in dict.fromkeys([ref, *leaf_descendants(ref, children)]):
+                if required.get(t, 0) < level:
+                    required[t] = level
+                    queue.append(t)
+    return required
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What scoring a candidate needs, computed once."""
+
+    target: Target
+    today: date
+    by_id: dict[str, Skill]
+    target_required: Requirements
+    required: Requirements
+    dependents: dict[str, list[tuple[str, int]]]
+
+
+def _hours_to_next(skill: Skill) -> float:
+    return max(0.0, skill.hours - skill.minutes_since_level_change / 60)
+
+
+def _blocked_dependents(skill: Skill, ctx: _Context) -> list[tuple[str, int]]:
+    """Locked skills with a gap that list ``skill`` as a prerequisite (own or inherited) at a
+    level it lacks, each once with the highest such level."""
+    found: dict[str, int] = {}
+    for dep_id, level in ctx.dependents.get(skill.id, ()):
+        dep = ctx.by_id.get(dep_id)
+        if dep is None or dep.archived or level <= skill.level:
+            continue
+        if dep.level < ctx.required.get(dep_id, 0) and not is_unlocked(dep, ctx.by_id):
+            found[dep_id] = max(level, found.get(dep_id, level))
+    return list(found.items())
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _hours_text(hours: float) -> str:
+    return f"{hours:.0f}" if hours >= 10 else f"{hours:.1f}".removesuffix(".0")
+
+
+def _gap_reasons(skill: Skill, ctx: _Context, blocked: list[tuple[str, int]]) -> list[str]:
+    reasons = []
+    wanted = ctx.target_required.get(skill.id, 0)
+    if wanted > skill.level:
+        below = _plural(wanted - skill.level, "level")
+        reasons.append(
+            f"{below} below the {wanted} that {ctx.target.name} requires (weight {skill.weight})"
+        )
+    if blocked:
+        names = ", ".join(dep for dep, _ in blocked)
+        need = max(level for _, level in blocked)
+        reasons.append(f"prerequisite of {names} (level {need} needed)")
+    elif ctx.required.get(skill.id, 0) > wanted:
+        reasons.append(f"on the path to {ctx.target.name} (level {ctx.required[skill.id]} needed)")
+    return reasons
+
+
+def _effort_reasons(skill: Skill, ctx: _Context) -> list[str]:
+    hours, nxt = _hours_to_next(skill), skill.level + 1
+    reasons = [
+        f"about {_hours_text(hours)} h to level {nxt}"
+        if hours > 0
+        else f"the hours for level {nxt} are already logged"
+    ]
+    entry = _stale_entry(skill, ctx.today)
+    if entry is not None:
+        ref = reference_date(skill)
+        every = f"review every {entry.interval_days}"
+        if ref is None:
+            reasons.append(f"never practised at level {skill.level} ({every})")
+        else:
+            reasons.append(f"not practised for {(ctx.today - ref).days} days ({every})")
+    return reasons
+
+
+def _recommendation(skill: Skill, ctx: _Context) -> Recommendation:
+    gap = ctx.required[skill.id] - skill.level
+    score = skill.weight * gap / max(1.0, _hours_to_next(skill))
+    if is_stale(skill, ctx.today):
+        score *= 1.5
+    blocked = _blocked_dependents(skill, ctx)
+    score *= 1 + 0.25 * len(blocked)
+    reasons = (*_gap_reasons(skill, ctx, blocked), *_effort_reasons(skill, ctx))
+    return Recommendation(skill.id, skill.name, round(score, 3), reasons)
+
+
+def _candidates(skills: Sequence[Skill], ctx: _Context) -> list[Skill]:
+    """Non-archived, unlocked leaf skills below their recommendation requirement."""
+    children = children_of(skills)
+    return [
+        s
+        for s in skills
+        if not s.archived
+        and is_leaf(s.id, children)
+        and s.level < ctx.required.get(s.id, 0)
+        and is_unlocked(s, ctx.by_id)
+    ]
+
+
+def recommend(
+    skills: Sequence[Skill], target: Target, today: date, limit: int = 3
+) -> list[Recommendation]:
+    """What to study next: unlocked non-archived leaf skills with a gap against the target's
+    requirements plus their prerequisite closure. Score = weight × gap ÷ max(1, hours to the
+    next level), × 1.5 if stale, × (1 + 0.25 × locked skills with a gap it is a prerequisite of
+    and below the level they need); rounded to 3 decimals; best first, then by id."""
+    ctx = _Context(
+        target=target,
+        today=today,
+        by_id=index(skills),
+        target_required=target_requirements(skills, target),
+        required=recommendation_requirements(skills, target),
+        dependents=dependents_of(skills),
+    )
+    found = [_recommendation(s, ctx) for s in _candidates(skills, ctx)]
+    found.sort(key=lambda r: (-r.score, r.skill))
+    return found[: max(0, limit)]
+
+
+# --- streaks, weeks, heatmap -------------------------------------------------------------------
+
+
+def _run_ending(day: date, days: set[date]) -> int:
+    length = 0
+    while day in days:
+        length += 1
+        day -= timedelta(days=1)
+    return length
+
+
+def streaks(days: Iterable[date], today: date) -> Streak:
+    """Over days with at least one session: current = the run of consecutive days ending
+    today (or yesterday when today has none yet), 0 otherwise; longest = the longest run."""
+    active = set(days)
+    yesterday = today - timedelta(days=1)
+    current = _run_ending(today if today in active else yesterday, active)
+    ends = [d for d in active if d + timedelta(days=1) not in active]
+    longest = max((_run_ending(d, active) for d in ends), default=0)
+    return Streak(current, longest)
+
+
+def week_start(d: date) -> date:
+    """The Monday of the week of ``d``."""
+    return d - timedelta(days=d.weekday())
+
+
+def heatmap(minutes_by_day: Mapping[date, int], today: date, weeks: int) -> list[list[int | None]]:
+    """``weeks`` columns, oldest first, the last containing today; each is 7 cells Monday..
+    Sunday with that day's minutes (0 if none) and None for days after today."""
+    start = week_start(today) - timedelta(weeks=max(0, weeks - 1))
+    grid: list[list[int | None]] = []
+    for w in range(max(0, weeks)):
+        days = [start + timedelta(days=7 * w + i) for i in range(7)]
+        grid.append([None if d > today else minutes_by_day.get(d, 0) for d in days])
+    return grid
+
+
+def heat_bucket(minutes: int, max_minutes: int) -> int:
+    """0 for no minutes; otherwise 1..4 by quarter of ``max_minutes``: (0, ¼] → 1, (¼, ½] → 2,
+    (½, ¾] → 3, above ¾ → 4."""
+    if minutes <= 0:
+        return 0
+    if max_minutes <= 0 or minutes >= max_minutes:
+        return 4
+    return max(1, min(4, math.ceil(minutes * 4 / max_minutes)))
+
+
+# --- levels ------------------------------------------------------------------------------------
+
+
+def milestone_level(counts: Mapping[int, tuple[int, int]]) -> int:
+    """With counts[level] = (checked, total): the highest L such that every level 1..L has
+    at least one milestone and all of them checked; 0 if level 1 does not qualify."""
+    level = 0
+    while True:
+        checked, total = counts.get(level + 1, (0, 0))
+        if total < 1 or checked != total:
+            return level
+        level += 1
+
+
+def current_level(latest_assessment: int | None, milestone_level: int) -> int:
+    """The higher of the latest self-assessment (None counts as 0) and the milestone level."""
+    return max(latest_assessment or 0, milestone_level)

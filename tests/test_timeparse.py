@@ -1,0 +1,357 @@
+"""Durations and dates as people type them (roadmap.timeparse)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from roadmap.errors import UsageError
+from roadmap.timeparse import format_duration, local_now, parse_date, parse_duration, parse_when
+
+CET = timezone(timedelta(hours=1))
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=CET)
+TODAY = date(2026, 11, 20)
+
+
+# --- parse_duration ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("45m", 45),
+        ("90", 90),
+        ("1", 1),
+        ("1h", 60),
+        ("1h30m", 90),
+        ("1h 30m", 90),
+        ("1h30", 90),
+        ("1.5h", 90),
+        ("2h 15m", 135),
+        ("90min", 90),
+        ("90 mins", 90),
+        ("2 hours", 120),
+        ("1 hour", 60),
+        ("1 hour 5 minutes", 65),
+        ("1 hr 5 min", 65),
+        ("1:30", 90),
+        ("0:05", 5),
+        ("24:00", 1440),
+        ("0.75h", 45),
+        (".5h", 30),
+        ("1H30M", 90),
+        ("2 HOURS", 120),
+        ("  45m\t", 45),
+        ("24h", 1440),
+        ("1440", 1440),
+        ("1440m", 1440),
+        ("0.01h", 1),  # 0.6 minute rounds to 1
+        ("1.5", 2),  # half a minute rounds up
+        ("1.0125h", 61),  # 60.75 minutes
+        ("1.4", 1),
+    ],
+)
+def test_parse_duration_accepts(text: str, minutes: int) -> None:
+    assert parse_duration(text) == minutes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "0",
+        "0m",
+        "0h",
+        "0.4",
+        "-5m",
+        "-1h",
+        "3x",
+        "abc",
+        "h",
+        "m",
+        "1h1h",
+        "30m 1h",
+        "30m1h",
+        "1m30m",
+        "25h",
+        "24h1m",
+        "1441",
+        "24:01",
+        "1:60",
+        "1:5",
+        "nan",
+        "inf",
+        "nanm",
+        "1e3",
+        "1,5h",
+        "1 h 30 m x",
+        "1..5h",
+        "١٢m",  # non-ASCII digits
+        "9" * 5000 + "h",
+    ],
+)
+def test_parse_duration_rejects(text: str) -> None:
+    with pytest.raises(UsageError) as err:
+        parse_duration(text)
+    message = str(err.value)
+    assert message.startswith("invalid duration '")
+    assert "45m, 90, 1h30m, 1.5h" in message
+
+
+def test_parse_duration_message_names_text_and_range() -> None:
+    with pytest.raises(UsageError, match=r"invalid duration '3x': use forms like 45m, 90"):
+        parse_duration("3x")
+    with pytest.raises(UsageError, match=r"'25h': must be 1 minute to 24 hours"):
+        parse_duration("25h")
+
+
+def test_parse_duration_error_exit_code_is_usage() -> None:
+    with pytest.raises(UsageError) as err:
+        parse_duration("nope")
+    assert err.value.exit_code == 2
+
+
+@given(st.text())
+def test_parse_duration_only_raises_usage_error(text: str) -> None:
+    try:
+        minutes = parse_duration(text)
+    except UsageError:
+        return
+    assert 1 <= minutes <= 1440
+
+
+@given(st.text(alphabet="0123456789.:hmorsinute -HM", max_size=16))
+def test_parse_duration_only_raises_usage_error_near_valid(text: str) -> None:
+    try:
+        minutes = parse_duration(text)
+    except UsageError:
+        return
+    assert 1 <= minutes <= 1440
+
+
+# --- format_duration ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("minutes", "text"),
+    [(0, "0m"), (1, "1m"), (45, "45m"), (60, "1h"), (90, "1h30m"), (125, "2h5m"), (1440, "24h")],
+)
+def test_format_duration(minutes: int, text: str) -> None:
+    assert format_duration(minutes) == text
+
+
+@given(st.integers(min_value=1, max_value=1440))
+def test_format_then_parse_round_trips(minutes: int) -> None:
+    assert parse_duration(format_duration(minutes)) == minutes
+
+
+def test_round_trip_exhaustive() -> None:
+    assert all(parse_duration(format_duration(m)) == m for m in range(1, 1441))
+
+
+# --- parse_when --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("today", date(2026, 11, 20)),
+        ("TODAY", date(2026, 11, 20)),
+        (" yesterday ", date(2026, 11, 19)),
+        ("-3d", date(2026, 11, 17)),
+        ("-0d", date(2026, 11, 20)),
+        ("3d ago", date(2026, 11, 17)),
+        ("3 days ago", date(2026, 11, 17)),
+        ("1 day ago", date(2026, 11, 19)),
+        ("-3 days", date(2026, 11, 17)),
+        ("-2w", date(2026, 11, 6)),
+        ("2w ago", date(2026, 11, 6)),
+        ("2 weeks ago", date(2026, 11, 6)),
+        ("2026-11-20", date(2026, 11, 20)),
+        ("2026-01-31", date(2026, 1, 31)),
+        ("1970-01-01", date(1970, 1, 1)),
+    ],
+)
+def test_parse_when_days(text: str, day: date) -> None:
+    result = parse_when(text, NOW)
+    assert type(result) is date
+    assert result == day
+
+
+@pytest.mark.parametrize(
+    ("text", "moment"),
+    [
+        ("2026-11-20T09:30", datetime(2026, 11, 20, 9, 30, tzinfo=CET)),
+        ("2026-11-20 09:30", datetime(2026, 11, 20, 9, 30, tzinfo=CET)),
+        ("2026-11-20t09:30", datetime(2026, 11, 20, 9, 30, tzinfo=CET)),
+        ("2026-11-20T09:30:15", datetime(2026, 11, 20, 9, 30, 15, tzinfo=CET)),
+        ("2026-11-20 10:00:00", NOW),
+        ("2026-11-20T08:30Z", datetime(2026, 11, 20, 8, 30, tzinfo=timezone.utc)),
+        ("2026-11-20T08:30z", datetime(2026, 11, 20, 8, 30, tzinfo=timezone.utc)),
+        ("2026-11-20T09:30+01:00", datetime(2026, 11, 20, 9, 30, tzinfo=CET)),
+        ("2026-11-20T09:30+0100", datetime(2026, 11, 20, 9, 30, tzinfo=CET)),
+        ("2026-11-19T23:30-05:00", datetime(2026, 11, 20, 4, 30, tzinfo=timezone.utc)),
+        # a local date after today's can still be in the past
+        ("2026-11-21T00:30+23:00", datetime(2026, 11, 20, 1, 30, tzinfo=timezone.utc)),
+    ],
+)
+def test_parse_when_datetimes(text: str, moment: datetime) -> None:
+    result = parse_when(text, NOW)
+    assert isinstance(result, datetime)
+    assert result.utcoffset() is not None
+    assert result == moment
+
+
+def test_parse_when_naive_takes_the_zone_of_now() -> None:
+    tokyo = timezone(timedelta(hours=9))
+    result = parse_when("2026-11-20 09:30", datetime(2026, 11, 20, 12, 0, tzinfo=tokyo))
+    assert isinstance(result, datetime)
+    assert result.utcoffset() == timedelta(hours=9)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-11-21",
+        "2027-01-01",
+        "2026-11-20T10:01",
+        "2026-11-20 10:00:01",
+        "2026-11-20T09:30-01:00",  # 10:30 UTC = 11:30 in CET
+        "2026-11-20T09:30Z",  # 10:30 CET
+        "9999-12-31T23:59-23:59",
+    ],
+)
+def test_parse_when_rejects_the_future(text: str) -> None:
+    with pytest.raises(UsageError, match="is in the future"):
+        parse_when(text, NOW)
+
+
+@pytest.mark.parametrize("text", ["1969-12-31", "1900-01-01", "0001-01-01T00:00", "-30000d"])
+def test_parse_when_rejects_before_1970(text: str) -> None:
+    with pytest.raises(UsageError, match="before 1970"):
+        parse_when(text, NOW)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "now",
+        "last week",
+        "-1m",  # months only for --since/--until
+        "1m ago",
+        "-3",
+        "3 ago",
+        "+3d",
+        "-3x",
+        "2026-13-01",
+        "2026-02-30",
+        "2026/11/20",
+        "20261120",
+        "2026-11-20T25:00",
+        "2026-11-20T09:30+24:00",
+        "2026-11-20T09:30+01:75",
+        "2026-11-20T09",
+        "2026-11-20T09:30:00.5",
+        "-99999999999d",
+    ],
+)
+def test_parse_when_rejects_garbage(text: str) -> None:
+    with pytest.raises(UsageError, match=r"use today, yesterday, -3d, 3d ago, -2w, 2026-11-20"):
+        parse_when(text, NOW)
+
+
+def test_parse_when_too_far_back_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="too far back"):
+        parse_when("-999999999w", NOW)
+
+
+def test_parse_when_defaults_to_the_current_time() -> None:
+    assert parse_when("today") == local_now().date()
+    assert parse_when("2020-01-01") == date(2020, 1, 1)
+    with pytest.raises(UsageError, match="future"):
+        parse_when((local_now() + timedelta(days=2)).date().isoformat())
+
+
+@given(st.text(max_size=30))
+def test_parse_when_only_raises_usage_error(text: str) -> None:
+    try:
+        result = parse_when(text, NOW)
+    except UsageError:
+        return
+    assert date(1970, 1, 1) <= (result.date() if isinstance(result, datetime) else result)
+
+
+# --- parse_date --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("today", date(2026, 11, 20)),
+        ("yesterday", date(2026, 11, 19)),
+        ("-3d", date(2026, 11, 17)),
+        ("-2w", date(2026, 11, 6)),
+        ("-1m", date(2026, 10, 21)),
+        ("-2m", date(2026, 9, 21)),
+        ("3 days ago", date(2026, 11, 17)),
+        ("2 weeks ago", date(2026, 11, 6)),
+        ("1 month ago", date(2026, 10, 21)),
+        ("3d ago", date(2026, 11, 17)),
+        ("2026-11-01", date(2026, 11, 1)),
+        ("2030-01-01", date(2030, 1, 1)),  # the future is fine for filters
+        (" Today ", date(2026, 11, 20)),
+    ],
+)
+def test_parse_date_accepts(text: str, day: date) -> None:
+    assert parse_date(text, TODAY) == day
+
+
+@pytest.mark.parametrize(
+    "text", ["", "tomorrow", "2026-11-20T09:30", "2026-02-30", "-1y", "1 year ago", "x"]
+)
+def test_parse_date_rejects(text: str) -> None:
+    with pytest.raises(UsageError, match=r"use today, yesterday, -3d, -2w, -1m"):
+        parse_date(text, TODAY)
+
+
+def test_parse_date_defaults_to_today() -> None:
+    assert parse_date("today") == local_now().date()
+
+
+@given(st.text(max_size=30))
+def test_parse_date_only_raises_usage_error(text: str) -> None:
+    try:
+        result = parse_date(text, TODAY)
+    except UsageError:
+        return
+    assert isinstance(result, date)
+
+
+def test_local_now_is_aware() -> None:
+    assert local_now().utcoffset() is not None
+
+
+@pytest.fixture
+def berlin(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("berlin")
+def test_naive_input_uses_the_local_rules_for_its_own_date() -> None:
+    now = datetime(2026, 11, 20, 10, 0).astimezone()  # winter: +01:00
+    assert now.utcoffset() == timedelta(hours=1)
+    summer = parse_when("2026-07-20 09:30", now)
+    assert isinstance(summer, datetime)
+    assert summer.utcoffset() == timedelta(hours=2)
+    assert summer == datetime(2026, 7, 20, 7, 30, tzinfo=timezone.utc)
