@@ -55,7 +55,11 @@ def backups_dir(db: Path) -> Path:
 def _history_signs(db: Path) -> list[str]:
     """Evidence that a database existed at ``db`` (so a missing file is not 'new')."""
     signs = []
-    for path in (marker_path(db), db.with_name(db.name + "-wal"), db.with_name(db.name + "-journal")):
+    for path in (
+        marker_path(db),
+        db.with_name(db.name + "-wal"),
+        db.with_name(db.name + "-journal"),
+    ):
         if path.exists():
             signs.append(path.name)
     backups = backups_dir(db)
@@ -96,8 +100,7 @@ def check_header(db: Path) -> bool:
     if app_id == 0 and _table_count(db) == 0:
         return True
     raise DatabaseRefused(
-        f"{db} is a SQLite database of another application, not a roadmap database; "
-        "left untouched",
+        f"{db} is a SQLite database of another application, not a roadmap database; left untouched",
         hint="point --db / ROADMAP_DB at a roadmap database or at a new file",
     )
 
@@ -176,7 +179,9 @@ def create(db: Path) -> None:
     try:
         db.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise PermissionDenied(f"cannot create the data directory {db.parent}: {exc.strerror}") from None
+        raise PermissionDenied(
+            f"cannot create the data directory {db.parent}: {exc.strerror}"
+        ) from None
     from roadmap import migrate
 
     migrate.upgrade(db)

@@ -64,7 +64,9 @@ def atomic_output(path: Path) -> Iterator[IO[str]]:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(exc, OSError) and not isinstance(exc, FileNotFoundError):
-            raise StorageError(f"cannot write {path}: {exc.strerror}; the old file is intact") from None
+            raise StorageError(
+                f"cannot write {path}: {exc.strerror}; the old file is intact"
+            ) from None
         raise
 
 
@@ -96,7 +98,9 @@ def csv_cell(value: object) -> object:
 # --- JSON: the complete state ---------------------------------------------------------------
 
 
-def _rows(conn: sqlite3.Connection, sql: str, args: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+def _rows(
+    conn: sqlite3.Connection, sql: str, args: tuple[Any, ...] = ()
+) -> Iterator[tuple[Any, ...]]:
     cursor = conn.execute(sql, args)
     while True:
         chunk = cursor.fetchmany(1000)
@@ -120,8 +124,15 @@ def tree_state(conn: sqlite3.Connection) -> dict[str, Any]:
             )
         }
         targets.append(
-            {"id": tid, "name": name, "description": desc, "by": by, "after": after,
-             "archived": bool(archived), "requires": requires}
+            {
+                "id": tid,
+                "name": name,
+                "description": desc,
+                "by": by,
+                "after": after,
+                "archived": bool(archived),
+                "requires": requires,
+            }
         )
     return {
         "title": meta.get("title", ""),
@@ -136,10 +147,17 @@ def tree_state(conn: sqlite3.Connection) -> dict[str, Any]:
         ],
         "skills": [
             {
-                "id": r[0], "name": r[1], "pillar": r[2], "parent": r[3], "description": r[4],
-                "weight": r[5], "hours": r[6], "level": r[7],
+                "id": r[0],
+                "name": r[1],
+                "pillar": r[2],
+                "parent": r[3],
+                "description": r[4],
+                "weight": r[5],
+                "hours": r[6],
+                "level": r[7],
                 "level_changed_at": local_iso(r[8]) if r[8] else None,
-                "archived": bool(r[9]), "resources": json.loads(r[10] or "[]"),
+                "archived": bool(r[9]),
+                "resources": json.loads(r[10] or "[]"),
             }
             for r in conn.execute(
                 "SELECT s.id, s.name, s.pillar_id, s.parent_id, s.description, s.weight, s.hours, "
@@ -216,7 +234,10 @@ def write_json(
         f"FROM session{where} ORDER BY started_at, id",
         args,
     ):
-        out.write(("\n  " if count == 0 else ",\n  ") + json.dumps(session_export(row), ensure_ascii=False))
+        out.write(
+            ("\n  " if count == 0 else ",\n  ")
+            + json.dumps(session_export(row), ensure_ascii=False)
+        )
         count += 1
     out.write("\n ],\n")
     rest = {
@@ -309,8 +330,10 @@ def write_markdown(summary: dict[str, Any], out: IO[str]) -> None:
     w("|---|---:|---:|---:|\n")
     period = {p["id"]: p["minutes"] for p in report["pillars"]}
     for p in status["pillars"]:
-        w(f"| {md_cell(p['name'])} | {p['readiness']:.0%} | {_h(period.get(p['id'], 0))} | "
-          f"{_h(p['minutes_total'])} |\n")
+        w(
+            f"| {md_cell(p['name'])} | {p['readiness']:.0%} | {_h(period.get(p['id'], 0))} | "
+            f"{_h(p['minutes_total'])} |\n"
+        )
     w(f"\n## In the period\n\n{_h(report['minutes'])} hours in {report['sessions']} sessions.\n\n")
     if report["skills"]:
         w("| Skill | Hours |\n|---|---:|\n")
@@ -331,8 +354,10 @@ def write_markdown(summary: dict[str, Any], out: IO[str]) -> None:
     if status["top_gaps"]:
         w("| Skill | Pillar | Now | Required | Weight |\n|---|---|---:|---:|---:|\n")
         for g in status["top_gaps"]:
-            w(f"| {md_cell(g['name'])} | {md_cell(g['pillar'])} | {g['current']} | "
-              f"{g['required']} | {g['weight']} |\n")
+            w(
+                f"| {md_cell(g['name'])} | {md_cell(g['pillar'])} | {g['current']} | "
+                f"{g['required']} | {g['weight']} |\n"
+            )
     else:
         w("None: every required skill is at its level.\n")
     w("\n## Next steps\n\n")
@@ -342,9 +367,11 @@ def write_markdown(summary: dict[str, Any], out: IO[str]) -> None:
         w("Nothing to recommend.\n")
     w("\n## Forecast\n\n")
     verdict = {True: "on track", False: "behind", None: "no verdict"}[fc["on_track"]]
-    w(f"{fc['remaining_hours']:.0f} hours to go at {fc['pace_hours_per_week']:.1f} h/week "
-      f"(12 weeks: {fc['pace_12w_hours_per_week']:.1f}); ETA {fc['eta'] or 'none at this pace'}"
-      f" — {verdict}.")
+    w(
+        f"{fc['remaining_hours']:.0f} hours to go at {fc['pace_hours_per_week']:.1f} h/week "
+        f"(12 weeks: {fc['pace_12w_hours_per_week']:.1f}); ETA {fc['eta'] or 'none at this pace'}"
+        f" — {verdict}."
+    )
     if fc.get("needed_hours_per_week") is not None:
         w(f" Arriving by {fc['by']} needs {fc['needed_hours_per_week']:.1f} h/week.")
     w("\n")

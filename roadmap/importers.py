@@ -61,9 +61,7 @@ def detect(path: Path, text: str) -> str:
     first_line = head.splitlines()[0] if head else ""
     if path.suffix.lower() == ".csv" or "minutes" in first_line:
         return "csv"
-    raise DataError(
-        f"{path}: cannot tell the format; pass --from json|watson|timewarrior|csv"
-    )
+    raise DataError(f"{path}: cannot tell the format; pass --from json|watson|timewarrior|csv")
 
 
 def _json(path: Path, text: str) -> Any:
@@ -118,7 +116,9 @@ def timewarrior(path: Path, text: str) -> Iterator[Record]:
             start = _timew_time(str(item["start"]))
             end = _timew_time(str(item["end"])) if item.get("end") else None
         except ValueError:
-            raise DataError(f"{path}: interval {index} has a bad time (want 20261120T090000Z)") from None
+            raise DataError(
+                f"{path}: interval {index} has a bad time (want 20261120T090000Z)"
+            ) from None
         tags = [str(t) for t in item.get("tags", []) if isinstance(t, str)]
         yield Record(
             names=tags,
@@ -147,8 +147,11 @@ def roadmap_csv(path: Path, text: str) -> Iterator[Record]:
         raise DataError(f"{path}: CSV needs the columns date (or start), minutes and skill_id")
     for row in reader:
         line = reader.line_num
-        unquote = {k: (v[1:] if v and v.startswith("'") and v[1:2] in "=+-@\t\r" else v)
-                   for k, v in row.items() if k}
+        unquote = {
+            k: (v[1:] if v and v.startswith("'") and v[1:2] in "=+-@\t\r" else v)
+            for k, v in row.items()
+            if k
+        }
         try:
             if unquote.get("start"):
                 started = _parse_local(unquote["start"])
@@ -176,7 +179,7 @@ def roadmap_json(path: Path, text: str) -> tuple[dict[str, Any], Iterator[Record
     """Our own export: returns the document (for checks, assessments...) and its sessions."""
     doc = _json(path, text)
     if not isinstance(doc, dict) or doc.get("format") != "roadmap-export":
-        raise DataError(f"{path}: not a roadmap export (no \"format\": \"roadmap-export\")")
+        raise DataError(f'{path}: not a roadmap export (no "format": "roadmap-export")')
     if doc.get("version") != 1:
         raise DataError(f"{path}: export version {doc.get('version')} is not supported (1)")
 

@@ -71,9 +71,12 @@ def plan(
     from roadmap import clock
     from roadmap.db import utcnow
 
-    known_keys = {r[0] for r in conn.execute("SELECT source_key FROM session WHERE source_key IS NOT NULL")}
+    known_keys = {
+        r[0] for r in conn.execute("SELECT source_key FROM session WHERE source_key IS NOT NULL")
+    }
     natural = {
-        (r[0], r[1], r[2]) for r in conn.execute("SELECT skill_id, started_at, minutes FROM session")
+        (r[0], r[1], r[2])
+        for r in conn.execute("SELECT skill_id, started_at, minutes FROM session")
     }
     used_ids = {r[0] for r in conn.execute("SELECT id FROM session")}
     out = Plan()
@@ -153,15 +156,19 @@ def apply(session: Any, rows: list[dict[str, Any]], label: str) -> list[int]:
             ids.extend(r["id"] for r in with_id)
         if without:
             result = session.execute(
-                insert(models.Session).returning(models.Session.id),  # type: ignore[arg-type]
+                insert(models.Session).returning(models.Session.__table__.c.id),  # type: ignore[attr-defined]
                 without,
             )
             ids.extend(int(r[0]) for r in result)
-    journal.record(session, "import", f"import of {len(ids)} session(s) from {label}", {"sessions": ids})
+    journal.record(
+        session, "import", f"import of {len(ids)} session(s) from {label}", {"sessions": ids}
+    )
     return ids
 
 
-def apply_state(session: Any, doc: dict[str, Any], resolve: Callable[[list[str]], str | None]) -> int:
+def apply_state(
+    session: Any, doc: dict[str, Any], resolve: Callable[[list[str]], str | None]
+) -> int:
     """Our own export: milestone checks, assessments, level history and levels.
 
     Only what is not there yet is added; returns how many items were added.
@@ -170,16 +177,16 @@ def apply_state(session: Any, doc: dict[str, Any], resolve: Callable[[list[str]]
 
     from roadmap import clock, models
 
-    def stored(text: str | None) -> str | None:
+    def stored(text: str) -> str:
         from datetime import datetime
 
-        return clock.to_stored(datetime.fromisoformat(text)) if text else None
+        return clock.to_stored(datetime.fromisoformat(text))
 
     added = 0
     for check in doc.get("milestone_checks", []):
         skill = resolve([check["skill"]])
         row = session.get(models.Milestone, (skill, check["milestone"])) if skill else None
-        if row is not None and row.checked_at is None:
+        if row is not None and row.checked_at is None and check.get("checked_at"):
             row.checked_at = stored(check["checked_at"])
             row.link, row.note = check.get("link"), check.get("note")
             session.add(row)
@@ -191,8 +198,14 @@ def apply_state(session: Any, doc: dict[str, Any], resolve: Callable[[list[str]]
         skill = resolve([item["skill"]])
         key = (skill, stored(item["assessed_at"]), item["level"])
         if skill and key not in existing:
-            session.add(models.Assessment(skill_id=skill, level=item["level"], note=item.get("note", ""),
-                                          assessed_at=key[1]))
+            session.add(
+                models.Assessment(
+                    skill_id=skill,
+                    level=item["level"],
+                    note=item.get("note", ""),
+                    assessed_at=key[1],
+                )
+            )
             existing.add(key)
             added += 1
     history = {
@@ -202,14 +215,21 @@ def apply_state(session: Any, doc: dict[str, Any], resolve: Callable[[list[str]]
         skill = resolve([item["skill"]])
         key = (skill, stored(item["changed_at"]), item["level"])
         if skill and key not in history:
-            session.add(models.LevelChange(skill_id=skill, level=item["level"], previous=item["previous"],
-                                           changed_at=key[1], cause=item.get("cause", "")))
+            session.add(
+                models.LevelChange(
+                    skill_id=skill,
+                    level=item["level"],
+                    previous=item["previous"],
+                    changed_at=key[1],
+                    cause=item.get("cause", ""),
+                )
+            )
             history.add(key)
             added += 1
     for item in doc.get("tree", {}).get("skills", []):
         skill_id = resolve([item["id"]])
         row = session.get(models.Skill, skill_id) if skill_id else None
-        changed = stored(item.get("level_changed_at"))
+        changed = stored(item["level_changed_at"]) if item.get("level_changed_at") else None
         if row is not None and changed and (row.level_changed_at or "") < changed:
             row.level, row.level_changed_at = item["level"], changed
             session.add(row)

@@ -22,7 +22,10 @@ from roadmap.errors import StateError
 def record(session: Session, action: str, summary: str, payload: dict[str, Any]) -> None:
     session.add(
         models.Journal(
-            at=utcnow(), action=action, summary=summary, payload=json.dumps(payload, ensure_ascii=False)
+            at=utcnow(),
+            action=action,
+            summary=summary,
+            payload=json.dumps(payload, ensure_ascii=False),
         )
     )
 
@@ -37,7 +40,9 @@ def skill_state(session: Session, skill_id: str) -> dict[str, Any]:
     return {"level": skill.level, "level_changed_at": skill.level_changed_at}
 
 
-def _restore_skill(session: Session, skill_id: str, state: dict[str, Any], changes: list[int]) -> None:
+def _restore_skill(
+    session: Session, skill_id: str, state: dict[str, Any], changes: list[int]
+) -> None:
     if changes:
         session.execute(delete(models.LevelChange).where(col(models.LevelChange.id).in_(changes)))
     skill = session.get(models.Skill, skill_id)
@@ -98,9 +103,9 @@ def undo(session: Session) -> str:
             session.add(milestone)
         _restore_skill(session, payload["skill"], payload["skill_before"], payload["level_changes"])
     elif action == "assess":
-        row = session.get(models.Assessment, payload["assessment"])
-        if row is not None:
-            session.delete(row)
+        assessment = session.get(models.Assessment, payload["assessment"])
+        if assessment is not None:
+            session.delete(assessment)
         _restore_skill(session, payload["skill"], payload["skill_before"], payload["level_changes"])
     else:  # pragma: no cover - a journal written by a newer version
         raise StateError(f"cannot undo '{action}': not known to this version")

@@ -33,9 +33,7 @@ def compute(session: Session, skill_id: str) -> int:
     return analysis.current_level(latest, analysis.milestone_level(counts))
 
 
-def recompute(
-    session: Session, skill_id: str, at: str, cause: str
-) -> models.LevelChange | None:
+def recompute(session: Session, skill_id: str, at: str, cause: str) -> models.LevelChange | None:
     """Recompute and store the level of ``skill_id``; return the change, if any."""
     skill = session.get(models.Skill, skill_id)
     if skill is None:

@@ -123,7 +123,9 @@ def targets(conn: sqlite3.Connection, include_archived: bool = False) -> list[Ta
     sql = "SELECT id, name, description, by, after FROM target"
     if not include_archived:
         sql += " WHERE archived = 0"
-    rows = [TargetRow(r[0], r[1], r[2], r[3], r[4]) for r in conn.execute(sql + " ORDER BY position")]
+    rows = [
+        TargetRow(r[0], r[1], r[2], r[3], r[4]) for r in conn.execute(sql + " ORDER BY position")
+    ]
     by_id = {t.id: t for t in rows}
     for target_id, skill_id, level in conn.execute(
         "SELECT target_id, skill_id, level FROM target_requirement ORDER BY rowid"
@@ -199,8 +201,7 @@ def sessions(conn: sqlite3.Connection, flt: SessionFilter) -> list[dict[str, Any
 
 def session_by_id(conn: sqlite3.Connection, session_id: int) -> dict[str, Any] | None:
     row = conn.execute(
-        f"SELECT {SESSION_COLUMNS} FROM session s JOIN skill k ON k.id = s.skill_id "
-        "WHERE s.id = ?",
+        f"SELECT {SESSION_COLUMNS} FROM session s JOIN skill k ON k.id = s.skill_id WHERE s.id = ?",
         (session_id,),
     ).fetchone()
     return session_json(row) if row else None
@@ -255,9 +256,7 @@ def skill_stats(conn: sqlite3.Connection) -> dict[str, tuple[int, str | None, in
 
 
 def minutes_by_pillar(conn: sqlite3.Connection, since_day: str | None) -> dict[str, int]:
-    sql = (
-        "SELECT k.pillar_id, SUM(d.minutes) FROM skill_day d JOIN skill k ON k.id = d.skill_id"
-    )
+    sql = "SELECT k.pillar_id, SUM(d.minutes) FROM skill_day d JOIN skill k ON k.id = d.skill_id"
     args: tuple[str, ...] = ()
     if since_day is not None:
         sql += " WHERE d.day >= ?"
@@ -325,9 +324,13 @@ def skill_detail(conn: sqlite3.Connection, skill_id: str) -> dict[str, Any]:
             (skill_id,),
         )
     ]
-    children = [r[0] for r in conn.execute(
-        "SELECT id FROM skill WHERE parent_id = ? AND archived = 0 ORDER BY position", (skill_id,)
-    )]
+    children = [
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM skill WHERE parent_id = ? AND archived = 0 ORDER BY position",
+            (skill_id,),
+        )
+    ]
     return {
         "id": row[0],
         "name": row[1],

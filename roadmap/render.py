@@ -271,7 +271,9 @@ def show_view(data: dict[str, Any]) -> RenderableType:
             parts.append(line)
     if data["unlocks"]:
         parts.append(Text("Unlocks", style="bold"))
-        parts.append(text("  " + ", ".join(f"{u['skill']} (at {u['level']})" for u in data["unlocks"])))
+        parts.append(
+            text("  " + ", ".join(f"{u['skill']} (at {u['level']})" for u in data["unlocks"]))
+        )
     if data["resources"]:
         parts.append(Text("Resources", style="bold"))
         for r in data["resources"]:
@@ -369,7 +371,9 @@ def heatmap_view(data: dict[str, Any]) -> RenderableType:
         rows.append(line)
     total = sum(m or 0 for week in weeks for m in week)
     legend = Text("    less · ░ ▒ ▓ █ more", style="dim")
-    summary = Text(f"    {len(weeks)} weeks from {data['start']}: {_hours(total)}; max {_hours(top)}/day")
+    summary = Text(
+        f"    {len(weeks)} weeks from {data['start']}: {_hours(total)}; max {_hours(top)}/day"
+    )
     return Group(*rows, legend, summary)
 
 

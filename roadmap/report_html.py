@@ -54,12 +54,17 @@ def radar_svg(axes: list[dict[str, Any]], max_level: int) -> str:
         x, y = point(i, max_level)
         lx, ly = point(i, max_level * 1.22)
         anchor = "middle" if abs(lx - center) < 20 else ("start" if lx > center else "end")
-        parts.append(f'<line x1="{center}" y1="{center}" x2="{x:.1f}" y2="{y:.1f}" stroke="#d9dee7"/>')
+        parts.append(
+            f'<line x1="{center}" y1="{center}" x2="{x:.1f}" y2="{y:.1f}" stroke="#d9dee7"/>'
+        )
         parts.append(
             f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="11" text-anchor="{anchor}" '
             f'fill="#5b6474">{esc(axis["name"][:28])}</text>'
         )
-    for key, colour, dash in (("required", "#d9822b", ' stroke-dasharray="4 3"'), ("current", "#2f6fde", "")):
+    for key, colour, dash in (
+        ("required", "#d9822b", ' stroke-dasharray="4 3"'),
+        ("current", "#2f6fde", ""),
+    ):
         pts = " ".join(
             f"{x:.1f},{y:.1f}" for x, y in (point(i, a[key]) for i, a in enumerate(axes))
         )
@@ -88,7 +93,7 @@ def line_svg(points: list[tuple[str, float]]) -> str:
         return x, height - pad - (height - 2 * pad) * value
 
     path, prev_y = [], None
-    for d, (_, value) in zip(days, points):
+    for d, (_, value) in zip(days, points, strict=False):
         x, y = xy(d, value)
         if prev_y is None:
             path.append(f"M{x:.1f},{y:.1f}")
@@ -98,7 +103,9 @@ def line_svg(points: list[tuple[str, float]]) -> str:
     out = [f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="Readiness over time">']
     for frac in (0, 0.5, 1):
         _, y = xy(first, frac)
-        out.append(f'<line x1="{pad}" y1="{y:.1f}" x2="{width - pad}" y2="{y:.1f}" stroke="#d9dee7"/>')
+        out.append(
+            f'<line x1="{pad}" y1="{y:.1f}" x2="{width - pad}" y2="{y:.1f}" stroke="#d9dee7"/>'
+        )
         out.append(f'<text x="2" y="{y + 4:.1f}" font-size="10" fill="#5b6474">{frac:.0%}</text>')
     out.append(f'<path d="{"".join(path)}" fill="none" stroke="#2f6fde" stroke-width="2"/>')
     out.append(f'<text x="{pad}" y="{height - 8}" font-size="10" fill="#5b6474">{first}</text>')
@@ -117,7 +124,9 @@ def heatmap_svg(data: dict[str, Any]) -> str:
     width, height = 30 + len(weeks) * (cell + 2), 7 * (cell + 2) + 4
     out = [f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="Minutes per day">']
     for row, label in ((0, "Mon"), (2, "Wed"), (4, "Fri")):
-        out.append(f'<text x="0" y="{row * (cell + 2) + 10}" font-size="9" fill="#5b6474">{label}</text>')
+        out.append(
+            f'<text x="0" y="{row * (cell + 2) + 10}" font-size="9" fill="#5b6474">{label}</text>'
+        )
     start = date.fromisoformat(data["start"])
     for col, week in enumerate(weeks):
         for row, minutes in enumerate(week):
@@ -146,25 +155,37 @@ def write_html(summary: dict[str, Any], out: IO[str]) -> None:
     w(f"<title>{esc(summary['title'])}: progress report</title><style>{CSS}</style></head><body>")
     w(f"<h1>{esc(summary['title'])}</h1>")
     by = f" by {esc(target['by'])}" if target["by"] else ""
-    w(f'<p class="muted">Target: <strong>{esc(target["name"])}</strong>{by} · period '
-      f"{esc(report['since'])} to {esc(report['until'])} · generated {esc(summary['generated'])}</p>")
-    verdict = {True: ('ok', 'on track'), False: ('bad', 'behind'), None: ('muted', 'no verdict')}
+    w(
+        f'<p class="muted">Target: <strong>{esc(target["name"])}</strong>{by} · period '
+        f"{esc(report['since'])} to {esc(report['until'])} · generated {esc(summary['generated'])}</p>"
+    )
+    verdict = {True: ("ok", "on track"), False: ("bad", "behind"), None: ("muted", "no verdict")}
     cls, word = verdict[fc["on_track"]]
     w('<div class="grid">')
-    w(f'<div class="card"><div class="muted">Readiness</div><div class="big">{status["readiness"]:.0%}</div></div>')
-    w(f'<div class="card"><div class="muted">In the period</div><div class="big">{_h(report["minutes"])} h</div>'
-      f'<div class="muted">{report["sessions"]} sessions, {len(report["level_ups"])} level-ups, '
-      f'{len(report["milestones_checked"])} milestones</div></div>')
-    w(f'<div class="card"><div class="muted">Forecast</div><div class="big">{esc(fc["eta"] or "—")}</div>'
-      f'<div class="{cls}">{word}</div><div class="muted">{fc["remaining_hours"]:.0f} h to go at '
-      f'{fc["pace_hours_per_week"]:.1f} h/week</div></div>')
+    w(
+        f'<div class="card"><div class="muted">Readiness</div><div class="big">{status["readiness"]:.0%}</div></div>'
+    )
+    w(
+        f'<div class="card"><div class="muted">In the period</div><div class="big">{_h(report["minutes"])} h</div>'
+        f'<div class="muted">{report["sessions"]} sessions, {len(report["level_ups"])} level-ups, '
+        f"{len(report['milestones_checked'])} milestones</div></div>"
+    )
+    w(
+        f'<div class="card"><div class="muted">Forecast</div><div class="big">{esc(fc["eta"] or "—")}</div>'
+        f'<div class="{cls}">{word}</div><div class="muted">{fc["remaining_hours"]:.0f} h to go at '
+        f"{fc['pace_hours_per_week']:.1f} h/week</div></div>"
+    )
     w("</div>")
     w('<h2>Where I stand</h2><div class="grid"><div class="card">')
     w(radar_svg(summary["radar"], summary["max_level"]))
-    w('</div><div class="card"><table><tr><th>Pillar</th><th>Readiness</th><th class="n">Hours</th></tr>')
+    w(
+        '</div><div class="card"><table><tr><th>Pillar</th><th>Readiness</th><th class="n">Hours</th></tr>'
+    )
     for p in status["pillars"]:
-        w(f'<tr><td>{esc(p["name"])}</td><td><div class="bar"><span style="width:{p["readiness"] * 100:.0f}%">'
-          f'</span></div>{p["readiness"]:.0%}</td><td class="n">{_h(p["minutes_total"])}</td></tr>')
+        w(
+            f'<tr><td>{esc(p["name"])}</td><td><div class="bar"><span style="width:{p["readiness"] * 100:.0f}%">'
+            f'</span></div>{p["readiness"]:.0%}</td><td class="n">{_h(p["minutes_total"])}</td></tr>'
+        )
     w("</table></div></div>")
     w("<h2>Readiness over time</h2>")
     w(line_svg(summary["readiness_history"]))
@@ -172,31 +193,43 @@ def write_html(summary: dict[str, Any], out: IO[str]) -> None:
     w(heatmap_svg(summary["heatmap"]))
     w("<h2>Biggest gaps</h2>")
     if status["top_gaps"]:
-        w('<table><tr><th>Skill</th><th>Pillar</th><th class="n">Now</th><th class="n">Required</th>'
-          '<th class="n">Weight</th></tr>')
+        w(
+            '<table><tr><th>Skill</th><th>Pillar</th><th class="n">Now</th><th class="n">Required</th>'
+            '<th class="n">Weight</th></tr>'
+        )
         for g in status["top_gaps"]:
-            w(f'<tr><td>{esc(g["name"])}</td><td>{esc(g["pillar"])}</td><td class="n">{g["current"]}</td>'
-              f'<td class="n">{g["required"]}</td><td class="n">{g["weight"]}</td></tr>')
+            w(
+                f'<tr><td>{esc(g["name"])}</td><td>{esc(g["pillar"])}</td><td class="n">{g["current"]}</td>'
+                f'<td class="n">{g["required"]}</td><td class="n">{g["weight"]}</td></tr>'
+            )
         w("</table>")
     else:
         w("<p>None: every required skill is at its level.</p>")
     w("<h2>Next steps</h2><ol>")
     for rec in status["next"]:
-        w(f"<li><strong>{esc(rec['name'])}</strong><br><span class=\"muted\">"
-          f"{esc('; '.join(rec['reasons']))}</span></li>")
+        w(
+            f'<li><strong>{esc(rec["name"])}</strong><br><span class="muted">'
+            f"{esc('; '.join(rec['reasons']))}</span></li>"
+        )
     w("</ol>")
     if report["skills"]:
-        w('<h2>Hours by skill in the period</h2><table><tr><th>Skill</th><th class="n">Hours</th></tr>')
+        w(
+            '<h2>Hours by skill in the period</h2><table><tr><th>Skill</th><th class="n">Hours</th></tr>'
+        )
         for s in report["skills"][:15]:
             w(f'<tr><td>{esc(s["name"])}</td><td class="n">{_h(s["minutes"])}</td></tr>')
         w("</table>")
     w("<h2>Forecast by pillar</h2>")
-    w('<table><tr><th>Pillar</th><th class="n">Remaining h</th><th class="n">Pace h/week</th>'
-      "<th>ETA</th><th>Verdict</th></tr>")
+    w(
+        '<table><tr><th>Pillar</th><th class="n">Remaining h</th><th class="n">Pace h/week</th>'
+        "<th>ETA</th><th>Verdict</th></tr>"
+    )
     for p in fc["pillars"]:
         c, word = verdict[p["on_track"]]
-        w(f'<tr><td>{esc(p["name"])}</td><td class="n">{p["remaining_hours"]:.0f}</td>'
-          f'<td class="n">{p["pace_hours_per_week"]:.1f}</td><td>{esc(p["eta"] or "—")}</td>'
-          f'<td class="{c}">{word}</td></tr>')
+        w(
+            f'<tr><td>{esc(p["name"])}</td><td class="n">{p["remaining_hours"]:.0f}</td>'
+            f'<td class="n">{p["pace_hours_per_week"]:.1f}</td><td>{esc(p["eta"] or "—")}</td>'
+            f'<td class="{c}">{word}</td></tr>'
+        )
     w("</table>")
     w('<p class="muted">Made by roadmap. Definitions: see the README.</p></body></html>\n')

@@ -99,7 +99,9 @@ def milestone(conn: sqlite3.Connection, skill_id: str, text: str) -> tuple[str, 
 
 def target(conn: sqlite3.Connection, text: str | None) -> str:
     """The target id: ``text`` if given (must exist), else the tree's default, else the last."""
-    rows = [r[0] for r in conn.execute("SELECT id FROM target WHERE archived = 0 ORDER BY position")]
+    rows = [
+        r[0] for r in conn.execute("SELECT id FROM target WHERE archived = 0 ORDER BY position")
+    ]
     if text is not None:
         if text in rows:
             return text

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from roadmap import levels, models
 from roadmap.db import utcnow
@@ -44,7 +44,7 @@ class SyncReport:
         return "; ".join(parts)
 
 
-HISTORY_TABLES: tuple[type[models.SQLModel], ...] = (
+HISTORY_TABLES: tuple[type[SQLModel], ...] = (
     models.Session,
     models.Assessment,
     models.LevelChange,
@@ -139,7 +139,7 @@ def _pillars(session: Session, tree: Tree) -> None:
 def _move_history(session: Session, old: models.Skill, new: models.Skill) -> None:
     """Move everything recorded under ``old`` to ``new`` and drop ``old``."""
     for table in HISTORY_TABLES:
-        column = table.skill_id  # type: ignore[attr-defined]
+        column = table.__table__.c.skill_id  # type: ignore[attr-defined]
         session.execute(update(table).where(column == old.id).values(skill_id=new.id))
     new_keys = set(
         session.exec(select(models.Milestone.key).where(models.Milestone.skill_id == new.id)).all()
@@ -176,7 +176,9 @@ def _move_history(session: Session, old: models.Skill, new: models.Skill) -> Non
         new.level_changed_at = old.level_changed_at
     session.add(new)
     session.flush()
-    session.execute(delete(models.TargetRequirement).where(col(models.TargetRequirement.skill_id) == old.id))
+    session.execute(
+        delete(models.TargetRequirement).where(col(models.TargetRequirement.skill_id) == old.id)
+    )
     session.execute(delete(models.Prerequisite).where(col(models.Prerequisite.skill_id) == old.id))
     session.delete(old)
     session.flush()
@@ -241,7 +243,10 @@ def _meta(session: Session, tree: Tree, source: str, now: str) -> None:
         "default_target": tree.default_target or "",
         "weekly_goal_hours": "" if tree.weekly_goal_hours is None else str(tree.weekly_goal_hours),
         "levels": json.dumps(
-            [{"level": lv.level, "name": lv.name, "description": lv.description} for lv in tree.levels],
+            [
+                {"level": lv.level, "name": lv.name, "description": lv.description}
+                for lv in tree.levels
+            ],
             ensure_ascii=False,
         ),
     }

@@ -254,7 +254,8 @@ class _Reader:
         first = self.ids.get(value)
         if first is not None:
             self.c.err(
-                node, f"{what} id '{value}' repeats (first at line {first.line}, column {first.col})"
+                node,
+                f"{what} id '{value}' repeats (first at line {first.line}, column {first.col})",
             )
             return False
         self.ids[value] = node
@@ -302,7 +303,10 @@ class _Reader:
         target_ids = {t.id for t in targets}
         if default is not None and default not in target_ids:
             node = top["default_target"]
-            c.err(node, f"default_target '{default}' is not a target{self.suggest(default, target_ids)}")
+            c.err(
+                node,
+                f"default_target '{default}' is not a target{self.suggest(default, target_ids)}",
+            )
         self.check_refs(max_level)
         self.check_cycles()
         if c.problems or version is None:
@@ -458,7 +462,7 @@ class _Reader:
         if node is None:
             return []
         if node.kind != "map":
-            c.err(node, "milestones must be a mapping of level to a list, e.g. 1: [\"...\"]")
+            c.err(node, 'milestones must be a mapping of level to a list, e.g. 1: ["..."]')
             return []
         out: list[Milestone] = []
         keys: dict[str, Node] = {}
@@ -506,7 +510,9 @@ class _Reader:
                 c.err(f["url"], f"resource url '{url}' must start with https:// or http://")
             kind = c.text(f.get("kind"), "resource kind", "docs")
             if kind not in RESOURCE_KINDS:
-                c.err(f["kind"], f"resource kind '{kind}' must be one of {', '.join(RESOURCE_KINDS)}")
+                c.err(
+                    f["kind"], f"resource kind '{kind}' must be one of {', '.join(RESOURCE_KINDS)}"
+                )
             out.append(Resource(title, url, kind))
         return out
 
@@ -572,7 +578,9 @@ class _Reader:
         known = {s.id for s in self.skills}
         for node, ref, what in self.refs.skills:
             if ref not in known:
-                self.c.err(node, f"{what} '{ref}' is not a skill in this file{self.suggest(ref, known)}")
+                self.c.err(
+                    node, f"{what} '{ref}' is not a skill in this file{self.suggest(ref, known)}"
+                )
         for node, level in self.refs.levels:
             if level > max_level:
                 self.c.err(node, f"level {level} is outside the scale (0..{max_level})")

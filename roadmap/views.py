@@ -116,7 +116,9 @@ def forecast(conn: sqlite3.Connection, world: World) -> dict[str, Any]:
         "by": _iso(world.target.by),
         "on_track": overall.on_track,
         "needed_hours_per_week": (
-            None if overall.needed_hours_per_week is None else round(overall.needed_hours_per_week, 2)
+            None
+            if overall.needed_hours_per_week is None
+            else round(overall.needed_hours_per_week, 2)
         ),
         "pillars": pillars,
     }
@@ -187,8 +189,13 @@ def show(conn: sqlite3.Connection, world: World, skill_id: str) -> dict[str, Any
     for ref, level in queries.prerequisites(conn).get(skill_id, []):
         have = by_id[ref].level if ref in by_id else 0
         prereqs.append(
-            {"skill": ref, "name": world.names.get(ref, ref), "level": level, "current": have,
-             "met": have >= level}
+            {
+                "skill": ref,
+                "name": world.names.get(ref, ref),
+                "level": level,
+                "current": have,
+                "met": have >= level,
+            }
         )
     unlocks = [
         {"skill": s.id, "name": s.name, "level": lv}

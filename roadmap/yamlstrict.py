@@ -77,12 +77,20 @@ def decode(data: bytes) -> str:
         ) from None
 
 
+def _pos(event: Any) -> tuple[int, int]:
+    """1-based line and column where a parser event starts."""
+    mark = event.start_mark
+    if mark is None:
+        return 1, 1
+    return int(mark.line) + 1, int(mark.column) + 1
+
+
 def _scalar(event: Any) -> Node:
     mark = event.start_mark
     implicit = event.implicit
     tag = event.tag
     if tag is None or tag == "!":
-        tag = _resolver.resolve(yaml.ScalarNode, event.value, implicit)
+        tag = _resolver.resolve(yaml.ScalarNode, event.value, implicit)  # type: ignore[no-untyped-call]
     node = Node(
         "scalar",
         mark.line + 1,
@@ -135,8 +143,7 @@ def _add(stack: list[Node], pending_key: list[Node | None], node: Node) -> Node 
                         Problem(
                             node.line,
                             node.col,
-                            f"duplicate key {node.raw!r} (first at line {k.line}, "
-                            f"column {k.col})",
+                            f"duplicate key {node.raw!r} (first at line {k.line}, column {k.col})",
                         )
                     ]
                 )
@@ -158,17 +165,15 @@ def parse(text: str) -> Node | None:
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    mark = event.start_mark
-                    raise StrictYAMLError(
-                        [Problem(mark.line + 1, mark.column + 1, "only one YAML document")]
-                    )
+                    line, col = _pos(event)
+                    raise StrictYAMLError([Problem(line, col, "only one YAML document")])
             elif isinstance(event, yaml.AliasEvent):
-                mark = event.start_mark
+                line, col = _pos(event)
                 raise StrictYAMLError(
                     [
                         Problem(
-                            mark.line + 1,
-                            mark.column + 1,
+                            line,
+                            col,
                             f"aliases (*{event.anchor}) and anchors are not allowed; "
                             "repeat the value",
                         )
@@ -180,13 +185,11 @@ def parse(text: str) -> Node | None:
                 root = done or root
             elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 _check_anchor(event)
-                mark = event.start_mark
+                line, col = _pos(event)
                 kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
                 if event.tag and event.tag not in _STD_TAGS:
-                    raise StrictYAMLError(
-                        [Problem(mark.line + 1, mark.column + 1, f"unsupported tag {event.tag!r}")]
-                    )
-                node = Node(kind, mark.line + 1, mark.column + 1)
+                    raise StrictYAMLError([Problem(line, col, f"unsupported tag {event.tag!r}")])
+                node = Node(kind, line, col)
                 done = _add(stack, pending, node)
                 root = done or root
                 stack.append(node)

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from roadmap import db, paths
-from roadmap.errors import DatabaseRefused
 
 
 def digest(path: Path) -> str:
@@ -74,7 +73,9 @@ def test_random_bytes_are_refused_untouched(run, small: Path, db_path: Path) -> 
     _refused(run, db_path, "is not a SQLite database")
 
 
-def test_missing_database_with_history_is_not_silently_recreated(run, small: Path, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_missing_database_with_history_is_not_silently_recreated(
+    run, small: Path, db_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     run.ok("tree")
     db_path.unlink()
     for extra in ("-wal", "-shm"):

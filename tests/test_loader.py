@@ -33,34 +33,79 @@ def skill(body: str) -> str:
         ("version: &v 1\npillars: []\n", "f.yaml:1:10: anchors"),
         ("version: 1\npillars: [\n", "f.yaml:3:1: invalid YAML"),
         ("version: 2\npillars: []\n", "f.yaml:1:10: format version 2 is not supported"),
-        ("version: 1\npilars: []\n", "f.yaml:2:1: unknown field 'pilars' in the file (did you mean 'pillars'?)"),
+        (
+            "version: 1\npilars: []\n",
+            "f.yaml:2:1: unknown field 'pilars' in the file (did you mean 'pillars'?)",
+        ),
         ("version: 1\n", "f.yaml:1:1: the file is missing the required field 'pillars'"),
         ("", "f.yaml:1:1: the file is empty"),
         ("- 1\n", "f.yaml:1:1: the file must be a mapping"),
-        ("version: 1\ntitle: no\npillars: []\n", "f.yaml:2:8: title must be a string, found a boolean 'no' (quote it)"),
-        ("version: 1\npillars: [{id: P, name: x}]\n", "f.yaml:2:16: pillar id 'P' must be lowercase"),
-        ("version: 1\npillars: [{id: p, name: 012}]\n", "f.yaml:2:25: pillar name must be a string, found a number '012'"),
-        (skill("      - {id: a, name: A, weight: 9}\n"), "f.yaml:6:34: weight must be from 1 to 5, found 9"),
-        (skill("      - {id: a, name: A, hours: 1:30}\n"), "f.yaml:6:33: hours '1:30' is ambiguous"),
-        (skill("      - {id: a, name: A, hours: -3}\n"), "f.yaml:6:33: hours must be more than 0"),
-        (skill("      - {id: a, name: A}\n      - {id: a, name: B}\n"), "f.yaml:7:14: skill id 'a' repeats (first at line 6, column 14)"),
-        (skill("      - {id: a, name: A, requires: [b]}\n"), "f.yaml:6:37: prerequisite 'b' is not a skill"),
-        (skill("      - {id: a, name: A, requires: [a]}\n"), "f.yaml:6:37: skill 'a' cannot require itself"),
         (
-            skill("      - {id: a, name: A, requires: [b]}\n      - {id: b, name: B, requires: [a]}\n"),
+            "version: 1\ntitle: no\npillars: []\n",
+            "f.yaml:2:8: title must be a string, found a boolean 'no' (quote it)",
+        ),
+        (
+            "version: 1\npillars: [{id: P, name: x}]\n",
+            "f.yaml:2:16: pillar id 'P' must be lowercase",
+        ),
+        (
+            "version: 1\npillars: [{id: p, name: 012}]\n",
+            "f.yaml:2:25: pillar name must be a string, found a number '012'",
+        ),
+        (
+            skill("      - {id: a, name: A, weight: 9}\n"),
+            "f.yaml:6:34: weight must be from 1 to 5, found 9",
+        ),
+        (
+            skill("      - {id: a, name: A, hours: 1:30}\n"),
+            "f.yaml:6:33: hours '1:30' is ambiguous",
+        ),
+        (skill("      - {id: a, name: A, hours: -3}\n"), "f.yaml:6:33: hours must be more than 0"),
+        (
+            skill("      - {id: a, name: A}\n      - {id: a, name: B}\n"),
+            "f.yaml:7:14: skill id 'a' repeats (first at line 6, column 14)",
+        ),
+        (
+            skill("      - {id: a, name: A, requires: [b]}\n"),
+            "f.yaml:6:37: prerequisite 'b' is not a skill",
+        ),
+        (
+            skill("      - {id: a, name: A, requires: [a]}\n"),
+            "f.yaml:6:37: skill 'a' cannot require itself",
+        ),
+        (
+            skill(
+                "      - {id: a, name: A, requires: [b]}\n      - {id: b, name: B, requires: [a]}\n"
+            ),
             "prerequisite cycle: ",
         ),
-        (skill("      - {id: a, name: A, milestones: {7: [x]}}\n"), "f.yaml:6:39: level 7 is outside the scale (0..5)"),
-        (skill("      - {id: a, name: A, milestones: {1: [x, x]}}\n"), "f.yaml:6:46: milestone id 'x' repeats"),
-        (skill("      - {id: a, name: A, resources: [{title: t, url: ftp://x}]}\n"), "must start with https://"),
-        (skill("      - {id: a, name: A, resources: [{title: t, kind: blog}]}\n"), "resource kind 'blog' must be one of"),
-        (skill("      - {id: a, name: A, colour: red}\n"), "f.yaml:6:26: unknown field 'colour' in a skill"),
+        (
+            skill("      - {id: a, name: A, milestones: {7: [x]}}\n"),
+            "f.yaml:6:39: level 7 is outside the scale (0..5)",
+        ),
+        (
+            skill("      - {id: a, name: A, milestones: {1: [x, x]}}\n"),
+            "f.yaml:6:46: milestone id 'x' repeats",
+        ),
+        (
+            skill("      - {id: a, name: A, resources: [{title: t, url: ftp://x}]}\n"),
+            "must start with https://",
+        ),
+        (
+            skill("      - {id: a, name: A, resources: [{title: t, kind: blog}]}\n"),
+            "resource kind 'blog' must be one of",
+        ),
+        (
+            skill("      - {id: a, name: A, colour: red}\n"),
+            "f.yaml:6:26: unknown field 'colour' in a skill",
+        ),
         (
             HEAD + "      - {id: a, name: A}\ntargets:\n  - {id: t, name: T, requires: {zz: 2}}\n",
             "f.yaml:8:33: required skill 'zz' is not a skill",
         ),
         (
-            HEAD + "      - {id: a, name: A}\ntargets:\n  - {id: t, name: T, after: u, requires: {a: 2}}\n",
+            HEAD
+            + "      - {id: a, name: A}\ntargets:\n  - {id: t, name: T, after: u, requires: {a: 2}}\n",
             "f.yaml:8:29: after 'u' must name a target defined before this one",
         ),
         (
@@ -68,7 +113,8 @@ def skill(body: str) -> str:
             "f.yaml:7:17: default_target 'nope' is not a target",
         ),
         (
-            HEAD + "      - {id: a, name: A}\ntargets:\n  - {id: t, name: T, by: soon, requires: {a: 2}}\n",
+            HEAD
+            + "      - {id: a, name: A}\ntargets:\n  - {id: t, name: T, by: soon, requires: {a: 2}}\n",
             "f.yaml:8:26: by must be a date",
         ),
         ("version: 1\npillars: []\nx: !!python/object:os.system 1\n", "unsupported YAML tag"),
@@ -154,7 +200,9 @@ def test_arbitrary_text_never_crashes_the_loader(text: str) -> None:
         assert exc.problems and all(p.startswith("f.yaml:") for p in exc.problems)
 
 
-names = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Cn", "Co")), min_size=1, max_size=30)
+names = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Cn", "Co")), min_size=1, max_size=30
+)
 
 
 @settings(max_examples=40, deadline=None)

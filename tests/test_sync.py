@@ -40,7 +40,9 @@ def test_first_sync_loads_everything(run, tree_file: Path, db_path: Path) -> Non
     assert cpp["id"] == "cpp"
     assert [c["id"] for c in cpp["children"]] == ["cpp-templates", "cpp-memory"]
     assert rows(db_path, "SELECT count(*) FROM milestone") == [(2,)]
-    assert rows(db_path, "SELECT target_id, skill_id, level FROM target_requirement ORDER BY 1, 2") == [
+    assert rows(
+        db_path, "SELECT target_id, skill_id, level FROM target_requirement ORDER BY 1, 2"
+    ) == [
         ("engineer", "calculus", 1),
         ("engineer", "cpp", 2),
         ("engineer", "linalg", 3),
@@ -60,13 +62,19 @@ def test_syncing_twice_changes_nothing(run, tree_file: Path, db_path: Path) -> N
         for line in sqlite3.connect(db_path).iterdump()
         if "tree_digest" not in line and "synced_at" not in line
     )
-    dump1 = "\n".join(l for l in dump1.splitlines() if "tree_digest" not in l and "synced_at" not in l)
+    dump1 = "\n".join(
+        ln for ln in dump1.splitlines() if "tree_digest" not in ln and "synced_at" not in ln
+    )
     assert dump1 == dump2
 
 
 def test_added_skill_appears(run, tree_file: Path) -> None:  # type: ignore[no-untyped-def]
     run.ok("tree")
-    edit(tree_file, "      - id: calculus\n", "      - id: stats\n        name: Statistics\n      - id: calculus\n")
+    edit(
+        tree_file,
+        "      - id: calculus\n",
+        "      - id: stats\n        name: Statistics\n      - id: calculus\n",
+    )
     result = run.ok("tree", "--json")
     ids = [s["id"] for s in __import__("json").loads(result.stdout)["pillars"][0]["skills"]]
     assert ids == ["linalg", "stats", "calculus"]
@@ -95,12 +103,17 @@ def test_rename_with_was_moves_history(run, tree_file: Path, db_path: Path) -> N
     run.ok("assess", "linalg", "2")
     text = tree_file.read_text().replace("id: linalg", "id: linear-algebra\n        was: [linalg]")
     text = text.replace("requires: [linalg]", "requires: [linear-algebra]")
-    text = text.replace("{linalg: 1}", "{linear-algebra: 1}").replace("{linalg: 3,", "{linear-algebra: 3,")
+    text = text.replace("{linalg: 1}", "{linear-algebra: 1}").replace(
+        "{linalg: 3,", "{linear-algebra: 3,"
+    )
     tree_file.write_text(text)
     result = run.ok("tree", "--json")
     assert "linalg renamed to linear-algebra" in result.stderr
     assert rows(db_path, "SELECT skill_id, minutes FROM session") == [("linear-algebra", 90)]
-    assert rows(db_path, "SELECT checked_at IS NOT NULL FROM milestone WHERE skill_id = 'linear-algebra' AND key = 'explain-lu'") == [(1,)]
+    assert rows(
+        db_path,
+        "SELECT checked_at IS NOT NULL FROM milestone WHERE skill_id = 'linear-algebra' AND key = 'explain-lu'",
+    ) == [(1,)]
     assert rows(db_path, "SELECT level FROM skill WHERE id = 'linear-algebra'") == [(2,)]
     assert rows(db_path, "SELECT count(*) FROM skill WHERE id = 'linalg'") == [(0,)]
     assert rows(db_path, "SELECT count(*) FROM skill_day WHERE skill_id = 'linalg'") == [(0,)]
@@ -109,18 +122,23 @@ def test_rename_with_was_moves_history(run, tree_file: Path, db_path: Path) -> N
     assert rows(db_path, "SELECT count(*) FROM session WHERE skill_id = 'linear-algebra'") == [(2,)]
 
 
-def test_milestone_keeps_checked_state_while_its_id_stays(run, tree_file: Path, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_milestone_keeps_checked_state_while_its_id_stays(
+    run, tree_file: Path, db_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     run.ok("check", "linalg", "blocked-lu")
     edit(tree_file, 'text: "Implement blocked LU"', 'text: "Implement blocked LU, measure GFLOP/s"')
     run.ok("tree")
-    assert rows(db_path, "SELECT text, checked_at IS NOT NULL FROM milestone WHERE key = 'blocked-lu'") == [
-        ("Implement blocked LU, measure GFLOP/s", 1)
-    ]
+    assert rows(
+        db_path, "SELECT text, checked_at IS NOT NULL FROM milestone WHERE key = 'blocked-lu'"
+    ) == [("Implement blocked LU, measure GFLOP/s", 1)]
     # a derived id changes with its text: the old milestone is archived with its check
     run.ok("check", "linalg", "explain-lu")
     edit(tree_file, '1: ["Explain LU"]', '1: ["Explain LU and QR"]')
     run.ok("tree")
-    assert rows(db_path, "SELECT key, archived, checked_at IS NOT NULL FROM milestone WHERE skill_id = 'linalg' ORDER BY key") == [
+    assert rows(
+        db_path,
+        "SELECT key, archived, checked_at IS NOT NULL FROM milestone WHERE skill_id = 'linalg' ORDER BY key",
+    ) == [
         ("blocked-lu", 0, 1),
         ("explain-lu", 1, 1),
         ("explain-lu-and-qr", 0, 0),

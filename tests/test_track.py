@@ -35,15 +35,38 @@ def test_log_prints_the_session_with_its_id(run, ready: Path) -> None:  # type: 
     result = run.ok("log", "linalg", "1h30m", "--note", "LU [bold]x[/bold]", "--tag", "book")
     assert result.stdout.startswith("logged #1 ")
     assert "1h30m  linalg  LU [bold]x[/bold]" in result.stdout
-    data = run.json("log", "linalg", "45m", "--on", "yesterday", "--tag", "b", "--tag", "a",
-                    "--link", "https://x.org")
-    assert set(data) >= {"id", "skill", "skill_name", "pillar", "started_at", "minutes", "note",
-                         "tags", "links", "source"}
+    data = run.json(
+        "log",
+        "linalg",
+        "45m",
+        "--on",
+        "yesterday",
+        "--tag",
+        "b",
+        "--tag",
+        "a",
+        "--link",
+        "https://x.org",
+    )
+    assert set(data) >= {
+        "id",
+        "skill",
+        "skill_name",
+        "pillar",
+        "started_at",
+        "minutes",
+        "note",
+        "tags",
+        "links",
+        "source",
+    }
     assert data["id"] == 2
     assert data["skill"] == "linalg" and data["skill_name"] == "Linear algebra"
     assert data["pillar"] == "math" and data["minutes"] == 45 and data["source"] == "log"
     assert data["tags"] == ["a", "b"] and data["links"] == ["https://x.org"]
-    assert data["started_at"].startswith((date.today() - timedelta(days=1)).isoformat() + "T12:00:00")
+    assert data["started_at"].startswith(
+        (date.today() - timedelta(days=1)).isoformat() + "T12:00:00"
+    )
     assert data["started_at"][-6] in "+-"
 
 
@@ -63,7 +86,9 @@ def test_log_prints_the_session_with_its_id(run, ready: Path) -> None:  # type: 
         (("delete", "99", "--yes"), "no session #99"),
     ],
 )
-def test_bad_input_exits_2_and_writes_nothing(run, ready: Path, args: tuple[str, ...], needle: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_exits_2_and_writes_nothing(
+    run, ready: Path, args: tuple[str, ...], needle: str
+) -> None:  # type: ignore[no-untyped-def]
     before = dump(ready)
     result = run(*args)
     assert result.exit_code == 2, (result.stdout, result.stderr)
@@ -74,8 +99,11 @@ def test_bad_input_exits_2_and_writes_nothing(run, ready: Path, args: tuple[str,
 
 def test_state_errors_exit_1_and_write_nothing(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
     before = dump(ready)
-    for args, needle in ((("stop",), "no timer is running"), (("cancel",), "no timer is running"),
-                         (("undo",), "nothing to undo")):
+    for args, needle in (
+        (("stop",), "no timer is running"),
+        (("cancel",), "no timer is running"),
+        (("undo",), "nothing to undo"),
+    ):
         result = run(*args)
         assert result.exit_code == 1
         assert needle in result.stderr
@@ -164,7 +192,9 @@ def test_delete_asks_without_yes_and_refuses_off_terminal(run, ready: Path) -> N
 
 def test_check_levels_and_undo(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
     assert "level 0 -> 1" in run.ok("check", "linalg", "1.1").stdout
-    assert "level 1 -> 2" in run.ok("check", "linalg", "blocked-lu", "--link", "https://g.it").stdout
+    assert (
+        "level 1 -> 2" in run.ok("check", "linalg", "blocked-lu", "--link", "https://g.it").stdout
+    )
     assert run("check", "linalg", "2.1").exit_code == 1  # already checked
     show = run.json("show", "linalg")
     assert show["level"] == 2
@@ -187,9 +217,15 @@ def test_sessions_filters(run, ready: Path) -> None:  # type: ignore[no-untyped-
     run.ok("log", "cpp-memory", "30m", "--on", "-2d")
     run.ok("log", "cpp-templates", "20m")
     assert [s["skill"] for s in run.json("sessions")] == ["cpp-templates", "cpp-memory", "linalg"]
-    assert [s["skill"] for s in run.json("sessions", "--skill", "cpp")] == ["cpp-templates", "cpp-memory"]
+    assert [s["skill"] for s in run.json("sessions", "--skill", "cpp")] == [
+        "cpp-templates",
+        "cpp-memory",
+    ]
     assert [s["skill"] for s in run.json("sessions", "--pillar", "math")] == ["linalg"]
-    assert [s["skill"] for s in run.json("sessions", "--since", "-3d")] == ["cpp-templates", "cpp-memory"]
+    assert [s["skill"] for s in run.json("sessions", "--since", "-3d")] == [
+        "cpp-templates",
+        "cpp-memory",
+    ]
     assert [s["skill"] for s in run.json("sessions", "--until", "-3d")] == ["linalg"]
     assert [s["skill"] for s in run.json("sessions", "--tag", "x")] == ["linalg"]
     assert len(run.json("sessions", "--limit", "1")) == 1

@@ -22,7 +22,8 @@ def export(
     until: Annotated[str | None, typer.Option("--until", help="Up to this day.")] = None,
     target: TargetOpt = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout.")
+        Path | None,
+        typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout."),
     ] = None,
 ) -> None:
     """Export a progress summary (md, html) or your history (json, csv).
@@ -88,10 +89,15 @@ def import_(
     ] = None,
     mapping: Annotated[
         list[str] | None,
-        typer.Option("--map", help="NAME=SKILL: map a project or tag to a skill (repeatable).",
-                     show_default=False),
+        typer.Option(
+            "--map",
+            help="NAME=SKILL: map a project or tag to a skill (repeatable).",
+            show_default=False,
+        ),
     ] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be imported.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be imported.")
+    ] = False,
     skip_unknown: Annotated[
         bool, typer.Option("--skip-unknown", help="Skip records whose skill is unknown.")
     ] = False,
@@ -122,8 +128,11 @@ def import_(
     if fmt == "json":
         doc, records = importers.roadmap_json(file, text)
     else:
-        records = {"watson": importers.watson, "timewarrior": importers.timewarrior,
-                   "csv": importers.roadmap_csv}[fmt](file, text)
+        records = {
+            "watson": importers.watson,
+            "timewarrior": importers.timewarrior,
+            "csv": importers.roadmap_csv,
+        }[fmt](file, text)
     resolver = importing.Resolver(conn, pairs)
     with _progress(len(text) > 2_000_000) as tick:
         plan = importing.plan(conn, records, resolver, skip_unknown, tick)
@@ -242,3 +251,39 @@ def register(app: typer.Typer) -> None:
     app.command("import", rich_help_panel=PANEL)(import_)
     app.command(rich_help_panel=PANEL)(backup)
     app.command(rich_help_panel=PANEL)(restore)
+    app.command(rich_help_panel=PANEL)(doctor)
+
+
+def doctor(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Check the database's health (read-only): integrity, schema, orphans, timer, location.
+
+    Exit 0 when healthy; 1 with the problems listed otherwise.
+
+    Example: roadmap doctor
+    """
+    from roadmap import doctor as doc
+    from roadmap.tree import digest
+
+    app = app_of(ctx)
+    try:
+        skills_digest: str | None = digest(app.loc.skills.read_bytes())
+    except OSError:
+        skills_digest = None
+    findings = doc.run(app.loc.db, skills_digest)
+    note = doc.writable_note(app.loc.db)
+    if note is not None:
+        findings.append(note)
+    ok = doc.healthy(findings)
+    if as_json:
+        print_json(
+            {"healthy": ok, "database": str(app.loc.db), "checks": [f.to_json() for f in findings]}
+        )
+    else:
+        marks = {"ok": "ok     ", "warning": "warning", "problem": "PROBLEM"}
+        from roadmap.render import clean
+
+        for f in findings:
+            typer.echo(clean(f"{marks[f.status]}  {f.check}: {f.detail}"))
+        typer.echo("healthy" if ok else "problems found")
+    if not ok:
+        raise typer.Exit(1)

@@ -95,8 +95,12 @@ def main(
     ctx: typer.Context,
     db: Annotated[
         str | None,
-        typer.Option("--db", envvar="ROADMAP_DB", help="Database file (default: DATA_DIR/roadmap.db).",
-                     show_envvar=True),
+        typer.Option(
+            "--db",
+            envvar="ROADMAP_DB",
+            help="Database file (default: DATA_DIR/roadmap.db).",
+            show_envvar=True,
+        ),
     ] = None,
     skills: Annotated[
         str | None,

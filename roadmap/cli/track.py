@@ -165,7 +165,9 @@ def sessions(
     ] = None,
     pillar: Annotated[str | None, typer.Option("--pillar", "-p", help="Only this pillar.")] = None,
     since: Annotated[str | None, typer.Option("--since", help="From this day (inclusive).")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Up to this day (inclusive).")] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Up to this day (inclusive).")
+    ] = None,
     tag: Annotated[str | None, typer.Option("--tag", help="Only sessions with this tag.")] = None,
     limit: Annotated[int, typer.Option("--limit", "-l", help="At most N (0: all).", min=0)] = 20,
     as_json: JsonOpt = False,

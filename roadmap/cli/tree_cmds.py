@@ -55,7 +55,8 @@ def init(ctx: typer.Context) -> None:
 def validate(
     ctx: typer.Context,
     file: Annotated[
-        Path | None, typer.Argument(help="Skills file (default: the one in use).", show_default=False)
+        Path | None,
+        typer.Argument(help="Skills file (default: the one in use).", show_default=False),
     ] = None,
 ) -> None:
     """Check a skills file strictly; print a one-line summary when it is valid.

@@ -135,7 +135,9 @@ def review(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
 def heatmap(
     ctx: typer.Context,
-    weeks: Annotated[int, typer.Option("--weeks", "-w", help="How many weeks.", min=1, max=520)] = 26,
+    weeks: Annotated[
+        int, typer.Option("--weeks", "-w", help="How many weeks.", min=1, max=520)
+    ] = 26,
     as_json: JsonOpt = False,
 ) -> None:
     """A calendar heatmap of minutes per day (weeks as columns).
