@@ -15,9 +15,22 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON to stdout instead of a view.")]
+
+
+def _complete_target(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from roadmap.cli import complete
+
+    return complete.targets(ctx, incomplete)
+
+
 TargetOpt = Annotated[
     str | None,
-    typer.Option("--target", "-t", help="Target id (default: the tree's default_target)."),
+    typer.Option(
+        "--target",
+        "-t",
+        help="Target id (default: the tree's default_target).",
+        autocompletion=_complete_target,
+    ),
 ]
 
 

@@ -124,13 +124,14 @@ def main(
 
 
 def _register() -> None:
-    from roadmap.cli import data, progress, track, tree_cmds, views
+    from roadmap.cli import data, demo, progress, track, tree_cmds, views
 
     views.register(app)
     track.register(app)
     progress.register(app)
     tree_cmds.register(app)
     data.register(app)
+    demo.register(app)
 
 
 _register()

@@ -33,6 +33,9 @@ def init(ctx: typer.Context) -> None:
     else:
         data = paths.bundled_skills().read_bytes()
         fd, tmp = tempfile.mkstemp(dir=home, prefix=".skills-", suffix=".tmp")
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)  # an ordinary file of the user's, not mkstemp's 0600
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

@@ -1,4 +1,4 @@
-"""What ``roadmap`` with no command shows."""
+"""What ``roadmap`` with no command shows: a welcome on a fresh data dir, else ``status``."""
 
 from __future__ import annotations
 
@@ -16,10 +16,30 @@ Try:
   roadmap tree                 the skill tree and your levels
   roadmap log SKILL 1h         log a study session (or: roadmap start SKILL ... roadmap stop)
   roadmap status               where you stand, what to study next
+
+  roadmap demo                 look around a few months of demo history first
   roadmap --help               every command
 """
 
 
+def _has_history(ctx: typer.Context) -> bool:
+    app = app_of(ctx)
+    if not app.loc.db.exists():
+        return False
+    conn = app.conn()
+    row = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM session) OR EXISTS (SELECT 1 FROM assessment) "
+        "OR EXISTS (SELECT 1 FROM milestone WHERE checked_at IS NOT NULL) "
+        "OR EXISTS (SELECT 1 FROM timer)"
+    ).fetchone()
+    return bool(row[0])
+
+
 def default(ctx: typer.Context) -> None:
+    if _has_history(ctx):
+        from roadmap.cli.views import status
+
+        status(ctx, target=None, as_json=False)
+        return
     app = app_of(ctx)
     typer.echo(WELCOME.format(home=app.loc.home, skills=app.loc.skills).rstrip())

@@ -1,0 +1,88 @@
+"""``roadmap demo``: a throwaway data dir with a few months of believable history."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from roadmap.cli.common import app_of, confirm, info
+
+PANEL = "Tree"
+
+
+def demo(
+    ctx: typer.Context,
+    directory: Annotated[
+        Path | None,
+        typer.Option(
+            "--dir",
+            help="Where to put the demo data dir (default: roadmap-demo in the temp dir).",
+            file_okay=False,
+        ),
+    ] = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Replace an earlier demo without asking.")
+    ] = False,
+) -> None:
+    """Fill a separate, throwaway data dir with four months of demo history.
+
+    Never touches your own data dir. Prints how to look at the demo and how to delete it.
+
+    Example: roadmap demo && ROADMAP_HOME=/tmp/roadmap-demo roadmap status
+    """
+    import shutil
+    from datetime import date
+
+    from roadmap import demo as demo_data
+    from roadmap import paths
+    from roadmap.context import App
+    from roadmap.errors import StateError
+
+    app = app_of(ctx)
+    target = (directory or demo_data.default_dir()).expanduser().resolve()
+    own = {app.loc.home.expanduser().resolve(), app.loc.db.expanduser().resolve().parent}
+    if target in own:
+        raise StateError(
+            f"{target} is your own data dir; the demo only ever writes to a separate one",
+            hint="pass --dir with another directory",
+        )
+    marker = target / demo_data.DEMO_MARKER
+    if target.exists() and any(target.iterdir()):
+        if not marker.exists():
+            raise StateError(
+                f"{target} exists and is not a roadmap demo dir; nothing was changed",
+                hint="pass --dir with a new or empty directory",
+            )
+        if not confirm(f"replace the earlier demo in {target}?", yes=yes):
+            raise typer.Exit(1)
+        shutil.rmtree(target)
+    target.mkdir(parents=True, exist_ok=True)
+    marker.write_text("made by `roadmap demo`; safe to delete this whole directory\n")
+    demo_app = App(str(target / paths.DB_NAME), str(paths.bundled_skills()), notify=lambda _: None)
+    try:
+        demo_app.conn()
+        with demo_app.write() as session:
+            summary = demo_data.fill(session, date.today())
+    finally:
+        demo_app.close()
+    home = shlex.quote(str(target))
+    info(
+        f"demo data: {summary.sessions} sessions ({summary.minutes // 60} h) since "
+        f"{summary.first_day:%Y-%m-%d}, {summary.milestones} milestones checked, "
+        f"{summary.level_changes} level changes\n"
+        f"  in {target} (your own data is untouched)\n\n"
+        "Look at it:\n"
+        f"  ROADMAP_HOME={home} roadmap status\n"
+        f"  ROADMAP_HOME={home} roadmap tree\n"
+        f"  ROADMAP_HOME={home} roadmap heatmap\n"
+        f"  ROADMAP_HOME={home} roadmap export --format html -o demo-report.html\n\n"
+        "Delete it:\n"
+        f"  rm -r {home}"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command(rich_help_panel=PANEL)(demo)

@@ -1,0 +1,241 @@
+"""Demo data: a believable four months of study on the bundled HPC → AGI tree.
+
+``roadmap demo`` writes this into a throwaway data dir (never the user's own) so a
+newcomer can see every view alive before logging anything. The history is made by a
+seeded generator, so it is the same on every run for the same ``today``:
+
+- a baseline assessment on day one (an experienced HPC engineer: the ``hpc-engineer``
+  target's levels), followed by
+- evening and weekend sessions moving through GPU architecture, CUDA, transformer
+  maths, PyTorch internals, Triton, collectives, data parallelism and serving,
+- milestones checked as the hours on a skill accumulate (levels follow from them),
+- a week off in the middle, and a streak running up to today.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+DEMO_MARKER = ".roadmap-demo"
+DAYS = 16 * 7
+BASELINE_TARGET = "hpc-engineer"
+
+# (skill, first week, last week, relative share of study time in those weeks)
+ARCS: tuple[tuple[str, int, int, int], ...] = (
+    ("gpu-architecture", 0, 6, 3),
+    ("cuda-programming", 0, 12, 4),
+    ("transformer-math", 1, 9, 2),
+    ("deep-learning-fundamentals", 2, 8, 2),
+    ("pytorch-internals", 5, 15, 2),
+    ("triton-kernels", 8, 15, 3),
+    ("collective-communication", 6, 14, 2),
+    ("data-parallelism", 9, 15, 2),
+    ("low-precision-formats", 10, 15, 1),
+    ("inference-serving", 12, 15, 2),
+    ("mpi-openmp", 0, 15, 1),
+)
+
+NOTES: dict[str, tuple[str, ...]] = {
+    "gpu-architecture": (
+        "SMs, warps and the memory hierarchy (PMPP ch. 4)",
+        "Hopper whitepaper: TMA and thread block clusters",
+        "occupancy calculator on my reduction kernel",
+    ),
+    "cuda-programming": (
+        "vector add with error checking",
+        "shared-memory transpose, 78% of bandwidth",
+        "tiled GEMM vs cuBLAS: 41% so far",
+        "streams and async copies, checked in Nsight Systems",
+    ),
+    "transformer-math": (
+        "FLOPs per token for a 7B model by hand",
+        "KV-cache size for 32k context",
+        "arithmetic intensity of attention vs MLP",
+    ),
+    "deep-learning-fundamentals": (
+        "micrograd from scratch",
+        "backprop through layer norm",
+        "trained a small GPT on tiny-shakespeare",
+    ),
+    "pytorch-internals": (
+        "dispatcher and autograd engine walkthrough",
+        "torch.compile graph breaks on my model",
+        "custom op with a CUDA kernel",
+    ),
+    "triton-kernels": (
+        "Triton tutorial: fused softmax",
+        "matmul autotuning configs",
+        "layer norm forward+backward in Triton",
+    ),
+    "collective-communication": (
+        "ring vs tree all-reduce cost model",
+        "nccl-tests on 2 GPUs",
+        "NCCL vs MPI_Allreduce on our cluster",
+    ),
+    "data-parallelism": (
+        "DDP bucketing and overlap",
+        "gradient accumulation vs batch size",
+    ),
+    "low-precision-formats": (
+        "bf16 vs fp16 dynamic range",
+        "FP8 e4m3/e5m2 scaling recipes",
+    ),
+    "inference-serving": (
+        "vLLM paged attention paper",
+        "continuous batching benchmark",
+    ),
+    "mpi-openmp": ("helped a colleague with MPI_Waitall deadlock", "hybrid MPI+OpenMP pinning"),
+}
+TAGS: dict[str, str] = {
+    "gpu-architecture": "reading",
+    "transformer-math": "reading",
+    "cuda-programming": "hands-on",
+    "triton-kernels": "hands-on",
+    "pytorch-internals": "hands-on",
+}
+
+
+@dataclass
+class Summary:
+    sessions: int
+    minutes: int
+    milestones: int
+    level_changes: int
+    first_day: date
+
+
+def _at(day: date, hour: float) -> datetime:
+    whole = int(hour)
+    return datetime.combine(day, time(whole, int((hour - whole) * 60))).astimezone()
+
+
+def _stored(moment: datetime) -> str:
+    from roadmap import clock
+
+    return clock.to_stored(moment)
+
+
+def fill(session: Any, today: date, seed: int = 2026) -> Summary:
+    """Write the demo history into an empty, synced database (one transaction)."""
+    from sqlmodel import col, select
+
+    from roadmap import levels, models, track
+
+    rng = random.Random(seed)
+    first = today - timedelta(days=DAYS - 1)
+    skills = {s.id: s for s in session.exec(select(models.Skill)).all()}
+
+    # Day one: where an experienced HPC engineer starts.
+    baseline_at = _stored(_at(first, 9))
+    reqs = session.exec(
+        select(models.TargetRequirement).where(
+            models.TargetRequirement.target_id == BASELINE_TARGET
+        )
+    ).all()
+    level_changes = 0
+    for req in reqs:
+        if req.skill_id not in skills:
+            continue
+        level = max(1, req.level - (1 if rng.random() < 0.25 else 0))
+        session.add(
+            models.Assessment(
+                skill_id=req.skill_id,
+                level=level,
+                note="baseline: where I stand after eight years of HPC",
+                assessed_at=baseline_at,
+            )
+        )
+        session.flush()
+        if levels.recompute(session, req.skill_id, baseline_at, f"assessed at {level}"):
+            level_changes += 1
+
+    milestones: dict[str, list[Any]] = {}
+    for m in session.exec(
+        select(models.Milestone).order_by(
+            col(models.Milestone.level), col(models.Milestone.position)
+        )
+    ).all():
+        milestones.setdefault(m.skill_id, []).append(m)
+    progress: dict[str, float] = {}
+    count = minutes_total = checked = 0
+    vacation = range(7 * 8 + 2, 7 * 8 + 9)
+    for offset in range(DAYS):
+        day = first + timedelta(days=offset)
+        week = offset // 7
+        weekend = day.weekday() >= 5
+        if offset in vacation:
+            continue
+        streak = offset >= DAYS - 10
+        if not streak and rng.random() > (0.65 if weekend else 0.8):
+            continue
+        active = [(s, share) for s, w0, w1, share in ARCS if w0 <= week <= w1 and s in skills]
+        if not active:
+            continue
+        for part in range(2 if weekend and rng.random() < 0.5 else 1):
+            skill_id = rng.choices([s for s, _ in active], [w for _, w in active])[0]
+            minutes = rng.choice(
+                (45, 60, 60, 75, 90, 90, 120) if not weekend else (90, 120, 150, 180)
+            )
+            hour = (9.5 + 3 * part) if weekend else rng.choice((7.0, 19.5, 20.0, 21.0))
+            started = _at(day, hour)
+            if offset == DAYS - 1 and started > datetime.now().astimezone():
+                started = datetime.now().astimezone() - timedelta(minutes=minutes + 5)
+            note = rng.choice(NOTES.get(skill_id, ("",)))
+            tags = [TAGS[skill_id]] if skill_id in TAGS else []
+            session.add(
+                track.new_session(skill_id, started, minutes, note, tags, [], source="demo")
+            )
+            count += 1
+            minutes_total += minutes
+            # Milestones follow the hours: each one takes its share of the level's hours.
+            progress[skill_id] = progress.get(skill_id, 0.0) + minutes / 60
+            skill = skills[skill_id]
+            todo = [
+                m
+                for m in milestones.get(skill_id, [])
+                if m.checked_at is None and m.level > skill.level
+            ]
+            done_at = _stored(started + timedelta(minutes=minutes))
+            while todo:
+                step = todo[0].level
+                in_step = [m for m in todo if m.level == step]
+                # An experienced engineer: a level's milestones take about 60 % of its hours.
+                share = (
+                    0.6 * skill.hours / len([m for m in milestones[skill_id] if m.level == step])
+                )
+                if progress[skill_id] < share:
+                    break
+                progress[skill_id] -= share
+                m = todo.pop(0)
+                m.checked_at = done_at
+                session.add(m)
+                session.flush()
+                checked += 1
+                change = levels.recompute(session, skill_id, done_at, f"milestone {m.key} checked")
+                if change is None and len(in_step) == 1:
+                    # Every milestone of the next level is done: the learner says so.
+                    session.add(
+                        models.Assessment(
+                            skill_id=skill_id,
+                            level=step,
+                            note=f"all level-{step} milestones done",
+                            assessed_at=done_at,
+                        )
+                    )
+                    session.flush()
+                    change = levels.recompute(session, skill_id, done_at, f"assessed at {step}")
+                if change is not None:
+                    level_changes += 1
+    session.flush()
+    return Summary(count, minutes_total, checked, level_changes, first)
+
+
+def default_dir() -> Any:
+    """The throwaway data dir the demo uses unless told otherwise."""
+    import tempfile
+    from pathlib import Path
+
+    return Path(tempfile.gettempdir()) / "roadmap-demo"

@@ -1,0 +1,205 @@
+"""The first five minutes: welcome, demo, the README's quick start, help, completion."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from roadmap.cli.main import app
+from tests.conftest import Run
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_no_command_on_a_fresh_data_dir_welcomes_and_creates_nothing(
+    run: Run, isolated_home: Path
+) -> None:
+    home = isolated_home
+    out = run.ok().stdout
+    assert "roadmap tracks your skill roadmap" in out
+    assert str(home) in out
+    for command in ("roadmap log SKILL", "roadmap status", "roadmap demo"):
+        assert command in out
+    assert not (home / "roadmap.db").exists()
+
+
+def test_no_command_with_history_shows_status(run: Run) -> None:
+    run.ok("log", "cuda", "1h")
+    out = run.ok().stdout
+    assert "readiness" in out and "Next steps" in out
+    assert "roadmap tracks your skill roadmap" not in out
+
+
+@pytest.fixture
+def home(isolated_home: Path) -> Path:
+    return isolated_home
+
+
+@pytest.fixture
+def demo_dir(tmp_path: Path) -> Path:
+    return tmp_path / "demo"
+
+
+def test_demo_fills_a_separate_dir_and_leaves_the_users_alone(
+    run: Run, home: Path, demo_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = run.ok("demo", "--dir", str(demo_dir))
+    assert not (home / "roadmap.db").exists(), "the user's own data dir was touched"
+    assert f"ROADMAP_HOME={demo_dir} roadmap status" in result.stderr
+    assert f"rm -r {demo_dir}" in result.stderr
+    conn = sqlite3.connect(demo_dir / "roadmap.db")
+    sessions, days = conn.execute("SELECT COUNT(*), COUNT(DISTINCT day) FROM session").fetchone()
+    checked = conn.execute("SELECT COUNT(*) FROM milestone WHERE checked_at IS NOT NULL").fetchone()
+    ups = conn.execute("SELECT COUNT(*) FROM level_change WHERE level > previous").fetchone()
+    conn.close()
+    assert sessions >= 60 and days >= 50
+    assert checked[0] >= 5 and ups[0] >= 20
+
+    # The views look alive on it.
+    monkeypatch.setenv("ROADMAP_HOME", str(demo_dir))
+    status = run.json("status")
+    assert 0.1 < status["readiness"] < 0.9
+    assert status["streak"]["current"] >= 7
+    assert status["forecast"]["pace_hours_per_week"] > 3
+    assert all(p["minutes_total"] > 0 for p in status["pillars"])
+    assert len(status["next"]) == 3
+    assert run.json("report", "--month")["minutes"] > 600
+    assert run.json("review"), "an experienced engineer has skills going stale"
+    assert "more" in run.ok("heatmap").stdout
+
+
+def test_demo_refuses_the_users_own_data_dir_and_foreign_dirs(
+    run: Run, home: Path, tmp_path: Path
+) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    result = run("demo", "--dir", str(home))
+    assert result.exit_code == 1
+    assert "your own data dir" in result.stderr
+    foreign = tmp_path / "photos"
+    foreign.mkdir()
+    (foreign / "cat.jpg").write_bytes(b"\xff\xd8")
+    result = run("demo", "--dir", str(foreign))
+    assert result.exit_code == 1 and "not a roadmap demo dir" in result.stderr
+    assert sorted(p.name for p in foreign.iterdir()) == ["cat.jpg"]
+
+
+def test_demo_replaces_an_earlier_demo_only_when_confirmed(run: Run, demo_dir: Path) -> None:
+    run.ok("demo", "--dir", str(demo_dir))
+    result = run("demo", "--dir", str(demo_dir))  # not a terminal, no --yes
+    assert result.exit_code == 2 and "--yes" in result.stderr
+    assert (demo_dir / "roadmap.db").exists()
+    run.ok("demo", "--dir", str(demo_dir), "--yes")
+    conn = sqlite3.connect(demo_dir / "roadmap.db")
+    assert conn.execute("SELECT COUNT(*) FROM session").fetchone()[0] >= 60
+    conn.close()
+
+
+def _quickstart() -> list[list[str]]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("<!-- quickstart -->", 1)[1].split("<!-- /quickstart -->", 1)[0]
+    lines = block.split("```sh", 1)[1].split("```", 1)[0].strip().splitlines()
+    commands = [shlex.split(line, comments=True) for line in lines]
+    assert commands and all(c[0] == "roadmap" for c in commands)
+    return [c[1:] for c in commands]
+
+
+def test_the_readme_quick_start_runs_in_order(
+    run: Run, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # the demo's default dir
+    monkeypatch.chdir(tmp_path)
+    commands = _quickstart()
+    assert len(commands) >= 8
+    for args in commands:
+        run.ok(*args)
+    assert (tmp_path / "roadmap-demo" / "roadmap.db").exists()
+    assert (home / "skills.yaml").exists() and (tmp_path / "report.html").exists()
+    sessions = run.json("sessions")
+    assert [s["skill"] for s in sessions] == ["triton-kernels", "cuda-programming"]
+
+
+def _commands() -> list[str]:
+    group = typer.main.get_group(app)
+    return sorted(group.commands)
+
+
+@pytest.mark.parametrize("command", _commands())
+def test_every_command_has_a_summary_and_an_example(command: str) -> None:
+    result = CliRunner().invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    group = typer.main.get_group(app)
+    help_text = group.commands[command].help or ""
+    summary = help_text.strip().splitlines()[0]
+    assert 10 < len(summary) <= 100 and summary.endswith(".")
+    assert "Example:" in help_text
+    example = help_text.split("Example:", 1)[1]
+    assert re.match(rf"\s*roadmap (--?\S+ \S+ )*{command}\b", example), example
+    assert "Example" in result.output
+
+
+def test_top_level_help_groups_commands() -> None:
+    out = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "120"}).output
+    for panel in ("Track", "Progress", "Views", "Data", "Tree"):
+        assert re.search(rf"─ {panel} ─", out), panel
+
+
+def _complete(words: str, home: Path) -> list[str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "ROADMAP_HOME": str(home),
+            "_ROADMAP_COMPLETE": "complete_bash",
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1)),
+        }
+    )
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "roadmap")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_completion_offers_commands_skill_ids_and_targets(run: Run, home: Path) -> None:
+    assert _complete("roadmap log ", home) == [], "no database yet: nothing to offer, no error"
+    run.ok("log", "cuda", "1h")  # creates the database
+    assert {"status", "start", "stop"} <= set(_complete("roadmap st", home))
+    assert _complete("roadmap log cuda", home) == ["cuda-programming"]
+    assert set(_complete("roadmap show gpu-", home)) == {
+        "gpu-architecture",
+        "gpu-kernel-optimization",
+    }
+    assert _complete("roadmap status --target ai-s", home) == ["ai-systems-engineer"]
+    assert "--pillar" in _complete("roadmap gaps --p", home)
+    assert not (home / "skills.yaml").exists()
+
+
+def test_completion_is_documented_for_bash_zsh_and_fish() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Shell completion", 1)[1].split("\n## ", 1)[0]
+    for shell in ("bash", "zsh", "fish"):
+        assert shell in section
+
+
+def test_pictures_in_the_readme_exist() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    pictures = re.findall(r"\]\((docs/img/[^)]+)\)", text)
+    assert {"docs/img/status.svg", "docs/img/tree.svg", "docs/img/heatmap.svg"} <= set(pictures)
+    for picture in pictures:
+        data = (ROOT / picture).read_bytes()
+        assert data.startswith(b"<svg") or b"<html" in data[:200].lower()
+        assert b"\x1b[" not in data
