@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from roadmap import db, paths
-from roadmap.tree import digest, parse_tree, read_bytes
+from roadmap.skillsfile import digest, read_bytes
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -76,6 +76,8 @@ class App:
         """Validate the skills file and sync it into the database (one transaction)."""
         if data is None:
             data = read_bytes(self.loc.skills)
+        from roadmap.tree import parse_tree
+
         tree = parse_tree(data, str(self.loc.skills))
         from roadmap import sync
 

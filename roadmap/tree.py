@@ -9,16 +9,15 @@ prerequisites, cycles, repeated ids) point at the exact place too.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from roadmap import yamlstrict
-from roadmap.errors import DataError, NoInputError
+from roadmap.errors import DataError
+from roadmap.skillsfile import digest, read_bytes
 from roadmap.yamlstrict import Node, Problem
 
 FORMAT_VERSION = 1
@@ -115,11 +114,6 @@ class Tree:
 
     def skill(self, skill_id: str) -> SkillDef | None:
         return next((s for s in self.skills if s.id == skill_id), None)
-
-
-def digest(data: bytes) -> str:
-    """The content hash that decides whether the tree must be synced again."""
-    return hashlib.sha256(data).hexdigest()
 
 
 def slug(text: str) -> str:
@@ -641,23 +635,6 @@ def parse_tree(data: bytes, source: str) -> Tree:
 
 def sorted_problems(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.line, p.col))
-
-
-def read_bytes(path: Path, opener: Callable[[Path], bytes] | None = None) -> bytes:
-    """Read a skills file, turning OS errors into NoInputError (exit 66)."""
-    try:
-        if path.stat().st_size > yamlstrict.MAX_BYTES:
-            raise DataError(
-                f"{path}: file is over 1 MiB",
-                problems=[f"{path}:1:1: file is {path.stat().st_size:,} bytes; the limit is 1 MiB"],
-            )
-        return (opener or Path.read_bytes)(path)
-    except FileNotFoundError:
-        raise NoInputError(f"skills file not found: {path}") from None
-    except IsADirectoryError:
-        raise NoInputError(f"skills file is a directory: {path}") from None
-    except OSError as exc:
-        raise NoInputError(f"cannot read skills file {path}: {exc.strerror}") from None
 
 
 def load_tree(path: Path) -> Tree:

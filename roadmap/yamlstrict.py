@@ -15,7 +15,8 @@ from typing import Any
 
 import yaml
 
-MAX_BYTES = 1024 * 1024
+from roadmap.skillsfile import MAX_BYTES
+
 MAX_DEPTH = 64
 _STD_TAGS = {
     "tag:yaml.org,2002:" + name

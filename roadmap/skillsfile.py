@@ -1,0 +1,39 @@
+"""Reading a skills file and hashing it: all a command needs when the tree has not changed.
+
+Kept apart from :mod:`roadmap.tree` (the strict parser and validator, which imports PyYAML)
+so that every command can check "has the file changed since the last sync?" without paying
+for the parser.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+from roadmap.errors import DataError, NoInputError
+
+MAX_BYTES = 1024 * 1024
+
+
+def digest(data: bytes) -> str:
+    """The content hash that decides whether the tree must be synced again."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_bytes(path: Path, opener: Callable[[Path], bytes] | None = None) -> bytes:
+    """Read a skills file, turning OS errors into NoInputError (exit 66)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise DataError(
+                f"{path}: file is over 1 MiB",
+                problems=[f"{path}:1:1: file is {size:,} bytes; the limit is 1 MiB"],
+            )
+        return (opener or Path.read_bytes)(path)
+    except FileNotFoundError:
+        raise NoInputError(f"skills file not found: {path}") from None
+    except IsADirectoryError:
+        raise NoInputError(f"skills file is a directory: {path}") from None
+    except OSError as exc:
+        raise NoInputError(f"cannot read skills file {path}: {exc.strerror}") from None
