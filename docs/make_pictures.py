@@ -4,12 +4,14 @@
 
 Builds a fresh demo data dir, runs the real `roadmap` commands on it with colour forced
 at a fixed width, and turns their output into SVG with rich (docs/img/*.svg); also writes
-the demo's HTML report to docs/img/report.html. Standard library plus the project only.
+the demo's HTML report to docs/img/report.html, and screenshots of it when a
+headless Chromium is installed (docs/img/report*.png). Standard library plus the project only.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -60,6 +62,32 @@ def main() -> None:
         report = OUT / "report.html"
         roadmap(demo, "export", "--format", "html", "-o", str(report), color=False)
         print(f"wrote {report}")
+        screenshot(report, OUT / "report.png", "1000,2400")
+        screenshot(report, OUT / "report-phone.png", "390,1800")
+
+
+def screenshot(page: Path, png: Path, size: str) -> None:
+    """A PNG of the HTML report, when a headless Chromium is at hand (optional)."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        print(f"skipped {png.name}: no chromium on PATH")
+        return
+    subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            f"--window-size={size}",
+            f"--screenshot={png}",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    print(f"wrote {png}")
 
 
 if __name__ == "__main__":

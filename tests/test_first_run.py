@@ -203,3 +203,39 @@ def test_pictures_in_the_readme_exist() -> None:
         data = (ROOT / picture).read_bytes()
         assert data.startswith(b"<svg") or b"<html" in data[:200].lower()
         assert b"\x1b[" not in data
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["stats"], "No such command 'stats'. Did you mean 'status'"),
+        (["status", "--bogus"], "No such option: --bogus"),
+        (["log"], "Missing argument 'skill'"),
+        (["assess", "cuda", "high"], "high"),
+    ],
+)
+def test_usage_errors_are_one_line_with_a_hint(run: Run, args: list[str], message: str) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("roadmap: error: ") and message in lines[0]
+    assert len(lines) <= 2 and "╭" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_closed_pipe_ends_quietly(run: Run, home: Path) -> None:
+    run.ok("log", "cuda", "30m")
+    env = {**os.environ, "ROADMAP_HOME": str(home)}
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone before we write (like `| head` that has quit)
+    writer = subprocess.Popen(
+        [str(Path(sys.executable).parent / "roadmap"), "sessions", "--limit", "1000", "--json"],
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    os.close(write_end)
+    assert writer.stderr is not None
+    err = writer.stderr.read().decode()
+    assert writer.wait(timeout=60) == 141, err
+    assert "Traceback" not in err and "internal error" not in err

@@ -8,6 +8,7 @@ import sys
 from typing import Annotated, Any
 
 import typer
+from typer._click.exceptions import ClickException, UsageError
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
@@ -18,6 +19,29 @@ from roadmap.errors import DataError, RoadmapError
 
 class RoadmapGroup(TyperGroup):
     """Turns every known error into one clear stderr message and its exit code."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Usage errors as one line (not typer's box); a closed pipe ends quietly."""
+        if not kwargs.get("standalone_mode", True):
+            return super().main(*args, **kwargs)
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx is not None else "roadmap"
+            sys.stderr.write(
+                f"roadmap: error: {exc.format_message()}\n  hint: see: {where} --help\n"
+            )
+            sys.exit(exc.exit_code)
+        except ClickException as exc:
+            sys.stderr.write(f"roadmap: error: {exc.format_message()}\n")
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            sys.stderr.write("roadmap: aborted; nothing was changed\n")
+            sys.exit(1)
+        except BrokenPipeError:
+            _quiet_pipe()
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -37,6 +61,8 @@ class RoadmapGroup(TyperGroup):
             ctx.exit(130)
         except (typer.Exit, typer.Abort, TyperException):
             raise
+        except BrokenPipeError:  # `roadmap sessions | head`: the reader has gone
+            _quiet_pipe()
         except Exception as exc:  # a bug: say so plainly; the traceback on request
             if os.environ.get("ROADMAP_DEBUG"):
                 raise
@@ -51,13 +77,25 @@ class RoadmapGroup(TyperGroup):
                 ctx.obj.close()
 
 
+def _quiet_pipe() -> None:
+    """The reader of our stdout went away: stop without a traceback (exit 141, as SIGPIPE)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    sys.exit(141)
+
+
 def report_error(exc: RoadmapError) -> None:
     lines = [f"roadmap: error: {exc.message}"]
     if isinstance(exc, DataError):
         lines = [f"roadmap: error: {exc.message}", *exc.problems]
     if exc.hint:
         lines.append(f"  hint: {exc.hint}")
-    sys.stderr.write("\n".join(lines) + "\n")
+    from roadmap.render import clean  # messages quote user text: no escape sequences
+
+    sys.stderr.write("\n".join(clean(line) for line in lines) + "\n")
 
 
 HELP = """Track your skill roadmap: a YAML skill tree, study sessions, progress to a career target.
