@@ -1,7 +1,7 @@
 """The append-only journal of changes, and ``undo``.
 
-Every change a user makes (log, start, stop, cancel, edit, delete, check, uncheck,
-assess, import) appends one entry whose payload holds what is needed to revert it
+Every change a user makes (log, start, stop, switch, cancel, edit, delete, check,
+uncheck, assess, import) appends one entry whose payload holds what is needed to revert it
 exactly. ``undo`` reverts the newest entry not yet undone and marks it undone;
 repeated ``undo`` walks further back. Entries are never deleted.
 """
@@ -59,7 +59,7 @@ def _insert_timer(session: Session, timer: dict[str, Any]) -> None:
 
 
 def undo(session: Session) -> str:
-    """Revert the newest change not yet undone; return its summary."""
+    """Revert the newest change not yet undone; return what was reverted."""
     entry = session.exec(
         select(models.Journal)
         .where(col(models.Journal.undone_at).is_(None))
@@ -70,13 +70,17 @@ def undo(session: Session) -> str:
         raise StateError("nothing to undo")
     payload = json.loads(entry.payload)
     action = entry.action
-    if action in ("log", "stop"):
+    after = ""
+    if action in ("log", "stop", "switch"):
+        if action == "switch":  # the timer it started goes first
+            session.execute(delete(models.Timer))
         row = session.get(models.Session, payload["session"]["id"])
         if row is not None:
             session.delete(row)
-        if action == "stop":
+        if action in ("stop", "switch"):
             session.flush()
             _insert_timer(session, payload["timer"])
+            after = f"; the timer on {payload['timer']['skill_id']} is running again"
     elif action == "import":
         ids = payload["sessions"]
         for start in range(0, len(ids), 500):
@@ -87,6 +91,7 @@ def undo(session: Session) -> str:
         session.execute(delete(models.Timer))
     elif action == "cancel":
         _insert_timer(session, payload["timer"])
+        after = "; it is running again"
     elif action == "edit":
         row = session.get(models.Session, payload["before"]["id"])
         if row is not None:
@@ -112,4 +117,4 @@ def undo(session: Session) -> str:
     entry.undone_at = utcnow()
     session.add(entry)
     session.flush()
-    return entry.summary
+    return entry.summary + after

@@ -1,14 +1,17 @@
-"""Turn what the user typed into ids: skills, milestones, targets (stdlib sqlite3 reads).
+"""Turn what the user typed into ids: skills, pillars, milestones, targets (stdlib sqlite3 reads).
 
-A skill resolves by exact id, then by an earlier id (``was:``), then by a unique
-case-insensitive match on id prefix or name. No match or several: exit 2 with up
-to three suggestions.
+A skill resolves by exact id, then by an earlier id (``was:``), then case-insensitively by
+exact id or name, then by a unique id or name prefix, then by a unique part of its name.
+The first of these steps that matches anything decides: one match is the skill; several
+exit 2 naming up to three of them; none at all exits 2 suggesting the three nearest ids.
+An archived skill is refused (it takes no new records) unless the caller only reads.
 """
 
 from __future__ import annotations
 
 import difflib
 import sqlite3
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from roadmap.errors import UsageError
@@ -28,11 +31,54 @@ def _suggest(word: str, choices: list[str]) -> list[str]:
     return [lowered[c] for c in close]
 
 
+def nearest(word: str, named: Sequence[tuple[str, str]], n: int = 3) -> list[str]:
+    """The ``n`` ids nearest to ``word`` among (id, name) pairs, best first."""
+    needle = word.strip().lower()
+
+    def score(pair: tuple[str, str]) -> float:
+        ident, name = pair[0], pair[1].lower()
+        best = max(
+            difflib.SequenceMatcher(None, needle, ident).ratio(),
+            difflib.SequenceMatcher(None, needle, name).ratio(),
+        )
+        if needle and (needle in ident or needle in name):
+            best += 0.5
+        return best
+
+    ranked = sorted(named, key=lambda pair: (-score(pair), pair[0]))
+    return [ident for ident, _ in ranked[:n]]
+
+
+def _several(text: str, kind: str, ids: list[str]) -> UsageError:
+    ids = sorted(ids)
+    more = f" and {len(ids) - 3} more" if len(ids) > 3 else ""
+    return UsageError(
+        f"'{text}' matches several {kind}s: {', '.join(ids[:3])}{more}; be more specific"
+    )
+
+
+def _tiers(needle: str) -> list[Callable[[str, str], bool]]:
+    """Case-insensitive match steps on (id, lower-cased name), tried in order."""
+    return [
+        lambda ident, name: ident == needle or name == needle,
+        lambda ident, name: ident.startswith(needle) or name.startswith(needle),
+        lambda ident, name: needle in ident or needle in name,
+    ]
+
+
+def _archived_error(ref: SkillRef) -> UsageError:
+    return UsageError(
+        f"skill '{ref.id}' is archived (it is no longer in the skills file); its history "
+        "is kept, but nothing new can be recorded on it",
+        hint=f"add it back to the skills file, or rename it with was: [{ref.id}]",
+    )
+
+
 def skill(conn: sqlite3.Connection, text: str, *, allow_archived: bool = False) -> SkillRef:
-    """Resolve ``text`` to a skill (see module doc)."""
+    """Resolve ``text`` to a skill (see module doc); ``allow_archived`` for reads."""
     rows = [
         SkillRef(r[0], r[1], r[2], bool(r[3]))
-        for r in conn.execute("SELECT id, name, pillar_id, archived FROM skill")
+        for r in conn.execute("SELECT id, name, pillar_id, archived FROM skill ORDER BY id")
     ]
     by_id = {r.id: r for r in rows}
     found = by_id.get(text)
@@ -41,48 +87,76 @@ def skill(conn: sqlite3.Connection, text: str, *, allow_archived: bool = False) 
             "SELECT skill_id FROM skill_alias WHERE old_id = ?", (text,)
         ).fetchone()
         found = by_id.get(alias[0]) if alias else None
+    needle = text.strip().lower()
+    if found is None and not needle:
+        raise UsageError("no skill given: name one by its id, id prefix or name")
     if found is None:
-        needle = text.strip().lower()
-        live = [r for r in rows if allow_archived or not r.archived]
-        matches = [r for r in live if r.id.startswith(needle) or r.name.lower() == needle]
-        if not matches:
-            matches = [r for r in live if needle and needle in r.name.lower()]
-        if len(matches) == 1:
-            found = matches[0]
-        elif len(matches) > 1:
-            names = ", ".join(sorted(m.id for m in matches)[:3])
-            more = f" and {len(matches) - 3} more" if len(matches) > 3 else ""
-            raise UsageError(f"'{text}' matches several skills: {names}{more}; be more specific")
-        else:
-            hints = _suggest(text, [r.id for r in live] + [r.name for r in live])
-            ids = []
-            for hint in hints:
-                ref = by_id.get(hint) or next((r for r in live if r.name == hint), None)
-                if ref is not None and ref.id not in ids:
-                    ids.append(ref.id)
-            tail = f"; did you mean {', '.join(ids)}?" if ids else "; see 'roadmap tree'"
-            raise UsageError(f"unknown skill '{text}'{tail}")
-    if found.archived and not allow_archived:
+        for matches in _tiers(needle):
+            candidates = [r for r in rows if matches(r.id, r.name.lower())]
+            if not candidates:
+                continue
+            pool = [r for r in candidates if allow_archived or not r.archived]
+            if len(pool) == 1:
+                found = pool[0]
+            elif len(pool) > 1:
+                raise _several(text, "skill", [r.id for r in pool])
+            elif len(candidates) == 1:
+                raise _archived_error(candidates[0])
+            else:
+                archived = ", ".join(r.id for r in candidates[:3])
+                raise UsageError(f"'{text}' matches only archived skills: {archived}")
+            break
+    if found is None:
+        live = [(r.id, r.name) for r in rows if allow_archived or not r.archived]
+        if not live:
+            raise UsageError(
+                f"unknown skill '{text}': the skills file defines no skills",
+                hint="add skills to the skills file (see 'roadmap validate')",
+            )
         raise UsageError(
-            f"skill '{found.id}' is archived (it is no longer in the skills file); its history "
-            "is kept, but nothing new can be recorded on it",
-            hint=f"add it back to the skills file, or rename it with was: [{found.id}]",
+            f"unknown skill '{text}'; did you mean {', '.join(nearest(text, live))}?",
+            hint="see every skill with: roadmap tree",
         )
+    if found.archived and not allow_archived:
+        raise _archived_error(found)
     return found
 
 
+def pillar(conn: sqlite3.Connection, text: str) -> str:
+    """Resolve ``text`` to a pillar id: exact id, then a unique case-insensitive match on id
+    or name, id or name prefix, or part of the name (archived pillars included: reads only)."""
+    rows = [(str(r[0]), str(r[1])) for r in conn.execute("SELECT id, name FROM pillar")]
+    if any(ident == text for ident, _ in rows):
+        return text
+    needle = text.strip().lower()
+    if needle:
+        for matches in _tiers(needle):
+            pool = [ident for ident, name in rows if matches(ident, name.lower())]
+            if len(pool) == 1:
+                return pool[0]
+            if len(pool) > 1:
+                raise _several(text, "pillar", pool)
+    tail = f"; did you mean {', '.join(nearest(text, rows))}?" if rows else ""
+    raise UsageError(f"unknown pillar '{text}'{tail}", hint="see the pillars with: roadmap tree")
+
+
 def milestone(conn: sqlite3.Connection, skill_id: str, text: str) -> tuple[str, str]:
-    """Resolve a milestone by id or ``LEVEL.N`` position; return (key, text)."""
+    """Resolve a milestone by id (case-insensitive) or ``LEVEL.N`` position; return
+    (key, text)."""
     rows = conn.execute(
         "SELECT key, level, position, text FROM milestone "
         "WHERE skill_id = ? AND archived = 0 ORDER BY level, position",
         (skill_id,),
     ).fetchall()
+    wanted = text.strip()
     for key, _level, _position, body in rows:
-        if key == text:
+        if key == wanted:
             return str(key), str(body)
-    if "." in text:
-        level, _, position = text.partition(".")
+    for key, _level, _position, body in rows:
+        if str(key).lower() == wanted.lower():
+            return str(key), str(body)
+    if "." in wanted:
+        level, _, position = wanted.partition(".")
         if level.isdigit() and position.isdigit():
             for key, lv, pos, body in rows:
                 if lv == int(level) and pos == int(position):

@@ -44,7 +44,9 @@ _ISO_DATETIME = re.compile(
 
 def local_now() -> datetime:
     """The current time as an aware datetime in the local time zone."""
-    return datetime.now().astimezone()
+    from roadmap.clock import now
+
+    return now()
 
 
 def _shown(text: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -20,6 +21,49 @@ from roadmap.timeparse import format_duration
 
 MAX_MINUTES = 24 * 60
 FORGOTTEN_HOURS = 12
+NO_TIMER = "no timer is running; start one with `roadmap start SKILL`"
+_LINK_SCHEMES = ("http", "https", "ftp", "file")
+
+
+def no_timer() -> StateError:
+    return StateError(NO_TIMER)
+
+
+def check_links(links: list[str] | None) -> list[str]:
+    """Links as given, each a full URL (http, https, ftp or file); else a UsageError.
+
+    Links end up as ``href`` in the HTML report, so ``javascript:`` and the like never get in.
+    """
+    checked = []
+    for link in links or []:
+        text = link.strip()
+        try:
+            parts = urlsplit(text)
+            scheme = parts.scheme.lower()
+            ok = (
+                scheme in _LINK_SCHEMES
+                and bool(parts.netloc or scheme == "file")
+                and not any(ch.isspace() or ord(ch) < 32 for ch in text)
+            )
+        except ValueError:  # e.g. a bad IPv6 host
+            ok = False
+        if not ok:
+            shown = "".join(ch if ch.isprintable() else "?" for ch in text[:40])
+            raise UsageError(
+                f"invalid link '{shown}': give a full URL such as https://example.org/page"
+            )
+        checked.append(text)
+    return checked
+
+
+def check_tags(tags: list[str] | None) -> list[str] | None:
+    """Tags stripped of surrounding blanks; an empty tag is a UsageError."""
+    if tags is None:
+        return None
+    cleaned = [tag.strip() for tag in tags]
+    if any(not tag for tag in cleaned):
+        raise UsageError("invalid tag '': a tag needs at least one character")
+    return cleaned
 
 
 def new_session(
@@ -59,28 +103,26 @@ def log(session: Session, row: models.Session, skill_name: str) -> models.Sessio
     return row
 
 
-@dataclass
-class Running:
-    skill_id: str
-    started_at: str
-    note: str
-
-
 def running(session: Session) -> models.Timer | None:
     return session.exec(select(models.Timer)).first()
 
 
-def start(session: Session, skill_id: str, note: str, now: datetime) -> models.Timer:
-    """Start the timer; at most one runs (the schema enforces it)."""
+def _start(session: Session, skill_id: str, note: str, now: datetime) -> models.Timer:
     current = running(session)
     if current is not None:
-        raise already_running(current)
+        raise already_running(current, skill_id)
     timer = models.Timer(skill_id=skill_id, started_at=clock.to_stored(now), note=note)
     session.add(timer)
     try:
         session.flush()
     except IntegrityError:  # a second terminal won the race
         raise StateError("a timer is already running (started by another process)") from None
+    return timer
+
+
+def start(session: Session, skill_id: str, note: str, now: datetime) -> models.Timer:
+    """Start the timer; at most one runs (the schema enforces it)."""
+    timer = _start(session, skill_id, note, now)
     journal.record(
         session,
         "start",
@@ -90,11 +132,12 @@ def start(session: Session, skill_id: str, note: str, now: datetime) -> models.T
     return timer
 
 
-def already_running(timer: models.Timer) -> StateError:
+def already_running(timer: models.Timer, wanted: str) -> StateError:
     since = clock.from_stored(timer.started_at)
     return StateError(
         f"a timer is already running on '{timer.skill_id}' since {since:%Y-%m-%d %H:%M}",
-        hint="roadmap stop to record it, roadmap cancel to drop it, or start --switch",
+        hint="roadmap stop to record it, roadmap cancel to drop it, "
+        f"or roadmap start {wanted} --switch to record it and start this one",
     )
 
 
@@ -109,9 +152,43 @@ def stop(session: Session, now: datetime, note: str | None, confirmed: bool) -> 
     ``confirmed`` must be True when the timer ran for more than 12 hours (the caller
     asks the user first); more than 24 hours cannot be one session.
     """
+    row, saved = _stop(session, now, note, confirmed)
+    journal.record(
+        session,
+        "stop",
+        f"stop #{row.id}: {format_duration(row.minutes)} on {row.skill_id}",
+        {"session": journal.session_dict(row), "timer": saved},
+    )
+    return row
+
+
+def switch(
+    session: Session, skill_id: str, note: str, now: datetime, confirmed: bool
+) -> tuple[models.Session | None, models.Timer]:
+    """Stop the running timer, if any (recording its session), and start one on ``skill_id``.
+
+    One change, so one ``undo`` reverts both halves.
+    """
+    if running(session) is None:
+        return None, start(session, skill_id, note, now)
+    row, saved = _stop(session, now, None, confirmed)
+    timer = _start(session, skill_id, note, now)
+    journal.record(
+        session,
+        "switch",
+        f"switch from {row.skill_id} to {skill_id} "
+        f"(stop #{row.id}: {format_duration(row.minutes)} on {row.skill_id})",
+        {"session": journal.session_dict(row), "timer": saved},
+    )
+    return row, timer
+
+
+def _stop(
+    session: Session, now: datetime, note: str | None, confirmed: bool
+) -> tuple[models.Session, dict[str, object]]:
     timer = running(session)
     if timer is None:
-        raise StateError("no timer is running", hint="start one with: roadmap start SKILL")
+        raise no_timer()
     minutes = elapsed_minutes(timer, now)
     if minutes > MAX_MINUTES:
         raise StateError(
@@ -121,24 +198,29 @@ def stop(session: Session, now: datetime, note: str | None, confirmed: bool) -> 
         )
     if minutes > FORGOTTEN_HOURS * 60 and not confirmed:
         raise StateError(
-            f"the timer ran for {format_duration(minutes)}: probably forgotten; "
-            "pass --yes to record it anyway"
+            f"the timer on '{timer.skill_id}' ran for {format_duration(minutes)}: probably "
+            "forgotten; pass --yes to record it anyway",
+            hint="or drop it with: roadmap cancel, then log the real time with roadmap log",
         )
     text = timer.note if note is None else (note if not timer.note else f"{timer.note}; {note}")
-    saved = {"skill_id": timer.skill_id, "started_at": timer.started_at, "note": timer.note}
+    saved = timer_dict(timer)
     row = new_session(
         timer.skill_id, clock.from_stored(timer.started_at), minutes, text, source="timer"
     )
     session.delete(timer)
     session.add(row)
     session.flush()
-    journal.record(
-        session,
-        "stop",
-        f"stop #{row.id}: {format_duration(minutes)} on {row.skill_id}",
-        {"session": journal.session_dict(row), "timer": saved},
-    )
-    return row
+    return row, saved
+
+
+def timer_dict(timer: models.Timer) -> dict[str, object]:
+    """What ``undo`` needs to put a stopped or cancelled timer back exactly."""
+    return {
+        "id": timer.id,
+        "skill_id": timer.skill_id,
+        "started_at": timer.started_at,
+        "note": timer.note,
+    }
 
 
 def format_duration_long(minutes: int) -> str:
@@ -149,8 +231,8 @@ def format_duration_long(minutes: int) -> str:
 def cancel(session: Session) -> models.Timer:
     timer = running(session)
     if timer is None:
-        raise StateError("no timer is running", hint="start one with: roadmap start SKILL")
-    saved = {"skill_id": timer.skill_id, "started_at": timer.started_at, "note": timer.note}
+        raise no_timer()
+    saved = timer_dict(timer)
     session.delete(timer)
     session.flush()
     journal.record(session, "cancel", f"cancel timer on {timer.skill_id}", {"timer": saved})

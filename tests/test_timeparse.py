@@ -155,6 +155,28 @@ def test_round_trip_exhaustive() -> None:
     assert all(parse_duration(format_duration(m)) == m for m in range(1, 1441))
 
 
+@given(st.integers(min_value=1, max_value=1440), st.sampled_from(["", " ", "  "]))
+def test_every_spelling_of_a_duration_parses_to_its_minutes(minutes: int, gap: str) -> None:
+    hours, rest = divmod(minutes, 60)
+    spellings = [str(minutes), f"{minutes}m", f"{minutes}{gap}min", f"{hours}:{rest:02d}"]
+    if hours:
+        spellings += [f"{hours}h{gap}{rest}m", f"{hours}H{gap}{rest}M"]
+    if rest == 0:
+        spellings += [f"{hours}h", f"{hours}{gap}hours", f"{minutes / 60}h"]
+    if rest == 30:
+        spellings.append(f"{hours}.5h")
+    for text in spellings:
+        assert parse_duration(text) == minutes, text
+
+
+@given(st.integers(min_value=1441, max_value=10**6))
+def test_more_than_a_day_is_refused_in_every_spelling(minutes: int) -> None:
+    hours, rest = divmod(minutes, 60)
+    for text in (str(minutes), f"{minutes}m", f"{hours}h{rest}m", f"{minutes / 60}h"):
+        with pytest.raises(UsageError, match="must be 1 minute to 24 hours"):
+            parse_duration(text)
+
+
 # --- parse_when --------------------------------------------------------------------------------
 
 
@@ -286,6 +308,26 @@ def test_parse_when_only_raises_usage_error(text: str) -> None:
     except UsageError:
         return
     assert date(1970, 1, 1) <= (result.date() if isinstance(result, datetime) else result)
+
+
+@given(st.dates(min_value=date(1970, 1, 1), max_value=TODAY))
+def test_every_past_iso_day_parses_to_itself(day: date) -> None:
+    assert parse_when(day.isoformat(), NOW) == day
+    assert parse_when(f"-{(TODAY - day).days}d", NOW) == day
+
+
+@given(st.dates(min_value=TODAY + timedelta(days=1)))
+def test_every_future_day_is_refused(day: date) -> None:
+    with pytest.raises(UsageError, match="is in the future"):
+        parse_when(day.isoformat(), NOW)
+
+
+@given(st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(2026, 11, 20, 10, 0)))
+def test_every_past_local_datetime_parses_to_itself(moment: datetime) -> None:
+    # A zone no test machine runs in, so naive input takes exactly this offset.
+    odd = timezone(timedelta(hours=5, minutes=45))
+    moment = moment.replace(microsecond=0)
+    assert parse_when(moment.isoformat(), NOW.replace(tzinfo=odd)) == moment.replace(tzinfo=odd)
 
 
 # --- parse_date --------------------------------------------------------------------------------

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import os
+import pty
+import select
 import sqlite3
-from datetime import date, timedelta
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import ROOT, SMALL
 
 
 def dump(db: Path) -> str:
@@ -84,6 +94,32 @@ def test_log_prints_the_session_with_its_id(run, ready: Path) -> None:  # type: 
         (("assess", "linalg", "9"), "outside the scale"),
         (("edit", "99", "--note", "x"), "no session #99"),
         (("delete", "99", "--yes"), "no session #99"),
+        (("log", "linalg", "1441"), "must be 1 minute to 24 hours"),
+        (("log", "linalg", "24h1m"), "must be 1 minute to 24 hours"),
+        (("log", "linalg", "1h", "--on", "2999-01-01T10:00"), "in the future"),
+        (("log", "linalg", "1h", "--on", "tomorrow"), "invalid date 'tomorrow'"),
+        (("log", "linalg", "1h", "--on", "2026-02-30"), "invalid date '2026-02-30'"),
+        (("log", "linalg", "1h", "--link", "javascript:alert(1)"), "invalid link"),
+        (("log", "linalg", "1h", "--link", "not a url"), "invalid link"),
+        (("log", "linalg", "1h", "--tag", " "), "invalid tag"),
+        (("log", "", "1h"), "no skill given"),
+        (("log", "c", "1h"), "matches several skills: calculus, cpp, cpp-memory and 1 more"),
+        (("start", "nosuchskill"), "unknown skill 'nosuchskill'"),
+        (("check", "nosuchskill", "1.1"), "unknown skill 'nosuchskill'"),
+        (("check", "linalg", "nosuch"), "unknown milestone 'nosuch' for skill 'linalg'"),
+        (("check", "calculus", "1.1"), "has no milestones"),
+        (("check", "linalg", "1.1", "--link", "ftp:nohost"), "invalid link"),
+        (("uncheck", "linalg", "3.1"), "unknown milestone '3.1'"),
+        (("assess", "nosuchskill", "1"), "unknown skill"),
+        (("assess", "linalg", "6"), "outside the scale: give a whole number from 0 to 5"),
+        (("assess", "linalg", "abc"), "outside the scale"),
+        (("assess", "linalg", "2.5"), "outside the scale"),
+        (("edit", "abc", "--note", "x"), "invalid session id 'abc'"),
+        (("edit", "1", "--note", "x"), "no session #1"),
+        (("delete", "#7", "--yes"), "no session #7"),
+        (("sessions", "--pillar", "nosuch"), "unknown pillar 'nosuch'; did you mean"),
+        (("sessions", "--skill", "nosuch"), "unknown skill 'nosuch'"),
+        (("sessions", "--since", "someday"), "invalid date 'someday'"),
     ],
 )
 def test_bad_input_exits_2_and_writes_nothing(
@@ -93,8 +129,16 @@ def test_bad_input_exits_2_and_writes_nothing(
     result = run(*args)
     assert result.exit_code == 2, (result.stdout, result.stderr)
     assert needle in result.stderr
-    assert result.stderr.count("\n") <= 2 and "Traceback" not in result.stderr
+    assert_one_clear_error(result.stderr)
+    assert result.stdout == ""
     assert dump(ready) == before
+
+
+def assert_one_clear_error(stderr: str) -> None:
+    """One ``roadmap: error:`` line, at most one ``hint:`` line after it, nothing else."""
+    lines = stderr.splitlines()
+    assert lines and lines[0].startswith("roadmap: error: "), stderr
+    assert len(lines) == 1 or (len(lines) == 2 and lines[1].startswith("  hint: ")), stderr
 
 
 def test_state_errors_exit_1_and_write_nothing(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
@@ -107,7 +151,9 @@ def test_state_errors_exit_1_and_write_nothing(run, ready: Path) -> None:  # typ
         result = run(*args)
         assert result.exit_code == 1
         assert needle in result.stderr
-    assert "roadmap start SKILL" in run("stop").stderr
+    assert run("stop").stderr == (
+        "roadmap: error: no timer is running; start one with `roadmap start SKILL`\n"
+    )
     assert dump(ready) == before
 
 
@@ -115,12 +161,38 @@ def test_unknown_skill_suggests_the_nearest(run, ready: Path) -> None:  # type: 
     result = run("log", "linalj", "1h")
     assert result.exit_code == 2
     assert "did you mean linalg" in result.stderr
+    assert "hint: see every skill with: roadmap tree" in result.stderr
+    # Always the three nearest ids, however far off the word is.
+    far = run("log", "zzzz", "1h").stderr.splitlines()[0]
+    ids = far.split("did you mean ")[1].rstrip("?").split(", ")
+    assert len(ids) == 3 and set(ids) <= {
+        "linalg",
+        "calculus",
+        "cpp",
+        "cpp-templates",
+        "cpp-memory",
+    }
+    assert run("log", "cpp-memroy", "1h").stderr.count("did you mean cpp-memory") == 1
 
 
 def test_skill_resolves_by_prefix_and_name(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
     assert run.json("log", "lin", "1h")["skill"] == "linalg"
     assert run.json("log", "CALCULUS", "1h")["skill"] == "calculus"
     assert run.json("log", "memory model", "1h")["skill"] == "cpp-memory"
+    # An exact id wins over the ids it is a prefix of (cpp-templates, cpp-memory).
+    assert run.json("log", "cpp", "1h")["skill"] == "cpp"
+    assert run.json("log", "CPP", "1h")["skill"] == "cpp"
+    # An exact name wins too ("C++" is the name of cpp), then a name prefix, then a part.
+    assert run.json("log", "c++", "1h")["skill"] == "cpp"
+    assert run.json("log", "linear", "1h")["skill"] == "linalg"
+    assert run.json("log", "cpp-t", "1h")["skill"] == "cpp-templates"
+    assert run.json("log", "algebra", "1h")["skill"] == "linalg"
+    # Several matches: up to three named, the rest counted.
+    several = run("log", "cpp-", "1h")
+    assert several.exit_code == 2
+    assert "'cpp-' matches several skills: cpp-memory, cpp-templates; be more specific" in (
+        several.stderr
+    )
 
 
 def test_timer_start_stop_records_one_session(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
@@ -231,3 +303,430 @@ def test_sessions_filters(run, ready: Path) -> None:  # type: ignore[no-untyped-
     assert len(run.json("sessions", "--limit", "1")) == 1
     table = run.ok("sessions").stdout
     assert "cpp-templates" in table and "#x" in table
+
+
+def test_log_accepts_durations_as_people_type_them(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+    for text, minutes in (
+        ("45m", 45),
+        ("90", 90),
+        ("1h", 60),
+        ("1h30m", 90),
+        ("1.5h", 90),
+        ("2h 15m", 135),
+        ("1m", 1),
+        ("24h", 1440),
+    ):
+        assert run.json("log", "linalg", text, "--on", "-1d")["minutes"] == minutes, text
+
+
+def test_log_dates_as_people_type_them(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+    today = date.today()
+    default = run.json("log", "linalg", "30m")
+    assert default["started_at"][:10] == today.isoformat()
+    started = datetime.fromisoformat(default["started_at"])
+    # Today's session ends now (or starts at midnight if it would have begun yesterday).
+    assert started + timedelta(minutes=30) <= datetime.now().astimezone() + timedelta(minutes=1)
+    for on, day in (
+        ("yesterday", today - timedelta(days=1)),
+        ("-3d", today - timedelta(days=3)),
+        ("2026-01-05", date(2026, 1, 5)),
+    ):
+        data = run.json("log", "linalg", "1h", "--on", on)
+        assert data["started_at"].startswith(f"{day.isoformat()}T12:00:00"), on
+    exact = run.json("log", "linalg", "1h", "--on", "2026-01-05T09:30")
+    assert exact["started_at"].startswith("2026-01-05T09:30:00")
+
+
+def test_log_validates_links_and_tags(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+    data = run.json(
+        "log", "linalg", "1h", "--link", " https://ex.org/a?b=1 ", "--tag", " x ", "--tag", "x"
+    )
+    assert data["links"] == ["https://ex.org/a?b=1"]
+    assert data["tags"] == ["x"]
+
+
+# --- archived skills ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def archived(run, ready: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:  # type: ignore[no-untyped-def]
+    """cpp-memory has session #1 and is then removed from the skills file (archived)."""
+    run.ok("log", "cpp-memory", "1h", "--on", "-1d")
+    run.ok("log", "linalg", "30m")
+    text = SMALL.read_text(encoding="utf-8")
+    gone = "          - id: cpp-memory\n            name: Memory model\n"
+    assert gone in text
+    tree = tmp_path / "without-memory.yaml"
+    tree.write_text(text.replace(gone, ""), encoding="utf-8")
+    monkeypatch.setenv("ROADMAP_SKILLS", str(tree))
+    run.ok("tree")
+    return ready
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("log", "cpp-memory", "1h"),
+        ("log", "cpp-mem", "1h"),
+        ("log", "Memory model", "1h"),
+        ("start", "cpp-memory"),
+        ("assess", "cpp-memory", "2"),
+        ("check", "cpp-memory", "1.1"),
+        ("edit", "2", "--skill", "cpp-memory"),
+    ],
+)
+def test_archived_skill_is_refused(run, archived: Path, args: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    before = dump(archived)
+    result = run(*args)
+    assert result.exit_code == 2
+    assert "skill 'cpp-memory' is archived" in result.stderr
+    assert_one_clear_error(result.stderr)
+    assert dump(archived) == before
+
+
+def test_archived_skills_sessions_are_listed_and_marked(run, archived: Path) -> None:  # type: ignore[no-untyped-def]
+    rows = run.json("sessions")
+    assert [(r["skill"], r["skill_archived"]) for r in rows] == [
+        ("linalg", False),
+        ("cpp-memory", True),
+    ]
+    assert [r["id"] for r in run.json("sessions", "--skill", "cpp-memory")] == [1]
+    table = run.ok("sessions").stdout
+    line = next(line for line in table.splitlines() if "cpp-memory" in line)
+    assert "(archived)" in line
+    # Its history can still be fixed.
+    run.ok("edit", "1", "--note", "old notes")
+
+
+# --- the timer ---------------------------------------------------------------------------------
+
+
+def _timer_started(db: Path, hours_ago: float) -> None:
+    conn = sqlite3.connect(db)
+    conn.execute(
+        "UPDATE timer SET started_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?)",
+        (f"-{int(hours_ago * 3600)} seconds",),
+    )
+    conn.commit()
+    conn.close()
+
+
+def test_stop_prints_the_length_and_cancel_records_nothing(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+    run.ok("start", "linalg")
+    _timer_started(ready, 1.5)
+    result = run.ok("stop")
+    assert result.stdout.startswith("stopped #1 ") and "  1h30m  linalg" in result.stdout
+    started = run.ok("start", "calculus", "--note", "limits")
+    assert started.stdout.startswith("started timer on calculus at ")
+    assert run.ok("cancel").stdout == "cancelled the timer on calculus\n"
+    assert count(ready, "timer") == 0 and count(ready, "session") == 1
+    assert run("cancel").stderr.startswith("roadmap: error: no timer is running; start one")
+
+
+def test_start_while_running_says_which_and_since_when(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+    run.ok("start", "linalg")
+    since = datetime.now().astimezone().strftime("%Y-%m-%d %H:")
+    before = dump(ready)
+    result = run("start", "calculus")
+    assert result.exit_code == 1
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("roadmap: error: a timer is already running on 'linalg' since ")
+    assert since in first
+    assert "roadmap start calculus --switch" in result.stderr
+    assert_one_clear_error(result.stderr)
+    assert dump(ready) == before
+
+
+def test_switch_with_a_forgotten_timer_needs_yes(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+    run.ok("start", "linalg")
+    _timer_started(ready, 13)
+    before = dump(ready)
+    refused = run("start", "calculus", "--switch")
+    assert refused.exit_code == 1
+    assert "probably forgotten; pass --yes" in refused.stderr
+    assert dump(ready) == before
+    result = run.ok("start", "calculus", "--switch", "--yes")
+    assert "stopped #1" in result.stdout and "13h" in result.stdout
+    assert run.json("status")["timer"]["skill"] == "calculus"
+
+
+def test_a_timer_over_a_day_is_refused_whatever_the_answer(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+    run.ok("start", "linalg")
+    _timer_started(ready, 30)
+    before = dump(ready)
+    result = run("stop", "--yes")
+    assert result.exit_code == 1
+    assert "has run for 1d 6h, longer than one session can be (24h)" in result.stderr
+    assert "roadmap cancel" in result.stderr
+    assert dump(ready) == before
+
+
+def test_at_most_one_timer_is_enforced_by_the_schema(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+    run.ok("start", "linalg")
+    conn = sqlite3.connect(ready)
+    try:
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute(
+                "INSERT INTO timer (slot, skill_id, started_at, note) "
+                "VALUES (1, 'calculus', '2026-01-01T00:00:00Z', '')"
+            )
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute(
+                "INSERT INTO timer (slot, skill_id, started_at, note) "
+                "VALUES (2, 'calculus', '2026-01-01T00:00:00Z', '')"
+            )
+    finally:
+        conn.close()
+
+
+def _spawn(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "roadmap", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        cwd=str(ROOT),
+    )
+
+
+def test_two_processes_starting_at_once_get_one_timer(run, ready: Path, proc) -> None:  # type: ignore[no-untyped-def]
+    # Hold the write lock so both processes queue up on it, then let them race.
+    blocker = sqlite3.connect(ready, isolation_level=None, timeout=5)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        racers = [_spawn("start", skill) for skill in ("linalg", "calculus")]
+        time.sleep(1.5)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    results = [(p.wait(timeout=60), *p.communicate()) for p in racers]
+    assert sorted(code for code, _, _ in results) == [0, 1], results
+    loser = next(err for code, _, err in results if code == 1)
+    assert loser.startswith("roadmap: error: a timer is already running on '")
+    assert_one_clear_error(loser)
+    assert count(ready, "timer") == 1
+    winner = "linalg" if results[0][0] == 0 else "calculus"
+    # The timer lives in the database: a later, separate process stops it.
+    stopped = proc("stop", "--json")
+    assert stopped.returncode == 0, stopped.stderr
+    assert json.loads(stopped.stdout)["skill"] == winner
+    assert count(ready, "timer") == 0 and count(ready, "session") == 1
+
+
+# --- confirmation on a terminal ----------------------------------------------------------------
+
+
+def tty_run(*args: str, answer: str, prompt: bytes = b"[y/N]") -> tuple[int, str]:
+    """Run ``python -m roadmap ARGS`` on a pseudo-terminal, answering the prompt."""
+    master, slave = pty.openpty()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "roadmap", *args],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        cwd=str(ROOT),
+        close_fds=True,
+    )
+    os.close(slave)
+    out = b""
+    answered = False
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline:
+            ready_fds, _, _ = select.select([master], [], [], 0.2)
+            if not ready_fds:
+                if child.poll() is not None:
+                    break
+                continue
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            out += chunk
+            if not answered and prompt in out:
+                os.write(master, answer.encode() + b"\n")
+                answered = True
+        code = child.wait(timeout=30)
+    finally:
+        os.close(master)
+        if child.poll() is None:
+            child.kill()
+    return code, out.decode("utf-8", "replace").replace("\r\n", "\n")
+
+
+def test_delete_asks_on_a_terminal(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+    run.ok("log", "linalg", "1h")
+    code, out = tty_run("delete", "1", answer="n")
+    assert code == 1 and "delete #1 " in out and "kept" in out
+    assert count(ready, "session") == 1
+    code, out = tty_run("delete", "1", answer="y")
+    assert code == 0 and "deleted #1 " in out
+    assert count(ready, "session") == 0
+
+
+def test_forgotten_timer_asks_on_a_terminal(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+    run.ok("start", "linalg")
+    _timer_started(ready, 13)
+    code, out = tty_run("stop", answer="n")
+    assert code == 1 and "probably forgotten: record it?" in out
+    assert "the timer is still running" in out
+    assert count(ready, "timer") == 1 and count(ready, "session") == 0
+    code, out = tty_run("stop", answer="y")
+    assert code == 0 and "stopped #1 " in out
+    assert count(ready, "timer") == 0 and count(ready, "session") == 1
+
+
+def test_delete_with_yes_and_off_a_terminal(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+    run.ok("log", "linalg", "1h")
+    before = dump(ready)
+    refused = run("delete", "1")
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        "roadmap: error: not deleting session #1 without confirmation: input is not a terminal\n"
+        "  hint: pass --yes to delete it: roadmap delete 1 --yes\n"
+    )
+    assert dump(ready) == before
+    assert "deleted #1 " in run.ok("delete", "#1", "--yes").stdout
+    assert count(ready, "session") == 0
+
+
+# --- edit --------------------------------------------------------------------------------------
+
+
+def test_edit_changes_what_it_is_given(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+    run.ok("log", "linalg", "1h", "--tag", "a", "--note", "n", "--link", "https://x.org")
+    data = run.json("edit", "1", "--on", "2026-01-05", "--tag", "b", "--tag", "c")
+    assert data["started_at"].startswith("2026-01-05T12:00:00")
+    assert data["tags"] == ["b", "c"]
+    assert (data["minutes"], data["note"], data["links"]) == (60, "n", ["https://x.org"])
+    data = run.json("edit", "1", "--duration", "1.5h", "--note", "")
+    assert (data["minutes"], data["note"]) == (90, "")
+    assert data["started_at"].startswith("2026-01-05T12:00:00")
+    assert run.json("sessions", "--since", "2026-01-05", "--until", "2026-01-05")[0]["id"] == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("--duration", "0m"), "invalid duration"),
+        (("--duration", "25h"), "must be 1 minute to 24 hours"),
+        (("--on", "2999-01-01"), "in the future"),
+        (("--on", "someday"), "invalid date"),
+        (("--skill", "nosuch"), "unknown skill 'nosuch'"),
+        (("--tag", ""), "invalid tag"),
+        ((), "nothing to change"),
+    ],
+)
+def test_refused_edit_writes_nothing(run, ready: Path, args: tuple[str, ...], needle: str) -> None:  # type: ignore[no-untyped-def]
+    run.ok("log", "linalg", "1h")
+    before = dump(ready)
+    result = run("edit", "1", *args)
+    assert result.exit_code == 2
+    assert needle in result.stderr
+    assert_one_clear_error(result.stderr)
+    assert dump(ready) == before
+
+
+def test_sessions_limit(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+    conn = sqlite3.connect(ready)
+    for n in range(25):
+        conn.execute(
+            "INSERT INTO session (skill_id, started_at, day, minutes, note, tags, links, "
+            "source, created_at) VALUES ('linalg', ?, ?, 30, '', '[]', '[]', 'log', "
+            "'2026-01-01T00:00:00Z')",
+            (f"2025-12-{n + 1:02d}T10:00:00Z", f"2025-12-{n + 1:02d}"),
+        )
+    conn.commit()
+    conn.close()
+    assert len(run.json("sessions")) == 20
+    assert len(run.json("sessions", "--limit", "0")) == 25
+    newest = run.json("sessions", "--limit", "2")
+    assert [s["started_at"][:10] for s in newest] == ["2025-12-25", "2025-12-24"]
+    assert run.json("sessions", "--pillar", "MATH", "--limit", "1")[0]["pillar"] == "math"
+
+
+# --- JSON contract, UTC storage, local display --------------------------------------------------
+
+SESSION_KEYS = {
+    "id",
+    "skill",
+    "skill_name",
+    "pillar",
+    "started_at",
+    "minutes",
+    "note",
+    "tags",
+    "links",
+    "source",
+    "skill_archived",
+}
+
+
+def test_session_json_contract(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+    logged = run.json("log", "linalg", "1h", "--on", "-1d")
+    run.ok("start", "calculus")
+    stopped = run.json("stop")
+    listed = run.json("sessions")
+    for data in (logged, stopped, *listed):
+        assert set(data) == SESSION_KEYS
+        assert isinstance(data["id"], int) and isinstance(data["minutes"], int)
+        assert isinstance(data["tags"], list) and isinstance(data["links"], list)
+        assert datetime.fromisoformat(data["started_at"]).utcoffset() is not None
+    assert [s["id"] for s in listed] == [stopped["id"], logged["id"]]
+    assert (logged["source"], stopped["source"]) == ("log", "timer")
+
+
+@pytest.fixture
+def shanghai() -> Iterator[str]:
+    """The local time zone is UTC+8 for this test (no DST)."""
+    zone = "Asia/Shanghai" if Path("/usr/share/zoneinfo/Asia/Shanghai").exists() else "CST-8"
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = zone
+    time.tzset()
+    try:
+        yield zone
+    finally:
+        if old is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = old
+        time.tzset()
+
+
+def test_times_are_stored_in_utc_and_shown_in_local_time(
+    run, ready: Path, shanghai: str, proc: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:  # type: ignore[no-untyped-def]
+    assert datetime.now().astimezone().utcoffset() == timedelta(hours=8)
+    data = run.json("log", "linalg", "1h", "--on", "2026-01-10T07:30")
+    assert data["started_at"] == "2026-01-10T07:30:00+08:00"
+    noon = run.json("log", "linalg", "1h", "--on", "2026-01-11")
+    assert noon["started_at"] == "2026-01-11T12:00:00+08:00"
+    run.ok("start", "calculus")
+    run.ok("check", "linalg", "1.1")
+    conn = sqlite3.connect(ready)
+    try:
+        stored = conn.execute("SELECT started_at, day FROM session ORDER BY id").fetchall()
+        timer = conn.execute("SELECT started_at FROM timer").fetchone()[0]
+        checked = conn.execute("SELECT checked_at FROM milestone WHERE key != 'blocked-lu'")
+        changed = conn.execute("SELECT changed_at FROM level_change").fetchone()[0]
+        journal_at = conn.execute("SELECT at FROM journal").fetchall()
+        moments = [timer, changed, *(r[0] for r in checked), *(r[0] for r in journal_at)]
+    finally:
+        conn.close()
+    # 07:30 in UTC+8 is 23:30 UTC the day before; the day column keeps the local day.
+    assert stored == [
+        ("2026-01-09T23:30:00Z", "2026-01-10"),
+        ("2026-01-11T04:00:00Z", "2026-01-11"),
+    ]
+    for moment in moments:
+        assert moment.endswith("Z")
+        datetime.strptime(moment, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    # The table shows local time too.
+    assert "2026-01-10 07:30" in run.ok("sessions").stdout
+    # Another zone shows the same stored moment in its own local time.
+    other = proc("sessions", "--json", env={"TZ": "EST5"})
+    assert other.returncode == 0, other.stderr
+    assert [s["started_at"] for s in json.loads(other.stdout)][-1] == "2026-01-09T18:30:00-05:00"

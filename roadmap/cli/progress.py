@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from roadmap.cli import complete
 from roadmap.cli.common import app_of
 
 PANEL = "Progress"
@@ -19,7 +20,9 @@ def _level_note(change: Any) -> str:
 
 def check(
     ctx: typer.Context,
-    skill: Annotated[str, typer.Argument(help="Skill id, id prefix or name.")],
+    skill: Annotated[
+        str, typer.Argument(help="Skill id, id prefix or name.", autocompletion=complete.skills)
+    ],
     milestone: Annotated[str, typer.Argument(help="Milestone id or LEVEL.N (e.g. 2.1).")],
     link: Annotated[str | None, typer.Option("--link", help="Evidence: a URL.")] = None,
     note: Annotated[str | None, typer.Option("--note", "-n", help="A note.")] = None,
@@ -28,21 +31,24 @@ def check(
 
     Example: roadmap check cuda 2.1 --link https://github.com/me/gemm
     """
-    from roadmap import progress, resolve
+    from roadmap import progress, resolve, track
     from roadmap.render import clean
 
+    links = track.check_links([link] if link is not None else None)
     app = app_of(ctx)
     conn = app.conn()
     ref = resolve.skill(conn, skill)
     key, text = resolve.milestone(conn, ref.id, milestone)
     with app.write() as session:
-        _, change = progress.check(session, ref.id, key, link, note)
+        _, change = progress.check(session, ref.id, key, links[0] if links else None, note)
     typer.echo(clean(f"checked {ref.id} {key}: {text}{_level_note(change)}"))
 
 
 def uncheck(
     ctx: typer.Context,
-    skill: Annotated[str, typer.Argument(help="Skill id, id prefix or name.")],
+    skill: Annotated[
+        str, typer.Argument(help="Skill id, id prefix or name.", autocompletion=complete.skills)
+    ],
     milestone: Annotated[str, typer.Argument(help="Milestone id or LEVEL.N (e.g. 2.1).")],
 ) -> None:
     """Uncheck a milestone.
@@ -63,8 +69,12 @@ def uncheck(
 
 def assess(
     ctx: typer.Context,
-    skill: Annotated[str, typer.Argument(help="Skill id, id prefix or name.")],
-    level: Annotated[int, typer.Argument(help="Your own judgement of your level (0..5).")],
+    skill: Annotated[
+        str, typer.Argument(help="Skill id, id prefix or name.", autocompletion=complete.skills)
+    ],
+    level: Annotated[
+        str, typer.Argument(help="Your own judgement of your level (0..5 on the default scale).")
+    ],
     note: Annotated[str | None, typer.Option("--note", "-n", help="Why.")] = None,
 ) -> None:
     """Record your own judgement of a skill's level.
@@ -80,11 +90,16 @@ def assess(
     conn = app.conn()
     ref = resolve.skill(conn, skill)
     top = max((lv["level"] for lv in queries.levels(conn)), default=5)
-    if not 0 <= level <= top:
-        raise UsageError(f"level {level} is outside the scale 0..{top}")
+    text = level.strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 3) or int(text) > top:
+        shown = "".join(ch if ch.isprintable() else "?" for ch in level[:20])
+        raise UsageError(
+            f"level '{shown}' is outside the scale: give a whole number from 0 to {top}"
+        )
+    value = int(text)
     with app.write() as session:
-        _, change = progress.assess(session, ref.id, level, note or "")
-    typer.echo(f"assessed {ref.id} at level {level}{_level_note(change)}")
+        _, change = progress.assess(session, ref.id, value, note or "")
+    typer.echo(f"assessed {ref.id} at level {value}{_level_note(change)}")
 
 
 def register(app: typer.Typer) -> None:

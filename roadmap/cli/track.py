@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from roadmap.cli import complete
 from roadmap.cli.common import JsonOpt, app_of, confirm, console, info, is_interactive, print_json
 
 PANEL = "Track"
@@ -18,6 +19,45 @@ LinkOpt = Annotated[
     list[str] | None, typer.Option("--link", help="A URL (repeat for several).", show_default=False)
 ]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+IdArg = Annotated[
+    str, typer.Argument(metavar="ID", help="Session id, as shown by roadmap sessions.")
+]
+
+
+def _session_id(text: str) -> int:
+    """A session id as typed: ``42`` or ``#42``."""
+    from roadmap.errors import UsageError
+
+    digits = text.strip().removeprefix("#")
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 18:
+        shown = "".join(ch if ch.isprintable() else "?" for ch in text[:40])
+        raise UsageError(f"invalid session id '{shown}': give the number shown by roadmap sessions")
+    return int(digits)
+
+
+def _forgotten_ok(ctx: typer.Context, now: Any, yes: bool) -> bool:
+    """May a timer that ran more than 12 hours be recorded? ``--yes`` says so; on a terminal
+    the user is asked (no: exit 1, the timer keeps running); off a terminal, False, and
+    ``track.stop`` refuses with a message naming ``--yes``."""
+    from roadmap import queries, track
+    from roadmap.clock import from_stored
+    from roadmap.timeparse import format_duration
+
+    running = queries.timer(app_of(ctx).conn())
+    if yes or running is None:
+        return yes
+    minutes = round((now - from_stored(running.started_at)).total_seconds() / 60)
+    if not track.FORGOTTEN_HOURS * 60 < minutes <= track.MAX_MINUTES or not is_interactive():
+        return False
+    since = from_stored(running.started_at)
+    if confirm(
+        f"the timer on {running.skill} has run for {format_duration(minutes)} "
+        f"(since {since:%Y-%m-%d %H:%M}), probably forgotten: record it?",
+        yes=False,
+    ):
+        return True
+    info("not recorded; the timer is still running (roadmap cancel drops it)")
+    raise typer.Exit(1)
 
 
 def _line(session: dict[str, Any]) -> str:
@@ -44,7 +84,9 @@ def _show(ctx: typer.Context, session_id: int, verb: str, as_json: bool) -> None
 
 def log(
     ctx: typer.Context,
-    skill: Annotated[str, typer.Argument(help="Skill id, id prefix or name.")],
+    skill: Annotated[
+        str, typer.Argument(help="Skill id, id prefix or name.", autocompletion=complete.skills)
+    ],
     duration: Annotated[str, typer.Argument(help="45m, 90, 1h, 1h30m, 1.5h, '2h 15m'.")],
     on: Annotated[
         str, typer.Option("--on", help="today, yesterday, -3d, 2026-11-20 or a date-time.")
@@ -64,10 +106,12 @@ def log(
     minutes = parse_duration(duration)
     now = local_now()
     when = parse_when(on, now)
+    tags = track.check_tags(tag)
+    links = track.check_links(link)
     app = app_of(ctx)
     ref = resolve.skill(app.conn(), skill)
     started = track.started_for(when, minutes, now)
-    row = track.new_session(ref.id, started, minutes, note or "", tag, link)
+    row = track.new_session(ref.id, started, minutes, note or "", tags, links)
     with app.write() as session:
         track.log(session, row, ref.name)
         session_id = row.id
@@ -77,13 +121,23 @@ def log(
 
 def start(
     ctx: typer.Context,
-    skill: Annotated[str, typer.Argument(help="Skill id, id prefix or name.")],
+    skill: Annotated[
+        str, typer.Argument(help="Skill id, id prefix or name.", autocompletion=complete.skills)
+    ],
     note: NoteOpt = None,
     switch: Annotated[
         bool, typer.Option("--switch", help="Stop the running timer first (records it).")
     ] = False,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes", "-y", help="With --switch: record a timer older than 12 hours without asking."
+        ),
+    ] = False,
 ) -> None:
     """Start a live timer on a skill (it survives closed terminals and reboots).
+
+    Only one timer runs at a time: --switch stops (records) the running one first.
 
     Example: roadmap start triton --note "fused softmax"
     """
@@ -93,11 +147,13 @@ def start(
     app = app_of(ctx)
     ref = resolve.skill(app.conn(), skill)
     now = local_now()
+    confirmed = _forgotten_ok(ctx, now, yes) if switch else False
     stopped = None
     with app.write() as session:
-        if switch and track.running(session) is not None:
-            stopped = track.stop(session, now, None, confirmed=False)
-        track.start(session, ref.id, note or "", now)
+        if switch:
+            stopped, _ = track.switch(session, ref.id, note or "", now, confirmed)
+        else:
+            track.start(session, ref.id, note or "", now)
     if stopped is not None:
         _show(ctx, stopped.id or 0, "stopped", False)
     typer.echo(f"started timer on {ref.id} at {now:%H:%M}; stop it with: roadmap stop")
@@ -116,27 +172,13 @@ def stop(
     Example: roadmap stop --note "finished chapter 3"
     """
     from roadmap import queries, track
-    from roadmap.errors import StateError
-    from roadmap.timeparse import format_duration, local_now
+    from roadmap.timeparse import local_now
 
     app = app_of(ctx)
-    running = queries.timer(app.conn())
-    if running is None:
-        raise StateError("no timer is running", hint="start one with: roadmap start SKILL")
+    if queries.timer(app.conn()) is None:
+        raise track.no_timer()
     now = local_now()
-    from roadmap.clock import from_stored
-
-    minutes = round((now - from_stored(running.started_at)).total_seconds() / 60)
-    confirmed = yes
-    if minutes > track.FORGOTTEN_HOURS * 60 and not yes and is_interactive():
-        confirmed = confirm(
-            f"the timer on {running.skill} ran for {format_duration(min(minutes, 1440))}+: "
-            "record it?",
-            yes=False,
-        )
-        if not confirmed:
-            info("not recorded; roadmap cancel drops the timer")
-            raise typer.Exit(1)
+    confirmed = _forgotten_ok(ctx, now, yes)
     with app.write() as session:
         row = track.stop(session, now, note, confirmed)
         session_id = row.id
@@ -180,7 +222,9 @@ def sessions(
     from roadmap.timeparse import parse_date
 
     conn = app_of(ctx).conn()
-    flt = queries.SessionFilter(limit=limit or None, tag=tag, pillar=pillar)
+    flt = queries.SessionFilter(limit=limit or None, tag=tag)
+    if pillar is not None:
+        flt.pillar = resolve.pillar(conn, pillar)
     if skill is not None:
         flt.skills = queries.descendants(conn, resolve.skill(conn, skill, allow_archived=True).id)
     if since is not None:
@@ -199,7 +243,7 @@ def sessions(
 
 def edit(
     ctx: typer.Context,
-    session_id: Annotated[int, typer.Argument(metavar="ID", help="Session id (see sessions).")],
+    session_arg: IdArg,
     duration: Annotated[str | None, typer.Option("--duration", "-d", help="New length.")] = None,
     on: Annotated[str | None, typer.Option("--on", help="New day or date-time.")] = None,
     note: NoteOpt = None,
@@ -215,12 +259,13 @@ def edit(
     from roadmap.errors import UsageError
     from roadmap.timeparse import local_now, parse_duration, parse_when
 
+    session_id = _session_id(session_arg)
     app = app_of(ctx)
     conn = app.conn()
     current = queries.session_by_id(conn, session_id)
     if current is None:
         raise UsageError(f"no session #{session_id}", hint="see ids with: roadmap sessions")
-    changes = track.Changes(note=note, tags=tag)
+    changes = track.Changes(note=note, tags=track.check_tags(tag))
     if duration is not None:
         changes.minutes = parse_duration(duration)
     if on is not None:
@@ -239,20 +284,30 @@ def edit(
 
 def delete(
     ctx: typer.Context,
-    session_id: Annotated[int, typer.Argument(metavar="ID", help="Session id (see sessions).")],
+    session_arg: IdArg,
     yes: YesOpt = False,
 ) -> None:
     """Delete a session (asks on a terminal; undo brings it back).
 
+    Without a terminal (a script, a pipe) it refuses unless given --yes.
+
     Example: roadmap delete 42 --yes
     """
+    import sys
+
     from roadmap import queries, track
     from roadmap.errors import UsageError
 
+    session_id = _session_id(session_arg)
     app = app_of(ctx)
     current = queries.session_by_id(app.conn(), session_id)
     if current is None:
         raise UsageError(f"no session #{session_id}", hint="see ids with: roadmap sessions")
+    if not yes and not sys.stdin.isatty():
+        raise UsageError(
+            f"not deleting session #{session_id} without confirmation: input is not a terminal",
+            hint=f"pass --yes to delete it: roadmap delete {session_id} --yes",
+        )
     if not confirm(f"delete {_line(current)}?", yes=yes):
         info("kept")
         raise typer.Exit(1)
