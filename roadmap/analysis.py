@@ -128,6 +128,7 @@ class Stale:
     last_practised: date | None
     interval_days: int
     overdue_days: int | None
+    last_activity: date | None  # the later of last practised and last level change
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -136,6 +137,7 @@ class Stale:
             "pillar": self.pillar,
             "level": self.level,
             "last_practised": _iso(self.last_practised),
+            "last_activity": _iso(self.last_activity),
             "interval_days": self.interval_days,
             "overdue_days": self.overdue_days,
         }
@@ -268,6 +270,22 @@ def readiness(skills: Sequence[Skill], target: Target) -> Readiness:
     return Readiness(_ratio(sum(done.values()), sum(total.values())), pillars)
 
 
+def subtree_readiness(skills: Sequence[Skill], target: Target, skill_id: str) -> float | None:
+    """The readiness formula over the required leaves under ``skill_id`` (the skill itself for
+    a leaf): a parent's roll-up. None when the target requires none of them."""
+    by_id, children = index(skills), children_of(skills)
+    if skill_id not in by_id:
+        return None
+    required = target_requirements(skills, target)
+    done = total = 0.0
+    for leaf in leaf_descendants(skill_id, children):
+        if leaf in required:
+            s = by_id[leaf]
+            done += s.weight * min(s.level, required[leaf])
+            total += s.weight * required[leaf]
+    return _ratio(done, total) if total > 0 else None
+
+
 def remaining_hours(skill: Skill, required: int) -> float:
     """Σ of ``hours`` over each missing level step (current → required), less the hours logged
     since the last level change taken off the first missing step only (never below zero)."""
@@ -364,22 +382,42 @@ def prerequisites(skill: Skill, by_id: Mapping[str, Skill]) -> list[tuple[str, i
     return found
 
 
-def locked_by(skill: Skill, by_id: Mapping[str, Skill]) -> list[tuple[str, int, int]]:
+def shown_level(
+    skill_id: str, by_id: Mapping[str, Skill], children: Mapping[str, list[str]]
+) -> float:
+    """The level a skill shows: its own for a leaf, the roll-up of its children for a parent
+    (:func:`rollup_level`); 0 for an unknown skill."""
+    if skill_id not in by_id:
+        return 0.0
+    return rollup_level(skill_id, by_id, children)
+
+
+def locked_by(
+    skill: Skill,
+    by_id: Mapping[str, Skill],
+    children: Mapping[str, list[str]] | None = None,
+) -> list[tuple[str, float, int]]:
     """The unmet prerequisites, own and inherited from ancestors, as (prerequisite id,
-    current level, needed level); an unknown prerequisite counts as level 0 and unmet."""
+    current level, needed level). A prerequisite's level is the one it shows (the roll-up
+    of its children for a parent); an unknown prerequisite counts as level 0, unmet."""
+    if children is None:
+        children = children_of(by_id.values())
     unmet = []
     for ref, need in prerequisites(skill, by_id):
-        known = by_id.get(ref)
-        have = known.level if known is not None else 0
-        if known is None or have < need:
+        have = shown_level(ref, by_id, children)
+        if have < need:
             unmet.append((ref, have, need))
     return unmet
 
 
-def is_unlocked(skill: Skill, by_id: Mapping[str, Skill]) -> bool:
-    """Every prerequisite (id, level) of the skill and of its ancestors is a known skill at
-    that level or above."""
-    return not locked_by(skill, by_id)
+def is_unlocked(
+    skill: Skill,
+    by_id: Mapping[str, Skill],
+    children: Mapping[str, list[str]] | None = None,
+) -> bool:
+    """Every prerequisite (id, level) of the skill and of its ancestors is a known skill
+    showing that level or above."""
+    return not locked_by(skill, by_id, children)
 
 
 # --- staleness ---------------------------------------------------------------------------------
@@ -407,7 +445,14 @@ def _stale_entry(skill: Skill, today: date) -> Stale | None:
     if overdue is not None and overdue <= 0:
         return None
     return Stale(
-        skill.id, skill.name, skill.pillar, skill.level, skill.last_practised, interval, overdue
+        skill.id,
+        skill.name,
+        skill.pillar,
+        skill.level,
+        skill.last_practised,
+        interval,
+        overdue,
+        ref,
     )
 
 
@@ -471,6 +516,7 @@ class _Context:
     target_required: Requirements
     required: Requirements
     dependents: dict[str, list[tuple[str, int]]]
+    children: dict[str, list[str]]
 
 
 def _hours_to_next(skill: Skill) -> float:
@@ -485,7 +531,9 @@ def _blocked_dependents(skill: Skill, ctx: _Context) -> list[tuple[str, int]]:
         dep = ctx.by_id.get(dep_id)
         if dep is None or dep.archived or level <= skill.level:
             continue
-        if dep.level < ctx.required.get(dep_id, 0) and not is_unlocked(dep, ctx.by_id):
+        if dep.level < ctx.required.get(dep_id, 0) and not is_unlocked(
+            dep, ctx.by_id, ctx.children
+        ):
             found[dep_id] = max(level, found.get(dep_id, level))
     return list(found.items())
 
@@ -503,11 +551,10 @@ def _gap_reasons(skill: Skill, ctx: _Context, blocked: list[tuple[str, int]]) ->
     wanted = ctx.target_required.get(skill.id, 0)
     if wanted > skill.level:
         below = _plural(wanted - skill.level, "level")
-        reasons.append(
-            f"{below} below the {wanted} that {ctx.target.name} requires (weight {skill.weight})"
-        )
+        reasons.append(f"{below} below the required {wanted} (weight {skill.weight})")
     if blocked:
-        names = ", ".join(dep for dep, _ in blocked)
+        ids = [dep for dep, _ in blocked]
+        names = ", ".join(ids) if len(ids) <= 4 else f"{', '.join(ids[:3])} and {len(ids) - 3} more"
         need = max(level for _, level in blocked)
         reasons.append(f"prerequisite of {names} (level {need} needed)")
     elif ctx.required.get(skill.id, 0) > wanted:
@@ -546,14 +593,13 @@ def _recommendation(skill: Skill, ctx: _Context) -> Recommendation:
 
 def _candidates(skills: Sequence[Skill], ctx: _Context) -> list[Skill]:
     """Non-archived, unlocked leaf skills below their recommendation requirement."""
-    children = children_of(skills)
     return [
         s
         for s in skills
         if not s.archived
-        and is_leaf(s.id, children)
+        and is_leaf(s.id, ctx.children)
         and s.level < ctx.required.get(s.id, 0)
-        and is_unlocked(s, ctx.by_id)
+        and is_unlocked(s, ctx.by_id, ctx.children)
     ]
 
 
@@ -571,6 +617,7 @@ def recommend(
         target_required=target_requirements(skills, target),
         required=recommendation_requirements(skills, target),
         dependents=dependents_of(skills),
+        children=children_of(skills),
     )
     found = [_recommendation(s, ctx) for s in _candidates(skills, ctx)]
     found.sort(key=lambda r: (-r.score, r.skill))

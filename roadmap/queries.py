@@ -358,7 +358,7 @@ def skill_detail(conn: sqlite3.Connection, skill_id: str) -> dict[str, Any]:
 
 def period_report(conn: sqlite3.Connection, since: str, until: str) -> dict[str, Any]:
     """Minutes per pillar and skill, sessions, milestones checked, level-ups: local days
-    ``since``..``until`` inclusive (from ``skill_day``; events by their UTC stamp's day)."""
+    ``since``..``until`` inclusive (from ``skill_day``; events by their local day)."""
     pillars = [
         {"id": p, "minutes": int(m)}
         for p, m in conn.execute(
@@ -382,20 +382,20 @@ def period_report(conn: sqlite3.Connection, since: str, until: str) -> dict[str,
         "WHERE day BETWEEN ? AND ?",
         (since, until),
     ).fetchone()
-    lo, hi = f"{since}T00:00:00", f"{until}T23:59:59Z"
+    lo, hi = local_day_bounds(since, until)
     checked = [
-        {"skill": s, "milestone": k, "text": t}
-        for s, k, t in conn.execute(
-            "SELECT skill_id, key, text FROM milestone WHERE checked_at BETWEEN ? AND ? "
-            "ORDER BY checked_at",
+        {"skill": s, "milestone": k, "text": t, "ref": f"{lv}.{pos}"}
+        for s, k, t, lv, pos in conn.execute(
+            "SELECT skill_id, key, text, level, position FROM milestone "
+            "WHERE checked_at >= ? AND checked_at < ? ORDER BY checked_at",
             (lo, hi),
         )
     ]
     level_ups = [
         {"skill": s, "from": p, "to": lv}
         for s, p, lv in conn.execute(
-            "SELECT skill_id, previous, level FROM level_change WHERE changed_at BETWEEN ? AND ? "
-            "AND level > previous ORDER BY changed_at, id",
+            "SELECT skill_id, previous, level FROM level_change WHERE changed_at >= ? "
+            "AND changed_at < ? AND level > previous ORDER BY changed_at, id",
             (lo, hi),
         )
     ]
@@ -424,3 +424,43 @@ def level_changes_by_day(conn: sqlite3.Connection) -> list[tuple[str, list[tuple
             out.append((day, []))
         out[-1][1].append((str(skill_id), int(level)))
     return out
+
+
+# --- added for the views (skill names, totals over a subtree, local-day bounds) ----------------
+
+
+def names(conn: sqlite3.Connection) -> tuple[dict[str, str], dict[str, str]]:
+    """(skill id → name, pillar id → name), archived ones included."""
+    skill_names = {str(i): str(n) for i, n in conn.execute("SELECT id, name FROM skill")}
+    pillar_names = {str(i): str(n) for i, n in conn.execute("SELECT id, name FROM pillar")}
+    return skill_names, pillar_names
+
+
+def skills_totals(conn: sqlite3.Connection, skill_ids: list[str]) -> tuple[int, str | None, int]:
+    """(minutes, last day practised, sessions) over several skills, from ``skill_day``."""
+    if not skill_ids:
+        return 0, None, 0
+    row = conn.execute(
+        "SELECT COALESCE(SUM(minutes), 0), MAX(day), COALESCE(SUM(sessions), 0) FROM skill_day "
+        f"WHERE skill_id IN ({','.join('?' * len(skill_ids))})",
+        skill_ids,
+    ).fetchone()
+    return int(row[0]), row[1], int(row[2])
+
+
+def local_day_bounds(since: str, until: str) -> tuple[str, str]:
+    """Stored-time (UTC) bounds [lo, hi) of the local days ``since``..``until`` inclusive, to
+    compare with stored stamps such as ``checked_at`` and ``changed_at``."""
+    from datetime import date, datetime, time, timedelta
+
+    from roadmap.clock import to_stored
+
+    def midnight(day: date) -> str:
+        try:
+            return to_stored(datetime.combine(day, time()).astimezone())
+        except (OverflowError, ValueError):
+            return "0000" if day.year < 1000 else "9999"
+
+    first, last = date.fromisoformat(since), date.fromisoformat(until)
+    end = midnight(last + timedelta(days=1)) if last < date.max else "9999"
+    return midnight(first), end

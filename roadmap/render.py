@@ -3,21 +3,31 @@
 User text (names, notes, tags) is never interpreted: it goes into ``Text`` objects
 (so ``[bold]`` shows literally) after control characters are made visible (so no
 escape sequence from user text reaches the terminal).
+
+Layout: every view fits the width it is given, from 60 to 200+ columns. Names wrap inside
+their own column instead of squeezing the numbers; prose and reasons wrap with a hanging
+indent; what depends on the width (bars, optional columns, the heatmap) is built for the
+width rich gives at render time (:class:`Fit`). Nothing relies on colour alone: states are
+words or symbols, so ``NO_COLOR``, piped output and ``TERM=dumb`` read the same.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
+    from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+    from rich.table import Table
     from rich.text import Text
 
     from roadmap.queries import PillarRow, SkillRow, TargetRow
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+WIDE = 80  # from this width on, views add their optional columns and longer bars
 
 
 def clean(value: str) -> str:
@@ -31,21 +41,125 @@ def text(value: str, style: str = "") -> Text:
     return Text(clean(value), style=style)
 
 
+class Fit:
+    """A renderable built for the width rich gives it when it is printed."""
+
+    def __init__(self, build: Callable[[int], RenderableType]) -> None:
+        self.build = build
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.build(options.max_width)
+
+
+def _table(title: str | None = None) -> Table:
+    """A light table: a header rule, no borders (two spaces between columns)."""
+    from rich import box
+    from rich.table import Table
+
+    return Table(
+        title=text(title) if title is not None else None,  # user text (a target's name)
+        title_justify="left",
+        title_style="bold",
+        header_style="bold",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        expand=False,
+    )
+
+
+def _name_column(table: Table, header: str, max_width: int | None = 44) -> None:
+    """The column that gives way on a narrow terminal: its text wraps (at ``max_width`` on a
+    wide one), the others do not."""
+    table.add_column(header, overflow="fold", min_width=8, max_width=max_width)
+
+
+def _number_column(table: Table, header: str, justify: str = "right") -> None:
+    table.add_column(header, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+
+
+def _grid(*widths: int | None) -> Table:
+    """A borderless grid; the last column wraps (a hanging indent for what follows the
+    first columns)."""
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 1))
+    for i, width in enumerate(widths):
+        last = i == len(widths) - 1
+        grid.add_column(no_wrap=not last, min_width=width, overflow="fold")
+    return grid
+
+
+def _plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}"
+
+
+def _hours(minutes: float) -> str:
+    return f"{minutes / 60:.1f}h"
+
+
+def _h(hours: float) -> str:
+    """Hours for a person: ``3036h``, ``42h``, ``7.5h``, ``0.0h``."""
+    return f"{hours:.0f}h" if hours >= 10 else f"{hours:.1f}h"
+
+
+def _day(stamp: str | None) -> str:
+    """The date part of an ISO stamp."""
+    return stamp[:10] if stamp else "-"
+
+
+def bar(fraction: float, width: int = 20) -> str:
+    """A text progress bar that needs no colour: ``██████░░░░``."""
+    fraction = min(1.0, max(0.0, fraction))
+    filled = round(fraction * width)
+    return "█" * filled + "░" * (width - filled)
+
+
 def level_bar(level: float, max_level: int, width: int = 5) -> str:
     filled = round(level / max_level * width) if max_level else 0
+    filled = min(width, max(0, filled))
     return "●" * filled + "○" * (width - filled)
 
 
+def _level_text(level: float) -> str:
+    return f"{level:g}" if float(level).is_integer() else f"{level:.1f}"
+
+
+# --- the tree and targets ----------------------------------------------------------------------
+
+
 def tree_view(title: str, pillars: Sequence[PillarRow], max_level: int) -> RenderableType:
+    """Pillars and nested skills; a leaf shows its level, a parent the roll-up of its
+    children (weight-weighted mean, :func:`roadmap.analysis.rollup_level`)."""
     from rich.tree import Tree
+
+    from roadmap import analysis
+
+    flat: list[analysis.Skill] = []
+
+    def collect(skill: SkillRow) -> None:
+        flat.append(
+            analysis.Skill(
+                skill.id, skill.name, skill.pillar, skill.parent, skill.weight, level=skill.level
+            )
+        )
+        for child in skill.children:
+            collect(child)
+
+    for pillar in pillars:
+        for skill in pillar.skills:
+            collect(skill)
+    by_id, children = analysis.index(flat), analysis.children_of(flat)
 
     root = Tree(text(title, "bold"))
 
     def add(branch: Any, skill: SkillRow) -> None:
         label = text(skill.name)
         label.append(f"  {skill.id}", style="dim")
-        if not skill.children:
-            label.append(f"  {level_bar(skill.level, max_level)} {skill.level}", style="cyan")
+        level = analysis.rollup_level(skill.id, by_id, children)
+        shown = _level_text(level)
+        suffix = f"  {level_bar(level, max_level)} {shown}"
+        label.append(suffix if not skill.children else suffix + " (roll-up)", style="cyan")
         node = branch.add(label)
         for child in skill.children:
             add(node, child)
@@ -58,14 +172,12 @@ def tree_view(title: str, pillars: Sequence[PillarRow], max_level: int) -> Rende
 
 
 def targets_view(targets: Sequence[TargetRow], default: str | None) -> RenderableType:
-    from rich.table import Table
-
-    table = Table(title="Career targets", title_justify="left", expand=False)
+    table = _table("Career targets")
     table.add_column("id", no_wrap=True)
-    table.add_column("name")
+    _name_column(table, "name")
     table.add_column("by", no_wrap=True)
     table.add_column("after", no_wrap=True)
-    table.add_column("skills", justify="right")
+    _number_column(table, "skills")
     for target in targets:
         name = text(target.name)
         if target.id == default:
@@ -80,17 +192,19 @@ def targets_view(targets: Sequence[TargetRow], default: str | None) -> Renderabl
     return table
 
 
-def sessions_table(rows: Sequence[dict[str, Any]]) -> RenderableType:
-    from rich.table import Table
+# --- sessions ----------------------------------------------------------------------------------
 
+
+def sessions_table(rows: Sequence[dict[str, Any]], show_skill: bool = True) -> RenderableType:
     from roadmap.timeparse import format_duration
 
-    table = Table(expand=False)
+    table = _table()
     table.add_column("id", justify="right", no_wrap=True)
     table.add_column("when", no_wrap=True)
     table.add_column("time", justify="right", no_wrap=True)
-    table.add_column("skill", no_wrap=True, overflow="ellipsis", max_width=28)
-    table.add_column("note", overflow="fold")
+    if show_skill:
+        table.add_column("skill", no_wrap=True, overflow="ellipsis", max_width=28)
+    table.add_column("note", overflow="fold", min_width=10)
     for row in rows:
         skill = text(row["skill"])
         if row.get("skill_archived"):
@@ -98,87 +212,131 @@ def sessions_table(rows: Sequence[dict[str, Any]]) -> RenderableType:
         note = text(row["note"])
         if row["tags"]:
             note.append("  " + " ".join("#" + clean(t) for t in row["tags"]), style="dim")
-        table.add_row(
+        cells: list[Any] = [
             str(row["id"]),
             row["started_at"][:16].replace("T", " "),
             format_duration(row["minutes"]),
-            skill,
-            note,
-        )
+        ]
+        if show_skill:
+            cells.append(skill)
+        table.add_row(*cells, note)
     return table
 
 
-def _hours(minutes: float) -> str:
-    return f"{minutes / 60:.1f}h"
+# --- status ------------------------------------------------------------------------------------
 
 
-def bar(fraction: float, width: int = 20) -> str:
-    """A text progress bar that needs no colour: ``██████░░░░``."""
-    fraction = min(1.0, max(0.0, fraction))
-    filled = round(fraction * width)
-    return "█" * filled + "░" * (width - filled)
-
-
-def _verdict(on_track: bool | None) -> Text:
+def _verdict(on_track: bool | None, pace: float = 1.0, remaining: float = 1.0) -> Text:
     from rich.text import Text
 
+    if remaining <= 0:
+        return Text("done", style="green")
     if on_track is None:
-        return Text("no verdict", style="dim")
+        return Text("no pace yet" if pace <= 0 else "no date", style="dim")
     return Text("on track", style="green") if on_track else Text("behind", style="red")
 
 
-def status_view(data: dict[str, Any], names: dict[str, str]) -> RenderableType:
-    from rich.console import Group
-    from rich.table import Table
+def _forecast_rows(fc: dict[str, Any]) -> list[tuple[str, Text]]:
+    """(label, text) rows: remaining effort and pace, then the ETA and verdict in words."""
     from rich.text import Text
 
-    target = data["target"]
-    head = Text()
-    head.append("Target: ", style="bold")
-    head.append_text(text(target["name"]))
-    if target["by"]:
-        head.append(f"  by {target['by']}")
-    head.append(f"   readiness {data['readiness']:.0%}", style="bold cyan")
-    parts: list[RenderableType] = [head, Text(bar(data["readiness"], 30))]
+    remaining, pace, pace12 = (
+        fc["remaining_hours"],
+        fc["pace_hours_per_week"],
+        fc["pace_12w_hours_per_week"],
+    )
+    by, needed = fc["by"], fc.get("needed_hours_per_week")
+    effort = Text(
+        f"{_h(remaining)} to go; pace {_h(pace)}/week over 4 weeks, {_h(pace12)}/week over 12 weeks"
+    )
+    eta = Text()
+    if remaining <= 0:
+        eta.append("nothing left to do for this target", style="green")
+    elif pace <= 0:
+        eta.append("none: no study logged in the last 4 weeks")
+        if needed is not None:
+            eta.append(f"; arriving by {by} needs {_h(needed)}/week", style="bold")
+        elif by is not None:
+            eta.append(f"; the target date {by} has passed")
+    else:
+        eta.append(fc["eta"] or "beyond the calendar at this pace")
+        eta.append(": ")
+        eta.append_text(_verdict(fc["on_track"], pace, remaining))
+        if by is None:
+            eta.append(" (the target has no date)")
+        elif fc["on_track"]:
+            eta.append(f" for {by}")
+        elif needed is not None:
+            eta.append(f"; arriving by {by} needs {_h(needed)}/week")
+        else:
+            eta.append(f"; the target date {by} has passed")
+    return [("Forecast", effort), ("ETA", eta)]
 
-    pillars = Table(box=None, pad_edge=False, show_edge=False, expand=False)
-    pillars.add_column("pillar", overflow="ellipsis", max_width=34, no_wrap=True)
+
+def _fields(rows: Sequence[tuple[str, RenderableType]]) -> Table:
+    """Label / value lines; a long value wraps under itself."""
+    from rich.text import Text
+
+    grid = _grid(10, None)
+    for label, value in rows:
+        grid.add_row(Text(label, style="bold"), value)
+    return grid
+
+
+def status_view(data: dict[str, Any], names: dict[str, str]) -> RenderableType:
+    """The dashboard, built for the terminal width."""
+    return Fit(lambda width: _status(data, names, width))
+
+
+def _status(data: dict[str, Any], names: dict[str, str], width: int) -> RenderableType:
+    from rich.console import Group
+    from rich.text import Text
+
+    wide = width >= WIDE
+    target = data["target"]
+    head = text(target["name"])
+    if target["by"]:
+        head.append(f" (by {target['by']})")
+    ready = Text(bar(data["readiness"], 30 if wide else 20) + " ")
+    ready.append(f"{data['readiness']:.0%}", style="bold cyan")
+    parts: list[RenderableType] = [_fields([("Target", head), ("Readiness", ready)]), Text("")]
+
+    pillars = _table()
+    _name_column(pillars, "pillar", max(44, width // 2 - 10))
     pillars.add_column("readiness", no_wrap=True)
-    pillars.add_column("week", justify="right", no_wrap=True)
-    pillars.add_column("total", justify="right", no_wrap=True)
+    _number_column(pillars, "week")
+    _number_column(pillars, "total")
     for p in data["pillars"]:
         pillars.add_row(
             text(p["name"]),
-            f"{bar(p['readiness'], 12)} {p['readiness']:>4.0%}",
+            f"{bar(p['readiness'], 12 if wide else 6)} {p['readiness']:>4.0%}",
             _hours(p["minutes_week"]),
             _hours(p["minutes_total"]),
         )
-    parts += [Text(""), pillars]
+    parts += [pillars, Text("")]
 
-    week = Text()
+    week = Text(_hours(data["week_minutes"]))
     goal = data["weekly_goal_minutes"]
-    week.append("This week: ", style="bold")
-    week.append(_hours(data["week_minutes"]))
     if goal:
-        week.append(f" of {_hours(goal)} goal  {bar(data['week_minutes'] / goal, 12)}")
+        share = data["week_minutes"] / goal
+        week.append(f" of {_hours(goal)} goal  {bar(share, 12 if wide else 8)} {share:.0%}")
     streak = data["streak"]
-    week.append(f"   streak {streak['current']}d (longest {streak['longest']}d)")
-    parts += [Text(""), week]
+    rows: list[tuple[str, RenderableType]] = [
+        ("This week", week),
+        (
+            "Streak",
+            Text(
+                f"{_plural(streak['current'], 'day')} with a session (longest {streak['longest']})"
+            ),
+        ),
+    ]
     if data["timer"]:
         timer = data["timer"]
-        line = Text("Timer: ", style="bold yellow")
-        line.append_text(text(f"{timer['skill']} running for {timer['minutes']}m"))
-        parts.append(line)
-
-    fc = data["forecast"]
-    line = Text("Forecast: ", style="bold")
-    line.append(f"{fc['remaining_hours']:.0f}h to go at {fc['pace_hours_per_week']:.1f}h/week")
-    line.append(f" (12w: {fc['pace_12w_hours_per_week']:.1f})")
-    line.append(f"  ETA {fc['eta'] or 'never at this pace'}  ")
-    line.append_text(_verdict(fc["on_track"]))
-    if fc.get("needed_hours_per_week") is not None and not fc["on_track"]:
-        line.append(f"  (needs {fc['needed_hours_per_week']:.1f}h/week)")
-    parts.append(line)
+        line = text(f"{names.get(timer['skill'], timer['skill'])} ({timer['skill']})")
+        line.append(f", running for {_minutes(timer['minutes'])}")
+        rows.append(("Timer", line))
+    rows += _forecast_rows(data["forecast"])
+    parts.append(_fields(rows))
 
     if data["top_gaps"]:
         parts += [Text(""), gaps_table(data["top_gaps"], "Biggest gaps")]
@@ -187,45 +345,79 @@ def status_view(data: dict[str, Any], names: dict[str, str]) -> RenderableType:
     return Group(*parts)
 
 
-def gaps_table(rows: Sequence[dict[str, Any]], title: str) -> RenderableType:
-    from rich.table import Table
+def _minutes(minutes: int) -> str:
+    from roadmap.timeparse import format_duration
 
+    return format_duration(minutes)
+
+
+# --- gaps, next --------------------------------------------------------------------------------
+
+
+def gaps_table(rows: Sequence[dict[str, Any]], title: str) -> RenderableType:
+    """Skills with a gap; the pillar column only where the width allows."""
     if not rows:
         return text("No gaps: every required skill is at its level.", "green")
-    table = Table(title=title, title_justify="left", expand=False)
-    table.add_column("skill", overflow="ellipsis", no_wrap=True, max_width=36)
-    table.add_column("pillar", no_wrap=True, overflow="ellipsis", max_width=12)
-    table.add_column("now", justify="right")
-    table.add_column("need", justify="right")
-    table.add_column("gap", justify="right")
-    table.add_column("weight", justify="right")
+    return Fit(lambda width: _gaps(rows, title, width >= WIDE))
+
+
+def _gaps(rows: Sequence[dict[str, Any]], title: str, wide: bool) -> RenderableType:
+    table = _table(title)
+    _name_column(table, "skill", 52)
+    if wide:
+        table.add_column("pillar", no_wrap=True)
+    _number_column(table, "now")
+    _number_column(table, "need")
+    _number_column(table, "gap")
+    _number_column(table, "weight")
     for g in rows:
-        table.add_row(
-            text(g["name"]),
-            text(g["pillar"]),
-            str(g["current"]),
-            str(g["required"]),
-            str(g["gap"]),
-            str(g["weight"]),
-        )
+        numbers = [str(g["current"]), str(g["required"]), str(g["gap"]), str(g["weight"])]
+        pillar = [text(g["pillar"])] if wide else []
+        table.add_row(text(g["name"]), *pillar, *numbers)
     return table
 
 
-def next_view(rows: Sequence[dict[str, Any]]) -> RenderableType:
+def next_view(rows: Sequence[dict[str, Any]], target: str | None = None) -> RenderableType:
     from rich.console import Group
     from rich.text import Text
 
     if not rows:
         return text("Nothing to recommend: no unlocked skill has a gap.", "green")
-    parts: list[RenderableType] = [Text("Next steps", style="bold")]
+    title = Text("Next steps", style="bold")
+    if target:
+        title.append(" toward ", style="bold")
+        title.append_text(text(target, "bold"))
+    grid = _grid(3, None)
     for i, rec in enumerate(rows, 1):
-        line = Text(f"{i}. ")
-        line.append_text(text(rec["name"], "bold"))
-        line.append(f"  {rec['skill']}  score {rec['score']:.2f}", style="dim")
-        parts.append(line)
+        head = text(rec["name"], "bold")
+        head.append(f" ({rec['skill']})")
+        head.append(f"  score {rec['score']:.2f}", style="dim")
+        reasons = _grid(1, None)
         for reason in rec["reasons"]:
-            parts.append(text(f"   - {reason}"))
-    return Group(*parts)
+            reasons.add_row("-", text(reason))
+        grid.add_row(f"{i}.", Group(head, reasons))
+    return Group(title, grid)
+
+
+# --- show --------------------------------------------------------------------------------------
+
+
+def _how(data: dict[str, Any]) -> str:
+    """How the level was reached, in words (the higher of assessment and milestones)."""
+    parts = []
+    reached = data["milestone_level"]
+    if reached:
+        levels = "level 1" if reached == 1 else f"levels 1-{reached}"
+        parts.append(f"every milestone of {levels} checked")
+    if data["assessment"]:
+        a = data["assessment"]
+        parts.append(f"self-assessed {a['level']} on {_day(a['at'])}")
+    if not parts:
+        return "not started: no milestone level complete, no self-assessment"
+    history = data["level_history"]
+    if history:
+        parts.append(f"last change {_day(history[-1]['changed_at'])}")
+    return "; ".join(parts)
 
 
 def show_view(data: dict[str, Any]) -> RenderableType:
@@ -233,178 +425,372 @@ def show_view(data: dict[str, Any]) -> RenderableType:
     from rich.text import Text
 
     head = text(data["name"], "bold")
-    head.append(f"  {data['id']}  ({data['pillar']})", style="dim")
+    head.append(f"  {data['id']} · {data['pillar']}", style="dim")
     if data["archived"]:
-        head.append("  archived", style="red")
+        head.append("  (archived)", style="red")
     parts: list[RenderableType] = [head]
     if data["description"]:
         parts.append(text(data["description"]))
-    level = Text(f"Level {data['level']}")
+    parts.append(Text(""))
+
+    fields = _grid(10, None)
+    parent = data["children"] != []
+    level = Text()
+    if parent:
+        level.append(f"{_level_text(data['rollup_level'])} (roll-up of its children)")
+    else:
+        level.append(str(data["level"]))
     if data.get("required") is not None:
-        level.append(f" of {data['required']} required")
-    how = data["level_history"][-1]["cause"] if data["level_history"] else None
-    if how:
-        level.append_text(text(f" (last change: {how})", "dim"))
-    if data["assessment"]:
-        level.append(f"  self-assessed {data['assessment']['level']}")
-    level.append(f"   weight {data['weight']}, ~{data['hours']:g}h per level")
-    parts.append(level)
-    parts.append(
-        Text(
-            f"Practised {_hours(data['minutes_total'])} in {data['sessions']} session(s); "
-            f"last {data['last_practised'] or 'never'}"
-        )
-    )
+        level.append(f", target needs {data['required']}")
+    if data.get("readiness") is not None:
+        level.append(f", readiness {data['readiness']:.0%}")
+    fields.add_row(Text("Level", style="bold"), level)
+    if not parent:
+        fields.add_row(Text("How", style="bold"), Text(_how(data)))
+        effort = f"about {data['hours']:g}h per level"
+        if data.get("hours_to_next_level") is not None:
+            effort += f" ({_h(data['hours_to_next_level'])} left to level {data['level'] + 1})"
+        effort += f"; weight {data['weight']}"
+        fields.add_row(Text("Effort", style="bold"), Text(effort))
+    sessions = _plural(data["sessions"], "session")
+    practised = f"{_hours(data['minutes_total'])} in {sessions}"
+    if parent:
+        practised += " across its skills"
+    practised += f"; last {data['last_practised'] or 'never'}"
+    fields.add_row(Text("Practised", style="bold"), Text(practised))
+    if data["unlocked"] is not None and data["prerequisites"]:
+        state = Text("unlocked", style="green") if data["unlocked"] else Text("locked", "red")
+        fields.add_row(Text("State", style="bold"), state)
+    parts.append(fields)
+
+    if parent:
+        parts.append(Text(""))
+        table = _table("Children")
+        _name_column(table, "skill", 60)
+        _number_column(table, "level")
+        _number_column(table, "target")
+        for c in data["children"]:
+            name = text(c["name"])
+            name.append(f" ({c['id']})", style="dim")
+            need = "-" if c["required"] is None else str(c["required"])
+            table.add_row(name, _level_text(c["level"]), need)
+        parts.append(table)
     if data["milestones"]:
-        parts.append(Text("Milestones", style="bold"))
+        parts.append(_section("Milestones"))
+        grid = _grid(1, 3, 3, None)
         for m in data["milestones"]:
-            mark = "[x]" if m["checked"] else "[ ]"
-            line = Text(f"  {mark} {m['ref']} ", style="green" if m["checked"] else "")
-            line.append_text(text(m["text"]))
-            line.append(f"  ({m['id']})", style="dim")
-            parts.append(line)
+            mark = Text("[x]", style="green") if m["checked"] else Text("[ ]")
+            line = text(m["text"])
+            if m["checked"] and m["checked_at"]:
+                line.append(f"  (checked {_day(m['checked_at'])})", style="dim")
+            grid.add_row("", mark, m["ref"], line)
+        parts.append(grid)
     if data["prerequisites"]:
-        parts.append(Text("Prerequisites", style="bold"))
+        parts.append(_section("Prerequisites"))
+        grid = _grid(1, 7, None)
         for p in data["prerequisites"]:
-            line = Text("  ok " if p["met"] else "  -- ", style="green" if p["met"] else "red")
-            line.append_text(text(f"{p['name']} ({p['skill']}) level {p['current']}/{p['level']}"))
-            parts.append(line)
+            mark = Text("met", style="green") if p["met"] else Text("not yet", style="red")
+            line = text(p["name"])
+            line.append(f" ({p['skill']})", style="dim")
+            line.append(f"  level {_level_text(p['current'])}, needs {p['level']}")
+            if p.get("inherited"):
+                line.append("  (from its parent)", style="dim")
+            grid.add_row("", mark, line)
+        parts.append(grid)
     if data["unlocks"]:
-        parts.append(Text("Unlocks", style="bold"))
-        parts.append(
-            text("  " + ", ".join(f"{u['skill']} (at {u['level']})" for u in data["unlocks"]))
-        )
+        parts.append(_section("Unlocks (skills that need this one)"))
+        grid = _grid(1, None)
+        for u in data["unlocks"]:
+            line = text(u["name"])
+            line.append(f" ({u['skill']})", style="dim")
+            line.append(f"  at level {u['level']}")
+            if u.get("met"):
+                line.append(" (reached)", style="green")
+            grid.add_row("", line)
+        parts.append(grid)
     if data["resources"]:
-        parts.append(Text("Resources", style="bold"))
+        parts.append(_section("Resources"))
+        grid = _grid(1, None)
         for r in data["resources"]:
-            parts.append(text(f"  [{r.get('kind', '')}] {r['title']}  {r.get('url', '')}"))
+            line = text(f"[{r['kind']}] " if r.get("kind") else "")
+            line.append_text(text(r["title"]))
+            if r.get("url"):
+                line.append("\n")
+                line.append_text(text(r["url"], "blue"))
+            grid.add_row("", line)
+        parts.append(grid)
     if data["recent_sessions"]:
-        parts.append(Text("Recent sessions", style="bold"))
-        parts.append(sessions_table(data["recent_sessions"]))
+        parts.append(_section("Recent sessions"))
+        parts.append(sessions_table(data["recent_sessions"], show_skill=parent))
     return Group(*parts)
 
 
-def forecast_view(data: dict[str, Any]) -> RenderableType:
-    from rich.console import Group
-    from rich.table import Table
+def _section(title: str) -> Text:
     from rich.text import Text
 
-    head = Text("Forecast for ", style="bold")
-    head.append_text(text(data["target"]["name"], "bold"))
+    return Text(title, style="bold")
+
+
+# --- forecast ----------------------------------------------------------------------------------
+
+
+def forecast_view(data: dict[str, Any]) -> RenderableType:
+    return Fit(lambda width: _forecast(data, width))
+
+
+def _forecast(data: dict[str, Any], width: int) -> RenderableType:
+    from rich.console import Group
+    from rich.text import Text
+
+    wide = width >= WIDE
+    head = text(data["target"]["name"])
     if data["by"]:
         head.append(f" (by {data['by']})")
-    lines: list[RenderableType] = [head]
-    lines.append(
-        Text(
-            f"Remaining {data['remaining_hours']:.0f}h; pace {data['pace_hours_per_week']:.1f}h/week"
-            f" over 4 weeks, {data['pace_12w_hours_per_week']:.1f}h/week over 12"
-        )
-    )
-    eta = Text(f"ETA {data['eta'] or 'none at this pace'}  ")
-    eta.append_text(_verdict(data["on_track"]))
-    if data["needed_hours_per_week"] is not None:
-        eta.append(f"  (arriving by {data['by']} needs {data['needed_hours_per_week']:.1f}h/week)")
-    lines.append(eta)
-    table = Table(expand=False)
-    table.add_column("pillar", overflow="ellipsis", max_width=34, no_wrap=True)
-    table.add_column("remaining", justify="right")
-    table.add_column("pace/wk", justify="right")
+    rows: list[tuple[str, RenderableType]] = [("Target", head), *_forecast_rows(data)]
+    lines: list[RenderableType] = [_fields(rows), Text("")]
+    if not wide:
+        return Group(*lines, *_forecast_pillars_stacked(data["pillars"]))
+    table = _table()
+    _name_column(table, "pillar")
+    _number_column(table, "left")
+    _number_column(table, "pace/wk")
+    _number_column(table, "12w/wk")
+    _number_column(table, "need/wk")
     table.add_column("ETA", no_wrap=True)
-    table.add_column("verdict")
+    table.add_column("verdict", no_wrap=True)
     for p in data["pillars"]:
+        needed = p.get("needed_hours_per_week")
         table.add_row(
             text(p["name"]),
-            f"{p['remaining_hours']:.0f}h",
-            f"{p['pace_hours_per_week']:.1f}h",
-            p["eta"] or "-",
-            _verdict(p["on_track"]),
+            _h(p["remaining_hours"]),
+            _h(p["pace_hours_per_week"]),
+            _h(p["pace_12w_hours_per_week"]),
+            "-" if needed is None else _h(needed),
+            _pillar_eta(p),
+            _verdict(p["on_track"], p["pace_hours_per_week"], p["remaining_hours"]),
         )
     lines.append(table)
     return Group(*lines)
 
 
-def review_table(rows: Sequence[dict[str, Any]]) -> RenderableType:
-    from rich.table import Table
+def _pillar_eta(p: dict[str, Any]) -> str:
+    return p["eta"] if p["eta"] and p["remaining_hours"] > 0 else "-"
 
+
+def _forecast_pillars_stacked(pillars: Sequence[dict[str, Any]]) -> list[RenderableType]:
+    """On a narrow terminal: each pillar's name on its own line, its numbers below."""
+    from rich.text import Text
+
+    out: list[RenderableType] = []
+    for p in pillars:
+        out.append(text(p["name"], "bold"))
+        left, pace = p["remaining_hours"], p["pace_hours_per_week"]
+        needed = p.get("needed_hours_per_week")
+        line = Text(f"{_h(left)} left")
+        if left <= 0:
+            line.append(": ")
+        elif pace <= 0:
+            line.append(", no pace yet")
+        else:
+            line.append(f" at {_h(pace)}/week, ETA {_pillar_eta(p)}: ")
+        if left <= 0 or pace > 0:
+            line.append_text(_verdict(p["on_track"], pace, left))
+        if left > 0 and needed is not None and not p["on_track"]:
+            line.append(f"; needs {_h(needed)}/week")
+        grid = _grid(1, None)
+        grid.add_row("", line)
+        out.append(grid)
+    return out
+
+
+# --- review ------------------------------------------------------------------------------------
+
+
+def review_table(rows: Sequence[dict[str, Any]]) -> RenderableType:
     if not rows:
         return text("Nothing is going stale.", "green")
-    table = Table(title="Going stale", title_justify="left", expand=False)
-    table.add_column("skill", overflow="ellipsis", no_wrap=True, max_width=36)
-    table.add_column("level", justify="right")
-    table.add_column("last", no_wrap=True)
-    table.add_column("every", justify="right")
-    table.add_column("overdue", justify="right")
+    return Fit(lambda width: _review(rows, width >= WIDE))
+
+
+def _review(rows: Sequence[dict[str, Any]], wide: bool) -> RenderableType:
+    from rich.console import Group
+    from rich.text import Text
+
+    table = _table("Going stale (most overdue first)")
+    _name_column(table, "skill")
+    _number_column(table, "level")
+    table.add_column("last active", no_wrap=True)
+    if wide:
+        _number_column(table, "every")
+    _number_column(table, "overdue")
     for row in rows:
         overdue = row["overdue_days"]
+        every = [f"{row['interval_days']}d"] if wide else []
         table.add_row(
             text(row["name"]),
             str(row["level"]),
-            row["last_practised"] or "never",
-            f"{row['interval_days']}d",
-            "-" if overdue is None else f"{overdue}d",
+            row.get("last_activity") or "never",
+            *every,
+            "never practised" if overdue is None else f"{overdue}d",
         )
-    return table
+    note = Text(
+        "last active: the latest session or level change. A skill at level L is due for "
+        "review every 7 x 2^(L-1) days (7, 14, 28, 56, 112).",
+        style="dim",
+    )
+    return Group(table, note)
 
+
+# --- heatmap -----------------------------------------------------------------------------------
 
 HEAT = (" ", "░", "▒", "▓", "█")
+_HEAT_STYLES = ("dim", "green", "green", "bold green", "bold green")
+_DAYS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def heatmap_view(data: dict[str, Any]) -> RenderableType:
+    """GitHub-style: weeks as columns (Monday on top), month labels above, a legend below.
+    Cells are two characters wide when that fits, else one; weeks that do not fit the width
+    are drawn in further blocks below, oldest first."""
+    return Fit(lambda width: _heatmap(data, width))
+
+
+def _heatmap(data: dict[str, Any], width: int) -> RenderableType:
     from rich.console import Group
     from rich.text import Text
 
     from roadmap.analysis import heat_bucket
 
     weeks: list[list[int | None]] = data["weeks"]
+    start = date.fromisoformat(data["start"])
     top = max((m or 0 for week in weeks for m in week), default=0)
-    styles = ("dim", "green", "green", "bold green", "bold green")
-    rows: list[RenderableType] = []
-    for day, label in enumerate(("Mon", "", "Wed", "", "Fri", "", "Sun")):
-        line = Text(f"{label:<4}")
-        for week in weeks:
-            minutes = week[day]
-            if minutes is None:
-                line.append(" ")
-                continue
-            bucket = heat_bucket(minutes, top)
-            line.append("·" if bucket == 0 else HEAT[bucket], style=styles[bucket])
-        rows.append(line)
+    label = 4
+    cell = 2 if label + 2 * len(weeks) <= width else 1
+    per_block = max(1, (width - label) // cell)
+    parts: list[RenderableType] = []
+    for first in range(0, len(weeks), per_block):
+        block = weeks[first : first + per_block]
+        if first:
+            parts.append(Text(""))
+        parts.append(_month_row(start + timedelta(weeks=first), len(block), cell, label))
+        for day, name in enumerate(_DAYS):
+            line = Text(f"{name:<{label}}")
+            for week in block:
+                minutes = week[day]
+                if minutes is None:
+                    line.append(" " * cell)
+                    continue
+                bucket = heat_bucket(minutes, top)
+                glyph = "·" if bucket == 0 else HEAT[bucket]
+                line.append(glyph * cell, style=_HEAT_STYLES[bucket])
+            line.rstrip()
+            parts.append(line)
+    parts.append(_legend(top, label))
+    days = sum(1 for week in weeks for m in week if m)
     total = sum(m or 0 for week in weeks for m in week)
-    legend = Text("    less · ░ ▒ ▓ █ more", style="dim")
     summary = Text(
-        f"    {len(weeks)} weeks from {data['start']}: {_hours(total)}; max {_hours(top)}/day"
+        f"{_plural(len(weeks), 'week')} from {data['start']} to {data['today']}: "
+        f"{_hours(total)} on {_plural(days, 'day')}"
     )
-    return Group(*rows, legend, summary)
+    if top:
+        summary.append(f"; most in a day {_minutes(top)}")
+    grid = _grid(label - 1, None)
+    grid.add_row("", summary)
+    parts.append(grid)
+    return Group(*parts)
+
+
+def _month_row(start: date, weeks: int, cell: int, label: int) -> Text:
+    """Month names above the first week column of each month, where they fit."""
+    from rich.text import Text
+
+    row = [" "] * (label + weeks * cell)
+    free = label
+    for w in range(weeks):
+        monday = start + timedelta(weeks=w)
+        first_week = w == 0 or (monday - timedelta(weeks=1)).month != monday.month
+        name = _MONTHS[monday.month - 1]
+        at = label + w * cell
+        if first_week and at >= free and at + len(name) <= len(row):
+            row[at : at + len(name)] = name
+            free = at + len(name) + 1
+    return Text("".join(row).rstrip(), style="dim")
+
+
+def _legend(top: int, label: int) -> Table:
+    """GitHub's "less … more" scale, then what each shade means in minutes per day (quarters
+    of the busiest day)."""
+    from rich.text import Text
+
+    legend = Text("less ")
+    for bucket in range(5):
+        legend.append("·" if bucket == 0 else HEAT[bucket], style=_HEAT_STYLES[bucket])
+        legend.append(" ")
+    legend.append("more")
+    grid = _grid(label - 1, None)
+    grid.add_row("", legend)
+    if top:
+        scale = Text("per day:", style="dim")
+        for bucket in range(1, 5):
+            scale.append("  ")
+            scale.append(HEAT[bucket], style=_HEAT_STYLES[bucket])
+            scale.append(f" ≤{_minutes(top * bucket // 4)}")
+        grid.add_row("", scale)
+    return grid
+
+
+# --- report ------------------------------------------------------------------------------------
 
 
 def report_view(data: dict[str, Any]) -> RenderableType:
     from rich.console import Group
-    from rich.table import Table
     from rich.text import Text
 
-    head = Text(f"Report {data['since']} .. {data['until']}", style="bold")
+    since = "the start" if data["since"] <= "1970-01-01" else data["since"]
+    head = Text(f"Report from {since} to {data['until']}", style="bold")
     summary = Text(
-        f"{_hours(data['minutes'])} in {data['sessions']} session(s); "
-        f"{len(data['milestones_checked'])} milestone(s) checked; "
-        f"{len(data['level_ups'])} level-up(s)"
+        f"{_hours(data['minutes'])} in {_plural(data['sessions'], 'session')}; "
+        f"{_plural(len(data['milestones_checked']), 'milestone')} checked; "
+        f"{_plural(len(data['level_ups']), 'level-up')}"
     )
     parts: list[RenderableType] = [head, summary]
     if data["pillars"]:
-        table = Table(expand=False, title="By pillar", title_justify="left")
-        table.add_column("pillar")
-        table.add_column("hours", justify="right")
+        table = _table()
+        _name_column(table, "pillar")
+        _number_column(table, "hours")
         for p in data["pillars"]:
-            table.add_row(text(p["id"]), _hours(p["minutes"]))
-        parts.append(table)
+            table.add_row(text(p.get("name", p["id"])), _hours(p["minutes"]))
+        parts += [Text(""), table]
     if data["skills"]:
-        table = Table(expand=False, title="By skill", title_justify="left")
-        table.add_column("skill", overflow="ellipsis", no_wrap=True, max_width=40)
-        table.add_column("hours", justify="right")
-        for s in data["skills"][:15]:
+        shown = data["skills"][:15]
+        table = _table()
+        _name_column(table, "skill")
+        _number_column(table, "hours")
+        for s in shown:
             table.add_row(text(s["name"]), _hours(s["minutes"]))
-        parts.append(table)
-    for up in data["level_ups"]:
-        parts.append(text(f"level-up: {up['skill']} {up['from']} -> {up['to']}", "green"))
-    for m in data["milestones_checked"]:
-        parts.append(text(f"checked: {m['skill']} {m['milestone']}"))
+        parts += [Text(""), table]
+        more = len(data["skills"]) - len(shown)
+        if more:
+            rest = sum(s["minutes"] for s in data["skills"][15:])
+            parts.append(Text(f"and {_plural(more, 'more skill')} ({_hours(rest)})", "dim"))
+    if data["level_ups"]:
+        parts += [Text(""), _section("Level-ups")]
+        grid = _grid(1, None)
+        for up in data["level_ups"]:
+            line = text(up.get("name", up["skill"]))
+            line.append(f"  {up['from']} → {up['to']}", style="green")
+            grid.add_row("", line)
+        parts.append(grid)
+    if data["milestones_checked"]:
+        parts += [Text(""), _section("Milestones checked")]
+        grid = _grid(1, None)
+        for m in data["milestones_checked"]:
+            line = text(m.get("name", m["skill"]), "bold")
+            if m.get("ref"):
+                line.append(f" {m['ref']}", style="bold")
+            line.append(": ")
+            line.append_text(text(m["text"]))
+            grid.add_row("", line)
+        parts.append(grid)
     return Group(*parts)

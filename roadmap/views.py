@@ -105,6 +105,7 @@ def forecast(conn: sqlite3.Connection, world: World) -> dict[str, Any]:
                 "pace_12w_hours_per_week": round(p12, 2),
                 "eta": _iso(fc.eta),
                 "on_track": fc.on_track,
+                "needed_hours_per_week": _needed(fc),
             }
         )
     return {
@@ -115,13 +116,14 @@ def forecast(conn: sqlite3.Connection, world: World) -> dict[str, Any]:
         "eta": _iso(overall.eta),
         "by": _iso(world.target.by),
         "on_track": overall.on_track,
-        "needed_hours_per_week": (
-            None
-            if overall.needed_hours_per_week is None
-            else round(overall.needed_hours_per_week, 2)
-        ),
+        "needed_hours_per_week": _needed(overall),
         "pillars": pillars,
     }
+
+
+def _needed(fc: analysis.Forecast) -> float | None:
+    needed = fc.needed_hours_per_week
+    return None if needed is None else round(needed, 2)
 
 
 def gaps(world: World, pillar: str | None = None) -> list[dict[str, Any]]:
@@ -181,43 +183,95 @@ def review(world: World) -> list[dict[str, Any]]:
 
 
 def show(conn: sqlite3.Connection, world: World, skill_id: str) -> dict[str, Any]:
-    """Everything about one skill."""
+    """Everything about one skill. For a parent: its children, the roll-up of their levels
+    and readiness, and hours and sessions over everything under it."""
     row = queries.skill_detail(conn, skill_id)
     skill = world.by_id.get(skill_id)
     by_id = world.by_id
+    children = analysis.children_of(world.skills)
+    required_by = analysis.target_requirements(world.skills, world.target)
+    own = dict(queries.prerequisites(conn).get(skill_id, []))
     prereqs = []
-    for ref, level in queries.prerequisites(conn).get(skill_id, []):
-        have = by_id[ref].level if ref in by_id else 0
+    listed = analysis.prerequisites(skill, by_id) if skill else list(own.items())
+    for ref, level in listed:
+        have = analysis.shown_level(ref, by_id, children)
         prereqs.append(
             {
                 "skill": ref,
                 "name": world.names.get(ref, ref),
                 "level": level,
-                "current": have,
+                "current": _level_json(have),
                 "met": have >= level,
+                "inherited": ref not in own,
             }
         )
+    mine = analysis.shown_level(skill_id, by_id, children)
     unlocks = [
-        {"skill": s.id, "name": s.name, "level": lv}
+        {"skill": s.id, "name": s.name, "level": lv, "met": mine >= lv}
         for s in world.skills
         for ref, lv in s.requires
         if ref == skill_id
     ]
-    required = analysis.target_requirements(world.skills, world.target).get(skill_id)
-    recent = queries.sessions(conn, queries.SessionFilter(skills=[skill_id], limit=5))
+    kids = [
+        {
+            "id": k,
+            "name": world.names.get(k, k),
+            "level": _level_json(analysis.shown_level(k, by_id, children)),
+            "required": _max_required(k, children, required_by),
+        }
+        for k in children.get(skill_id, [])
+    ]
+    descendants = queries.descendants(conn, skill_id) if kids else [skill_id]
+    if kids:
+        minutes, last, count = queries.skills_totals(conn, descendants)
+        row.update(minutes_total=minutes, last_practised=last, sessions=count)
+    counts: dict[int, tuple[int, int]] = {}
+    for m in row["milestones"]:
+        checked, total = counts.get(m["level"], (0, 0))
+        counts[m["level"]] = (checked + m["checked"], total + 1)
+    readiness = analysis.subtree_readiness(world.skills, world.target, skill_id)
+    hours_to_next = None
+    if skill is not None and not kids:
+        hours_to_next = round(analysis.remaining_hours(skill, skill.level + 1), 1)
+    recent = queries.sessions(conn, queries.SessionFilter(skills=descendants, limit=5))
     return {
         **row,
-        "required": required,
-        "unlocked": analysis.is_unlocked(skill, by_id) if skill else None,
+        "rollup_level": _level_json(mine) if kids else None,
+        "milestone_level": analysis.milestone_level(counts),
+        "required": _max_required(skill_id, children, required_by),
+        "readiness": None if readiness is None else round(readiness, 3),
+        "hours_to_next_level": hours_to_next,
+        "unlocked": analysis.is_unlocked(skill, by_id, children) if skill else None,
         "prerequisites": prereqs,
         "unlocks": unlocks,
+        "children": kids,
         "recent_sessions": recent,
     }
 
 
+def _level_json(level: float) -> float | int:
+    """A whole level as an int, a roll-up to 2 decimals."""
+    return int(level) if float(level).is_integer() else round(level, 2)
+
+
+def _max_required(
+    skill_id: str, children: dict[str, list[str]], required: analysis.Requirements
+) -> int | None:
+    """The level the target requires of a leaf; for a parent, the highest over its leaves."""
+    levels = [required[x] for x in analysis.leaf_descendants(skill_id, children) if x in required]
+    return max(levels) if levels else None
+
+
 def report(conn: sqlite3.Connection, since: date, until: date) -> dict[str, Any]:
-    """Hours per pillar and skill, sessions, milestones checked and level-ups in a period."""
-    return queries.period_report(conn, since.isoformat(), until.isoformat())
+    """Hours per pillar and skill, sessions, milestones checked and level-ups in a period
+    (the ``report --json`` contract; names added beside the ids)."""
+    data = queries.period_report(conn, since.isoformat(), until.isoformat())
+    skill_names, pillar_names = queries.names(conn)
+    for p in data["pillars"]:
+        p["name"] = pillar_names.get(p["id"], p["id"])
+    for item in (*data["milestones_checked"], *data["level_ups"]):
+        item["name"] = skill_names.get(item["skill"], item["skill"])
+    return data
 
 
 def heatmap(conn: sqlite3.Connection, today: date, weeks: int) -> dict[str, Any]:

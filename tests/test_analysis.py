@@ -39,8 +39,10 @@ from roadmap.analysis import (
     remaining_hours,
     review_interval_days,
     rollup_level,
+    shown_level,
     stale,
     streaks,
+    subtree_readiness,
     target_requirements,
     week_start,
 )
@@ -395,7 +397,7 @@ def test_inherited_prerequisites_join_the_closure_and_the_bonus() -> None:
     assert [(r.skill, r.score) for r in recs] == [("linalg", 1.35), ("calculus", 0.5)]
     assert recs[0].reasons[1] == "prerequisite of cpp-templates, cpp-memory (level 1 needed)"
     assert recs[1].reasons[:2] == (
-        "1 level below the 1 that Engineer requires (weight 1)",
+        "1 level below the required 1 (weight 1)",
         "prerequisite of cpp-templates (level 2 needed)",
     )
 
@@ -416,6 +418,40 @@ def test_unknown_prerequisite_is_unmet() -> None:
     skill = Skill("s", "S", "p", requires=(("ghost", 1),))
     assert not is_unlocked(skill, {"s": skill})
     assert locked_by(skill, {"s": skill}) == [("ghost", 0, 1)]
+
+
+PARENT_PREREQ = [
+    Skill("tools", "Tools", "p"),
+    Skill("git", "Git", "p", parent="tools", weight=1, level=2),
+    Skill("make", "Make", "p", parent="tools", weight=3, level=1),
+    Skill("goal", "Goal", "p", requires=(("tools", 2),)),
+]
+
+
+def test_a_parent_prerequisite_is_judged_by_its_roll_up() -> None:
+    by_id, children = index(PARENT_PREREQ), children_of(PARENT_PREREQ)
+    assert shown_level("tools", by_id, children) == pytest.approx((1 * 2 + 3 * 1) / 4)  # 1.25
+    assert shown_level("git", by_id, children) == 2
+    assert shown_level("ghost", by_id, children) == 0
+    assert locked_by(by_id["goal"], by_id) == [("tools", 1.25, 2)]
+    after = index(raise_level(PARENT_PREREQ, "make", 2))
+    assert shown_level("tools", after, children) == 2
+    assert is_unlocked(after["goal"], after)
+    # the parent's own stored level plays no part once it has children
+    stored = index(
+        [dataclasses.replace(s, level=5) if s.id == "tools" else s for s in PARENT_PREREQ]
+    )
+    assert not is_unlocked(stored["goal"], stored)
+
+
+def test_subtree_readiness_is_the_roll_up_of_the_formula() -> None:
+    # gpu's required leaves: cuda 3·min(2, 3) / 3·3 and nccl 1·0 / 1·2 → 6 / 11
+    assert subtree_readiness(SKILLS, TARGET, "gpu") == pytest.approx(6 / 11)
+    assert subtree_readiness(SKILLS, TARGET, "cuda") == pytest.approx(2 / 3)
+    assert subtree_readiness(SKILLS, TARGET, "ml") is None  # not required
+    assert subtree_readiness(SKILLS, TARGET, "ghost") is None
+    after = raise_level(SKILLS, "nccl", 2)
+    assert subtree_readiness(after, TARGET, "gpu") == pytest.approx(8 / 11)
 
 
 # --- staleness ---------------------------------------------------------------------------------
@@ -452,17 +488,21 @@ def test_stale_order_and_numbers() -> None:
         ("s0", 3),
         ("s1", 3),
     ]
-    assert found[1] == Stale("s3", "S3", "p", 2, days_ago(50), 14, 36)
+    assert found[1] == Stale("s3", "S3", "p", 2, days_ago(50), 14, 36, days_ago(50))
+    # s8 was never practised: its reference is its level change
+    assert found[2] == Stale("s8", "S8", "p", 3, None, 28, 12, days_ago(40))
     assert found[0].to_json() == {
         "skill": "s4",
         "name": "S4",
         "pillar": "p",
         "level": 2,
         "last_practised": None,
+        "last_activity": None,
         "interval_days": 14,
         "overdue_days": None,
     }
     assert found[1].to_json()["last_practised"] == "2026-10-01"
+    assert found[2].to_json()["last_activity"] == "2026-10-11"
 
 
 def test_reference_date_is_the_later_of_session_and_level_change() -> None:
@@ -483,12 +523,12 @@ def test_recommend_exact_scores_and_order() -> None:
     # linux: not required, but cluster needs it at 2: 1·1 / 5 × 1.25       = 0.25
     assert [(r.skill, r.score) for r in recs] == [("mpi", 0.75), ("cuda", 0.375), ("linux", 0.25)]
     assert recs[0].reasons == (
-        "1 level below the 2 that AI systems engineer requires (weight 3)",
+        "1 level below the required 2 (weight 3)",
         "about 6 h to level 2",
         "not practised for 19 days (review every 7)",
     )
     assert recs[1].reasons == (
-        "1 level below the 3 that AI systems engineer requires (weight 3)",
+        "1 level below the required 3 (weight 3)",
         "prerequisite of nccl (level 3 needed)",
         "about 10 h to level 3",
     )
@@ -522,7 +562,7 @@ def test_levelling_the_prerequisite_unlocks_the_skill() -> None:
     # nccl: 1·2 / max(1, 20 - 10) = 0.2, not stale (level 0), unlocks nothing
     assert recs["nccl"].score == 0.2
     assert recs["nccl"].reasons == (
-        "2 levels below the 2 that AI systems engineer requires (weight 1)",
+        "2 levels below the required 2 (weight 1)",
         "about 10 h to level 1",
     )
 
@@ -595,6 +635,15 @@ def test_recommend_counts_each_locked_dependent() -> None:
     assert recs[0].reasons[0] == "prerequisite of a, b (level 2 needed)"
 
 
+def test_a_long_list_of_dependents_is_cut_to_three() -> None:
+    base = Skill("base", "Base", "p", hours=10)
+    deps = [Skill(f"d{i}", f"D{i}", "p", requires=(("base", 1),)) for i in range(5)]
+    recs = recommend([base, *deps], Target("t", "T", {d.id: 1 for d in deps}), TODAY)
+    assert recs[0].skill == "base"
+    assert recs[0].score == round(1 / 10 * (1 + 0.25 * 5), 3)  # all five count in the score
+    assert recs[0].reasons[0] == "prerequisite of d0, d1, d2 and 2 more (level 1 needed)"
+
+
 @st.composite
 def worlds(draw: st.DrawFn) -> tuple[list[Skill], Target]:
     n = draw(st.integers(1, 8))
@@ -624,13 +673,22 @@ def worlds(draw: st.DrawFn) -> tuple[list[Skill], Target]:
     return skills, Target("t", "T", wanted)
 
 
+def shown(skill_id: str, by_id: dict[str, Skill]) -> float:
+    """An independent roll-up: a leaf's level, else the weighted mean of its live children."""
+    kids = [s for s in by_id.values() if s.parent == skill_id and not s.archived]
+    if not kids:
+        return by_id[skill_id].level
+    return sum(k.weight * shown(k.id, by_id) for k in kids) / sum(k.weight for k in kids)
+
+
 def all_prerequisites_met(skill: Skill, by_id: dict[str, Skill]) -> bool:
-    """An independent check: the skill's and every ancestor's prerequisites are met."""
+    """An independent check: the skill's and every ancestor's prerequisites are met (a
+    parent prerequisite by the roll-up of its children)."""
     chain: list[Skill] = [skill]
     while chain[-1].parent is not None:
         chain.append(by_id[chain[-1].parent])
     return all(
-        ref in by_id and by_id[ref].level >= level for s in chain for ref, level in s.requires
+        ref in by_id and shown(ref, by_id) >= level for s in chain for ref, level in s.requires
     )
 
 

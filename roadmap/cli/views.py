@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from roadmap.cli import complete
 from roadmap.cli.common import JsonOpt, TargetOpt, app_of, console, print_json
 
 if TYPE_CHECKING:
@@ -53,8 +54,12 @@ def gaps(
     Example: roadmap gaps --pillar hardware
     """
     from roadmap import render, views
+    from roadmap.errors import UsageError
 
     _, world = _world(ctx, target)
+    if pillar is not None and pillar not in {p.id for p in world.pillars}:
+        known = ", ".join(p.id for p in world.pillars)
+        raise UsageError(f"unknown pillar '{pillar}' (pillars: {known})")
     data = views.gaps(world, pillar)
     if as_json:
         print_json(data)
@@ -79,12 +84,14 @@ def next_(
     if as_json:
         print_json(data)
         return
-    console().print(render.next_view(data))
+    console().print(render.next_view(data, world.target.name))
 
 
 def show(
     ctx: typer.Context,
-    skill: Annotated[str, typer.Argument(help="Skill id, id prefix or name.")],
+    skill: Annotated[
+        str, typer.Argument(help="Skill id, id prefix or name.", autocompletion=complete.skills)
+    ],
     target: TargetOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
