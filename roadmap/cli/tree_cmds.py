@@ -102,18 +102,14 @@ def tree(
 
     Example: roadmap tree --pillar hardware
     """
-    from roadmap import queries, render
-    from roadmap.errors import UsageError
+    from roadmap import queries, render, resolve
 
     conn = app_of(ctx).conn()
     pillars = queries.tree(conn)
     meta = queries.meta(conn)
     if pillar is not None:
-        chosen = [p for p in pillars if p.id == pillar]
-        if not chosen:
-            known = ", ".join(p.id for p in pillars)
-            raise UsageError(f"unknown pillar '{pillar}' (pillars: {known})")
-        pillars = chosen
+        chosen = resolve.pillar(conn, pillar)
+        pillars = [p for p in pillars if p.id == chosen]
     if as_json:
         print_json({"title": meta.get("title", ""), "pillars": [_pillar_json(p) for p in pillars]})
         return
@@ -121,11 +117,20 @@ def tree(
     console().print(render.tree_view(meta.get("title", "Roadmap"), pillars, max_level))
 
 
+def _rollup(skill: Any) -> float:
+    """A leaf's level; a parent's is the weight-weighted mean of its children's (roll-up)."""
+    if not skill.children:
+        return float(skill.level)
+    total = sum(c.weight for c in skill.children)
+    return sum(c.weight * _rollup(c) for c in skill.children) / total if total else 0.0
+
+
 def _skill_json(skill: Any) -> dict[str, Any]:
+    level: float = skill.level if not skill.children else round(_rollup(skill), 2)
     return {
         "id": skill.id,
         "name": skill.name,
-        "level": skill.level,
+        "level": level,
         "weight": skill.weight,
         "hours": skill.hours,
         "children": [_skill_json(c) for c in skill.children],
