@@ -1,8 +1,26 @@
-"""Stored times (UTC text) to and from aware local datetimes."""
+"""Stored times (UTC text) to and from aware local datetimes; the current time.
+
+``ROADMAP_NOW`` (ISO 8601, e.g. ``2026-11-20T18:00:00+01:00``) fixes the current time
+for every command: tests and golden files use it to make output reproducible.
+"""
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timezone
+
+
+def now() -> datetime:
+    """The current time, aware, in the local time zone (``ROADMAP_NOW`` overrides it)."""
+    fixed = os.environ.get("ROADMAP_NOW")
+    if fixed:
+        try:
+            moment = datetime.fromisoformat(fixed.strip().replace("Z", "+00:00"))
+        except ValueError:
+            pass  # an unusable override is ignored rather than breaking every command
+        else:
+            return moment.astimezone()
+    return datetime.now().astimezone()
 
 
 def to_stored(moment: datetime) -> str:

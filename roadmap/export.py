@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import html
+import errno
 import json
 import os
+import re
+import shutil
+import signal
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -41,48 +44,161 @@ CSV_COLUMNS = (
 )
 
 
+def _file_mode(path: Path) -> int:
+    """The mode for the new file: the old file's, else 0o666 less the umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _open_temp(directory: Path, name: str) -> tuple[int, Path | None]:
+    """An unnamed file in ``directory`` (Linux ``O_TMPFILE``: a kill leaves nothing behind),
+    else a named temp file (removed on any exception)."""
+    flag = getattr(os, "O_TMPFILE", 0)
+    if flag and os.path.isdir("/proc/self/fd"):
+        try:
+            return os.open(directory, flag | os.O_WRONLY, 0o600), None
+        except OSError:
+            pass  # not supported by this file system: fall back to a named temp file
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
+    return fd, Path(tmp)
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise KeyboardInterrupt while writing, so clean-up runs."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    saved = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is None:
+            continue
+        with contextlib.suppress(ValueError, OSError):  # not in the main thread
+            saved[signum] = signal.signal(signum, interrupt)
+    try:
+        yield
+    finally:
+        for signum, handler in saved.items():
+            signal.signal(signum, handler)
+
+
 @contextlib.contextmanager
 def atomic_output(path: Path) -> Iterator[IO[str]]:
     """Write ``path`` through a temp file in its directory, fsync, then ``os.replace``.
 
-    An interrupted write leaves the old file intact and no temp file behind.
+    An interrupted write (an error, Ctrl+C, SIGTERM; on Linux even ``kill -9``) leaves the
+    old file intact and no temp file behind.
     """
+    path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    except FileNotFoundError:
-        raise CannotCreateError(f"cannot write {path}: the directory does not exist") from None
-    except OSError as exc:
-        raise CannotCreateError(f"cannot write {path}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+    if path.is_dir():
+        raise CannotCreateError(f"cannot write {path}: it is a directory")
+    if not directory.is_dir():
+        raise CannotCreateError(f"cannot write {path}: the directory {directory} does not exist")
+    mode = _file_mode(path)
+    with _terminate_as_interrupt():  # before the temp file exists: SIGTERM cleans it up
+        try:
+            fd, tmp = _open_temp(directory, path.name)
+        except OSError as exc:
+            raise CannotCreateError(f"cannot write {path}: {exc.strerror}") from None
+        handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        try:
             yield handle
             handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException as exc:
+            os.fchmod(fd, mode)
+            os.fsync(fd)
+            if tmp is None:  # give the unnamed file a name for an instant, then move it
+                tmp = _name_unnamed(fd, directory, path.name)
+            handle.close()
+            os.replace(tmp, path)
+            tmp = None
+            _fsync_dir(directory)
+        except BaseException as exc:
+            if not handle.closed:
+                with contextlib.suppress(OSError):
+                    handle.close()
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+            if isinstance(exc, OSError):
+                what = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror
+                raise StorageError(f"cannot write {path}: {what}; the old file is intact") from None
+            raise
+
+
+def _name_unnamed(fd: int, directory: Path, name: str) -> Path:
+    """Link an ``O_TMPFILE`` file into ``directory`` under a temp name (``linkat`` with
+    ``AT_SYMLINK_FOLLOW``, which ``os.link`` uses when given a ``src_dir_fd``); if the
+    system refuses, copy its bytes into a named temp file instead."""
+    tmp = directory / f".{name}.{os.getpid()}.tmp"
+    dir_fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.link(f"/proc/self/fd/{fd}", tmp, src_dir_fd=dir_fd, follow_symlinks=True)
+        return tmp
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise
+    finally:
+        os.close(dir_fd)
+    out_fd, named = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        with open(f"/proc/self/fd/{fd}", "rb") as src, os.fdopen(out_fd, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+            dst.flush()
+            os.fchmod(dst.fileno(), os.fstat(fd).st_mode & 0o777)
+            os.fsync(dst.fileno())
+    except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError) and not isinstance(exc, FileNotFoundError):
-            raise StorageError(
-                f"cannot write {path}: {exc.strerror}; the old file is intact"
-            ) from None
+            os.unlink(named)
         raise
+    return Path(named)
+
+
+def _fsync_dir(directory: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 # --- escaping -----------------------------------------------------------------------------
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]~|])")
+
+
+_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+
+
+def _md_escape(value: object) -> str:
+    """Markdown's inline syntax (emphasis, links, code, pipes) backslash-escaped; HTML made
+    inert: ``<`` and ``>`` escaped, and ``&`` where it would start an entity (a plain
+    ``&`` stays readable)."""
+    text = _MD_SPECIAL.sub(r"\\\1", str(value))
+    text = _ENTITY.sub("&amp;", text)
+    return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
 def md_cell(value: object) -> str:
-    """A Markdown table cell: HTML escaped, ``|`` escaped, newlines as ``<br>``."""
-    text = html.escape(str(value), quote=False)
-    text = text.replace("|", "\\|").replace("\r\n", "\n").replace("\r", "\n")
+    """A Markdown table cell: HTML and ``|`` (and the rest of the inline syntax) escaped,
+    newlines as ``<br>``."""
+    text = _md_escape(value).replace("\r\n", "\n").replace("\r", "\n")
     return text.replace("\n", "<br>")
 
 
 def md_text(value: object) -> str:
-    """Inline Markdown text outside tables: HTML escaped, one line."""
-    return html.escape(str(value), quote=False).replace("\n", " ").replace("\r", " ")
+    """Inline Markdown text outside tables: escaped like a cell, on one line."""
+    text = _md_escape(value).replace("\r\n", " ").replace("\r", " ")
+    return text.replace("\n", " ")
 
 
 def csv_cell(value: object) -> object:
@@ -201,6 +317,7 @@ def session_export(row: tuple[Any, ...]) -> dict[str, Any]:
 
 
 def _period(since: str | None, until: str | None) -> tuple[str, tuple[str, ...]]:
+    """A WHERE clause on a session's local ``day`` for the period (inclusive)."""
     where, args = [], []
     if since:
         where.append("day >= ?")
@@ -211,10 +328,36 @@ def _period(since: str | None, until: str | None) -> tuple[str, tuple[str, ...]]
     return (" WHERE " + " AND ".join(where) if where else ""), tuple(args)
 
 
+def _stamp_bounds(since: str | None, until: str | None) -> tuple[str, str]:
+    """Stored-time bounds [lo, hi) of the local days ``since``..``until``."""
+    from datetime import date, datetime, time, timedelta
+
+    from roadmap.clock import to_stored
+
+    def start_of(day: date) -> str:
+        return to_stored(datetime.combine(day, time.min).astimezone())
+
+    lo = start_of(date.fromisoformat(since)) if since else ""
+    hi = start_of(date.fromisoformat(until) + timedelta(days=1)) if until else "9999"
+    return lo, hi
+
+
+Progress = Callable[[int], None]
+
+
 def write_json(
-    conn: sqlite3.Connection, out: IO[str], exported_at: str, since: str | None, until: str | None
+    conn: sqlite3.Connection,
+    out: IO[str],
+    exported_at: str,
+    since: str | None,
+    until: str | None,
+    progress: Progress | None = None,
 ) -> int:
-    """Stream the complete state as one JSON document; return the number of sessions."""
+    """Stream the complete state as one JSON document; return the number of sessions.
+
+    The tree is always complete; with a period, only the sessions, milestone checks,
+    assessments and level changes in it are included. Sessions are written one by one.
+    """
     head = {
         "format": FORMAT,
         "version": VERSION,
@@ -239,26 +382,33 @@ def write_json(
             + json.dumps(session_export(row), ensure_ascii=False)
         )
         count += 1
+        if progress is not None and count % 1000 == 0:
+            progress(1000)
     out.write("\n ],\n")
+    lo, hi = _stamp_bounds(since, until)
     rest = {
         "milestone_checks": [
             {"skill": s, "milestone": k, "checked_at": local_iso(c), "link": lk, "note": n}
             for s, k, c, lk, n in conn.execute(
                 "SELECT skill_id, key, checked_at, link, note FROM milestone "
-                "WHERE checked_at IS NOT NULL ORDER BY checked_at, skill_id, key"
+                "WHERE checked_at >= ? AND checked_at < ? ORDER BY checked_at, skill_id, key",
+                (lo, hi),
             )
         ],
         "assessments": [
             {"skill": s, "level": lv, "note": n, "assessed_at": local_iso(at)}
             for s, lv, n, at in conn.execute(
-                "SELECT skill_id, level, note, assessed_at FROM assessment ORDER BY assessed_at, id"
+                "SELECT skill_id, level, note, assessed_at FROM assessment "
+                "WHERE assessed_at >= ? AND assessed_at < ? ORDER BY assessed_at, id",
+                (lo, hi),
             )
         ],
         "level_history": [
             {"skill": s, "level": lv, "previous": p, "changed_at": local_iso(at), "cause": c}
             for s, lv, p, at, c in conn.execute(
                 "SELECT skill_id, level, previous, changed_at, cause FROM level_change "
-                "ORDER BY changed_at, id"
+                "WHERE changed_at >= ? AND changed_at < ? ORDER BY changed_at, id",
+                (lo, hi),
             )
         ],
         "timer": next(
@@ -275,11 +425,23 @@ def write_json(
     return count
 
 
+def count_sessions(conn: sqlite3.Connection, since: str | None, until: str | None) -> int:
+    where, args = _period(since, until)
+    return int(conn.execute(f"SELECT COUNT(*) FROM session{where}", args).fetchone()[0])
+
+
 # --- CSV: one row per session -------------------------------------------------------------------
 
 
-def write_csv(conn: sqlite3.Connection, out: IO[str], since: str | None, until: str | None) -> int:
-    writer = csv.writer(out, lineterminator="\n")
+def write_csv(
+    conn: sqlite3.Connection,
+    out: IO[str],
+    since: str | None,
+    until: str | None,
+    progress: Progress | None = None,
+) -> int:
+    """One row per session (:data:`CSV_COLUMNS`), streamed; return the number of rows."""
+    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180: a CR in a cell gets quoted
     writer.writerow(CSV_COLUMNS)
     where, args = _period(since, until)
     where = where.replace("day", "s.day")
@@ -300,13 +462,15 @@ def write_csv(conn: sqlite3.Connection, out: IO[str], since: str | None, until: 
                 csv_cell(r[4]),
                 csv_cell(r[5]),
                 csv_cell(r[6]),
-                csv_cell(" ".join(json.loads(r[7]))),
+                csv_cell(", ".join(json.loads(r[7]))),
                 csv_cell(r[8]),
                 csv_cell(" ".join(json.loads(r[9]))),
                 csv_cell(r[10]),
             ]
         )
         count += 1
+        if progress is not None and count % 1000 == 0:
+            progress(1000)
     return count
 
 
@@ -317,10 +481,22 @@ def _h(minutes: float) -> str:
     return f"{minutes / 60:.1f}"
 
 
+def verdict(on_track: bool | None) -> str:
+    return {True: "on track", False: "behind", None: "no verdict"}[on_track]
+
+
+def names(summary: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+    """Skill and pillar names by id (ids where a name is unknown)."""
+    skills = dict(summary.get("skill_names") or {})
+    pillars = {p["id"]: p["name"] for p in summary["status"]["pillars"]}
+    return skills, pillars
+
+
 def write_markdown(summary: dict[str, Any], out: IO[str]) -> None:
     """The summary someone pastes into a review (from :func:`roadmap.views.summary`)."""
     status, report, fc = summary["status"], summary["report"], summary["status"]["forecast"]
     target = status["target"]
+    skill_name, pillar_name = names(summary)
     w = out.write
     w(f"# Progress: {md_text(summary['title'])}\n\n")
     w(f"Period {report['since']} to {report['until']}; generated {summary['generated']}.\n\n")
@@ -336,27 +512,31 @@ def write_markdown(summary: dict[str, Any], out: IO[str]) -> None:
         )
     w(f"\n## In the period\n\n{_h(report['minutes'])} hours in {report['sessions']} sessions.\n\n")
     if report["skills"]:
-        w("| Skill | Hours |\n|---|---:|\n")
+        w("Top skills:\n\n| Skill | Hours |\n|---|---:|\n")
         for s in report["skills"][:10]:
             w(f"| {md_cell(s['name'])} | {_h(s['minutes'])} |\n")
         w("\n")
     if report["level_ups"]:
         w("Level-ups:\n\n")
         for up in report["level_ups"]:
-            w(f"- {md_text(up['skill'])}: {up['from']} → {up['to']}\n")
+            name = skill_name.get(up["skill"], up["skill"])
+            w(f"- {md_text(name)}: level {up['from']} → {up['to']}\n")
         w("\n")
     if report["milestones_checked"]:
         w("Milestones checked:\n\n")
         for m in report["milestones_checked"]:
-            w(f"- {md_text(m['skill'])}: {md_text(m['text'])}\n")
+            name = skill_name.get(m["skill"], m["skill"])
+            w(f"- {md_text(name)}: {md_text(m['text'])}\n")
         w("\n")
+    if not (report["skills"] or report["level_ups"] or report["milestones_checked"]):
+        w("Nothing logged, levelled or checked in this period.\n\n")
     w("## Biggest gaps\n\n")
     if status["top_gaps"]:
         w("| Skill | Pillar | Now | Required | Weight |\n|---|---|---:|---:|---:|\n")
         for g in status["top_gaps"]:
             w(
-                f"| {md_cell(g['name'])} | {md_cell(g['pillar'])} | {g['current']} | "
-                f"{g['required']} | {g['weight']} |\n"
+                f"| {md_cell(g['name'])} | {md_cell(pillar_name.get(g['pillar'], g['pillar']))} | "
+                f"{g['current']} | {g['required']} | {g['weight']} |\n"
             )
     else:
         w("None: every required skill is at its level.\n")
@@ -366,12 +546,18 @@ def write_markdown(summary: dict[str, Any], out: IO[str]) -> None:
     if not status["next"]:
         w("Nothing to recommend.\n")
     w("\n## Forecast\n\n")
-    verdict = {True: "on track", False: "behind", None: "no verdict"}[fc["on_track"]]
     w(
         f"{fc['remaining_hours']:.0f} hours to go at {fc['pace_hours_per_week']:.1f} h/week "
         f"(12 weeks: {fc['pace_12w_hours_per_week']:.1f}); ETA {fc['eta'] or 'none at this pace'}"
-        f" — {verdict}."
+        f" — {verdict(fc['on_track'])}."
     )
-    if fc.get("needed_hours_per_week") is not None:
+    if fc.get("needed_hours_per_week") is not None and fc.get("by"):
         w(f" Arriving by {fc['by']} needs {fc['needed_hours_per_week']:.1f} h/week.")
     w("\n")
+    if fc.get("pillars"):
+        w("\n| Pillar | Hours to go | Pace h/week | ETA | Verdict |\n|---|---:|---:|---|---|\n")
+        for p in fc["pillars"]:
+            w(
+                f"| {md_cell(p['name'])} | {p['remaining_hours']:.0f} | "
+                f"{p['pace_hours_per_week']:.1f} | {p['eta'] or '—'} | {verdict(p['on_track'])} |\n"
+            )

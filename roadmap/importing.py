@@ -1,236 +1,392 @@
 """The import use-case: records from :mod:`roadmap.importers` into the database.
 
-All or nothing: one transaction. Unknown skills stop the import (listed with
-counts) unless ``--skip-unknown`` or ``--map NAME=SKILL``. Records already imported
-(same source identity, or for our own format the same skill, start and length) are
-counted as duplicates and skipped.
+Two phases, so memory stays flat however large the file and the database is written
+in one short transaction:
+
+1. *Stage*: records stream from the file into a TEMP table (skill names resolved,
+   running and invalid records counted, unknown skills counted). The database
+   itself is not touched.
+2. *Apply*: in one ``BEGIN IMMEDIATE`` transaction, duplicates are marked with SQL
+   (the same source identity, or the same skill, start and length, already in the
+   database or earlier in the file), the rest is inserted, and the import is
+   journalled for ``undo``. A failure or a kill before ``COMMIT`` adds nothing.
+
+Unknown skills stop the import (listed with counts) unless ``--skip-unknown`` or
+``--map NAME=SKILL``.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
+from roadmap import clock
 from roadmap.errors import DataError
-from roadmap.importers import Record
+from roadmap.importers import ExportState, Record
+
+BATCH = 1000
+MAX_MINUTES = 24 * 60
+SHOWN_INVALID = 5
+
+_STAGE = """
+CREATE TEMP TABLE import_stage (
+    seq INTEGER PRIMARY KEY,
+    session_id INTEGER,
+    skill_id TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    day TEXT NOT NULL,
+    minutes INTEGER NOT NULL,
+    note TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    links TEXT NOT NULL,
+    source TEXT NOT NULL,
+    source_key TEXT,
+    dup INTEGER NOT NULL DEFAULT 0,
+    keep_id INTEGER
+)"""
+_STAGE_INDEXES = (
+    "CREATE INDEX temp.ix_stage_key ON import_stage (source_key)",
+    "CREATE INDEX temp.ix_stage_natural ON import_stage (skill_id, started_at, minutes)",
+    "CREATE INDEX temp.ix_stage_session ON import_stage (session_id)",
+)
+_MARK_DUPLICATES = """
+UPDATE import_stage SET dup = 1 WHERE
+    (source_key IS NOT NULL AND EXISTS
+        (SELECT 1 FROM main.session s WHERE s.source_key = import_stage.source_key))
+    OR EXISTS (SELECT 1 FROM main.session s WHERE s.skill_id = import_stage.skill_id
+        AND s.started_at = import_stage.started_at AND s.minutes = import_stage.minutes)
+    OR (source_key IS NOT NULL AND EXISTS (SELECT 1 FROM import_stage e
+        WHERE e.source_key = import_stage.source_key AND e.seq < import_stage.seq))
+    OR EXISTS (SELECT 1 FROM import_stage e WHERE e.skill_id = import_stage.skill_id
+        AND e.started_at = import_stage.started_at AND e.minutes = import_stage.minutes
+        AND e.seq < import_stage.seq)
+"""
+_KEEP_IDS = """
+UPDATE import_stage SET keep_id = session_id WHERE dup = 0 AND session_id IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM main.session s WHERE s.id = import_stage.session_id)
+    AND NOT EXISTS (SELECT 1 FROM import_stage e WHERE e.session_id = import_stage.session_id
+        AND e.dup = 0 AND e.seq < import_stage.seq)
+"""
+_COLUMNS = "skill_id, started_at, day, minutes, note, tags, links, source, source_key"
+_INSERT = (
+    f"INSERT INTO main.session (id, {_COLUMNS}, created_at) "
+    f"SELECT {{id}}, {_COLUMNS}, ? FROM import_stage WHERE dup = 0 AND {{which}} ORDER BY seq"
+)
 
 
 @dataclass
-class Plan:
-    rows: list[dict[str, Any]] = field(default_factory=list)
+class Outcome:
+    """What an import did (or, with ``dry_run``, would do)."""
+
+    imported: int = 0
     duplicates: int = 0
     running: int = 0
-    invalid: list[str] = field(default_factory=list)
+    invalid: int = 0
+    invalid_examples: list[str] = field(default_factory=list)
     unknown: Counter[str] = field(default_factory=Counter)
     skipped_unknown: int = 0
+    state_items: int | None = None
+    dry_run: bool = False
+    staged: int = 0
 
-    def summary(self, imported: int | None = None) -> dict[str, Any]:
-        return {
-            "imported": len(self.rows) if imported is None else imported,
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "imported": self.imported,
             "duplicates": self.duplicates,
             "skipped_running": self.running,
-            "skipped_invalid": len(self.invalid),
+            "skipped_invalid": self.invalid,
             "skipped_unknown": self.skipped_unknown,
+            "unknown": dict(self.unknown.most_common()),
         }
+        if self.state_items is not None:
+            out["state_items"] = self.state_items
+        if self.dry_run:
+            out["dry_run"] = True
+        return out
 
 
 class Resolver:
-    """Skill names from other trackers → our skill ids (id, alias, name, --map)."""
+    """Skill names from other trackers → our skill ids, like the CLI names skills: ``--map``,
+    then (case-insensitively) a live skill's id or name, an old id (``was:``), an archived
+    skill's id, then a unique prefix of a live skill's id or name (``triton`` for
+    ``triton-kernels``). Ambiguous prefixes resolve to nothing (reported as unknown)."""
 
     def __init__(self, conn: sqlite3.Connection, mapping: dict[str, str]) -> None:
-        self.live: dict[str, str] = {}
-        for sid, name, archived in conn.execute("SELECT id, name, archived FROM skill"):
-            if not archived:
-                self.live[sid.lower()] = sid
-                self.live.setdefault(name.lower(), sid)
+        self.known: dict[str, str] = {}
+        rows = conn.execute("SELECT id, name, archived FROM skill ORDER BY id").fetchall()
+        self.live = [(sid.lower(), name.strip().lower(), sid) for sid, name, a in rows if not a]
+        for low_id, _name, sid in self.live:
+            self.known[low_id] = sid
+        for _id, low_name, sid in self.live:
+            self.known.setdefault(low_name, sid)
         for old, sid in conn.execute("SELECT old_id, skill_id FROM skill_alias"):
-            self.live.setdefault(old.lower(), sid)
-        self.mapping = {k.lower(): v for k, v in mapping.items()}
+            self.known.setdefault(old.lower(), sid)
+        for sid, _name, archived in rows:
+            if archived:
+                self.known.setdefault(sid.lower(), sid)
+        self.mapping = {k.strip().lower(): v for k, v in mapping.items()}
+        self.prefixes: dict[str, str | None] = {}
+
+    def _prefix(self, key: str) -> str | None:
+        if key not in self.prefixes:
+            found = {
+                sid
+                for low_id, low_name, sid in self.live
+                if low_id.startswith(key) or low_name.startswith(key)
+            }
+            self.prefixes[key] = found.pop() if len(found) == 1 and key else None
+        return self.prefixes[key]
 
     def __call__(self, names: list[str]) -> str | None:
-        for name in names:
-            key = name.strip().lower()
+        keys = [name.strip().lower() for name in names]
+        for key in keys:
             if key in self.mapping:
                 return self.mapping[key]
-            if key in self.live:
-                return self.live[key]
+        for key in keys:
+            found = self.known.get(key)
+            if found is not None:
+                return found
+        for key in keys:
+            found = self._prefix(key)
+            if found is not None:
+                return found
         return None
 
 
-def plan(
+def _json_list(values: list[str]) -> str:
+    return json.dumps(sorted(set(values)), ensure_ascii=False) if values else "[]"
+
+
+def stage(
     conn: sqlite3.Connection,
     records: Iterable[Record],
     resolve: Callable[[list[str]], str | None],
-    skip_unknown: bool,
-    progress: Callable[[int], None] | None = None,
-) -> Plan:
-    """Decide what to import; raise DataError on unknown skills (unless skipping)."""
-    from roadmap import clock
-    from roadmap.db import utcnow
+    progress: Callable[[], None] | None = None,
+) -> Outcome:
+    """Phase 1: stream ``records`` into the TEMP table ``import_stage``."""
+    conn.execute("DROP TABLE IF EXISTS temp.import_stage")
+    conn.execute(_STAGE)
+    out = Outcome()
+    now = clock.now()
+    batch: list[tuple[Any, ...]] = []
+    insert = (
+        "INSERT INTO import_stage (session_id, skill_id, started_at, day, minutes, note, tags, "
+        "links, source, source_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    )
 
-    known_keys = {
-        r[0] for r in conn.execute("SELECT source_key FROM session WHERE source_key IS NOT NULL")
-    }
-    natural = {
-        (r[0], r[1], r[2])
-        for r in conn.execute("SELECT skill_id, started_at, minutes FROM session")
-    }
-    used_ids = {r[0] for r in conn.execute("SELECT id FROM session")}
-    out = Plan()
-    now = utcnow()
-    seen = 0
+    def flush() -> None:
+        conn.execute("BEGIN")
+        try:
+            conn.executemany(insert, batch)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        out.staged += len(batch)
+        batch.clear()
+        if progress is not None:
+            progress()
+
     for record in records:
-        seen += 1
-        if progress is not None and seen % 1000 == 0:
-            progress(1000)
-        if not record.ended:
+        problem = _problem(record, now)
+        if problem == "running":
             out.running += 1
             continue
-        if record.started is None or not 1 <= record.minutes <= 1440:
-            out.invalid.append(f"record {record.line}: {record.minutes} minutes (must be 1..1440)")
+        if problem:
+            out.invalid += 1
+            if len(out.invalid_examples) < SHOWN_INVALID:
+                out.invalid_examples.append(f"{record.where}: {problem}")
             continue
         skill = resolve(record.names)
         if skill is None:
-            label = record.names[0] if record.names else "(no project or tag)"
-            out.unknown[label] += 1
+            out.unknown[record.label or (record.names[0] if record.names else "(no skill)")] += 1
             continue
-        started = clock.to_stored(record.started)
-        key = record.source_key
-        if (key is not None and key in known_keys) or (skill, started, record.minutes) in natural:
-            out.duplicates += 1
-            continue
-        if key is not None:
-            known_keys.add(key)
-        natural.add((skill, started, record.minutes))
-        row: dict[str, Any] = {
-            "skill_id": skill,
-            "started_at": started,
-            "day": clock.local_day(record.started),
-            "minutes": record.minutes,
-            "note": record.note,
-            "tags": _json_list(record.tags),
-            "links": _json_list(record.links),
-            "source": record.source,
-            "source_key": key,
-            "created_at": now,
-        }
-        if record.session_id is not None and record.session_id not in used_ids:
-            row["id"] = record.session_id
-            used_ids.add(record.session_id)
-        out.rows.append(row)
-    if out.unknown:
-        if not skip_unknown:
-            listing = ", ".join(f"{name} ({n})" for name, n in out.unknown.most_common(10))
-            more = f" and {len(out.unknown) - 10} more" if len(out.unknown) > 10 else ""
-            raise DataError(
-                f"unknown skills, nothing imported: {listing}{more}",
-                hint="map them with --map NAME=SKILL, or pass --skip-unknown",
+        batch.append(
+            (
+                record.session_id,
+                skill,
+                clock.to_stored(record.started),
+                clock.local_day(record.started),
+                record.minutes,
+                record.note,
+                _json_list(record.tags),
+                _json_list(record.links),
+                record.source,
+                record.source_key,
             )
-        out.skipped_unknown = sum(out.unknown.values())
+        )
+        if len(batch) >= BATCH:
+            flush()
+    if batch:
+        flush()
     return out
 
 
-def _json_list(values: list[str]) -> str:
-    import json
+def _problem(record: Record, now: datetime) -> str:
+    if not record.ended:
+        return "running"
+    if not 1 <= record.minutes <= MAX_MINUTES:
+        return f"{record.minutes} minutes (a session lasts 1 to {MAX_MINUTES})"
+    if record.started > now:
+        return f"starts in the future ({record.started.isoformat(timespec='minutes')})"
+    return ""
 
-    return json.dumps(sorted(set(values)) if values else [], ensure_ascii=False)
+
+def check_unknown(out: Outcome, skip_unknown: bool) -> None:
+    """Unknown skills stop the import unless skipped (then they are counted)."""
+    if not out.unknown:
+        return
+    if not skip_unknown:
+        listing = ", ".join(f"{name} ({n})" for name, n in out.unknown.most_common(10))
+        more = f" and {len(out.unknown) - 10} more" if len(out.unknown) > 10 else ""
+        raise DataError(
+            f"unknown skills, nothing imported: {listing}{more}",
+            hint="map them with --map NAME=SKILL, or pass --skip-unknown",
+        )
+    out.skipped_unknown = sum(out.unknown.values())
 
 
-def apply(session: Any, rows: list[dict[str, Any]], label: str) -> list[int]:
-    """Insert the planned rows in the caller's transaction; journal them for undo."""
-    from sqlalchemy import insert
+def apply(
+    conn: sqlite3.Connection,
+    out: Outcome,
+    label: str,
+    state: ExportState | None,
+    resolve: Callable[[list[str]], str | None],
+    *,
+    dry_run: bool,
+) -> Outcome:
+    """Phase 2: mark duplicates and insert the rest, all in one transaction (or, for a
+    dry run, count in a read transaction that is rolled back)."""
+    for statement in _STAGE_INDEXES:
+        conn.execute(statement)
+    conn.execute("BEGIN" if dry_run else "BEGIN IMMEDIATE")
+    try:
+        conn.execute(_MARK_DUPLICATES)
+        out.duplicates = conn.execute("SELECT COUNT(*) FROM import_stage WHERE dup = 1").fetchone()[
+            0
+        ]
+        out.imported = out.staged - out.duplicates
+        if state is not None:
+            out.state_items = apply_state(conn, state, resolve, dry_run=dry_run)
+        if dry_run:
+            out.dry_run = True
+            conn.execute("ROLLBACK")
+            return out
+        now = clock.to_stored(clock.now())
+        conn.execute(_KEEP_IDS)
+        kept = [r[0] for r in conn.execute("SELECT keep_id FROM import_stage WHERE keep_id > 0")]
+        conn.execute(_INSERT.format(id="keep_id", which="keep_id IS NOT NULL"), (now,))
+        top = conn.execute("SELECT COALESCE(MAX(id), 0) FROM main.session").fetchone()[0]
+        conn.execute(_INSERT.format(id="NULL", which="keep_id IS NULL"), (now,))
+        ids = kept + [
+            r[0]
+            for r in conn.execute("SELECT id FROM main.session WHERE id > ? ORDER BY id", (top,))
+        ]
+        out.imported = len(ids)
+        conn.execute(
+            "INSERT INTO main.journal (at, action, summary, payload) VALUES (?, 'import', ?, ?)",
+            (now, f"import of {len(ids)} session(s) from {label}", json.dumps({"sessions": ids})),
+        )
+        del ids, kept
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return out
 
-    from roadmap import journal, models
 
-    ids: list[int] = []
-    chunk = 2000
-    for start in range(0, len(rows), chunk):
-        part = rows[start : start + chunk]
-        with_id = [r for r in part if "id" in r]
-        without = [r for r in part if "id" not in r]
-        if with_id:
-            session.execute(insert(models.Session), with_id)
-            ids.extend(r["id"] for r in with_id)
-        if without:
-            result = session.execute(
-                insert(models.Session).returning(models.Session.__table__.c.id),  # type: ignore[attr-defined]
-                without,
-            )
-            ids.extend(int(r[0]) for r in result)
-    journal.record(
-        session, "import", f"import of {len(ids)} session(s) from {label}", {"sessions": ids}
-    )
-    return ids
+def drop_stage(conn: sqlite3.Connection) -> None:
+    try:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        conn.execute("DROP TABLE IF EXISTS temp.import_stage")
+    except sqlite3.Error:
+        pass  # the connection is closing anyway
 
 
 def apply_state(
-    session: Any, doc: dict[str, Any], resolve: Callable[[list[str]], str | None]
+    conn: sqlite3.Connection,
+    state: ExportState,
+    resolve: Callable[[list[str]], str | None],
+    *,
+    dry_run: bool,
 ) -> int:
     """Our own export: milestone checks, assessments, level history and levels.
 
-    Only what is not there yet is added; returns how many items were added.
+    Only what is not there yet is added; returns how many items were (or would be) added.
     """
-    from sqlmodel import select
-
-    from roadmap import clock, models
-
-    def stored(text: str) -> str:
-        from datetime import datetime
-
-        return clock.to_stored(datetime.fromisoformat(text))
-
+    stored = clock.to_stored
     added = 0
-    for check in doc.get("milestone_checks", []):
+    for check in state.checks:
         skill = resolve([check["skill"]])
-        row = session.get(models.Milestone, (skill, check["milestone"])) if skill else None
-        if row is not None and row.checked_at is None and check.get("checked_at"):
-            row.checked_at = stored(check["checked_at"])
-            row.link, row.note = check.get("link"), check.get("note")
-            session.add(row)
-            added += 1
-    existing = {
-        (a.skill_id, a.assessed_at, a.level) for a in session.exec(select(models.Assessment)).all()
-    }
-    for item in doc.get("assessments", []):
+        if skill is None:
+            continue
+        args = (skill, check["milestone"])
+        if dry_run:
+            row = conn.execute(
+                "SELECT 1 FROM milestone WHERE skill_id = ? AND key = ? AND checked_at IS NULL",
+                args,
+            ).fetchone()
+            added += row is not None
+            continue
+        cursor = conn.execute(
+            "UPDATE milestone SET checked_at = ?, link = ?, note = ? "
+            "WHERE skill_id = ? AND key = ? AND checked_at IS NULL",
+            (stored(check["checked_at"]), check["link"], check["note"], *args),
+        )
+        added += cursor.rowcount
+    for item in state.assessments:
         skill = resolve([item["skill"]])
         key = (skill, stored(item["assessed_at"]), item["level"])
-        if skill and key not in existing:
-            session.add(
-                models.Assessment(
-                    skill_id=skill,
-                    level=item["level"],
-                    note=item.get("note", ""),
-                    assessed_at=key[1],
-                )
+        if (
+            skill is None
+            or conn.execute(
+                "SELECT 1 FROM assessment WHERE skill_id = ? AND assessed_at = ? AND level = ?", key
+            ).fetchone()
+        ):
+            continue
+        added += 1
+        if not dry_run:
+            conn.execute(
+                "INSERT INTO assessment (skill_id, level, note, assessed_at) VALUES (?, ?, ?, ?)",
+                (skill, item["level"], item["note"] or "", key[1]),
             )
-            existing.add(key)
-            added += 1
-    history = {
-        (c.skill_id, c.changed_at, c.level) for c in session.exec(select(models.LevelChange)).all()
-    }
-    for item in doc.get("level_history", []):
+    for item in state.level_history:
         skill = resolve([item["skill"]])
         key = (skill, stored(item["changed_at"]), item["level"])
-        if skill and key not in history:
-            session.add(
-                models.LevelChange(
-                    skill_id=skill,
-                    level=item["level"],
-                    previous=item["previous"],
-                    changed_at=key[1],
-                    cause=item.get("cause", ""),
-                )
+        if (
+            skill is None
+            or conn.execute(
+                "SELECT 1 FROM level_change WHERE skill_id = ? AND changed_at = ? AND level = ?",
+                key,
+            ).fetchone()
+        ):
+            continue
+        added += 1
+        if not dry_run:
+            conn.execute(
+                "INSERT INTO level_change (skill_id, level, previous, changed_at, cause) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (skill, item["level"], item["previous"], key[1], item["cause"] or ""),
             )
-            history.add(key)
-            added += 1
-    for item in doc.get("tree", {}).get("skills", []):
-        skill_id = resolve([item["id"]])
-        row = session.get(models.Skill, skill_id) if skill_id else None
-        changed = stored(item["level_changed_at"]) if item.get("level_changed_at") else None
-        if row is not None and changed and (row.level_changed_at or "") < changed:
-            row.level, row.level_changed_at = item["level"], changed
-            session.add(row)
+    if not dry_run:
+        for item in state.skill_levels:
+            skill = resolve([item["id"]])
+            if skill is None or item["level_changed_at"] is None:
+                continue
+            conn.execute(
+                "UPDATE skill SET level = ?, level_changed_at = ? "
+                "WHERE id = ? AND COALESCE(level_changed_at, '') < ?",
+                (
+                    item["level"],
+                    stored(item["level_changed_at"]),
+                    skill,
+                    stored(item["level_changed_at"]),
+                ),
+            )
     return added
