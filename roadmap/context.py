@@ -67,6 +67,15 @@ class App:
         data = read_bytes(self.loc.skills)
         if digest(data) == self.stored_digest(conn):
             return
+        if not db.writable(self.loc.db):  # views still work, on the tree as last synced
+            from roadmap.tree import parse_tree
+
+            parse_tree(data, str(self.loc.skills))  # an invalid file is still reported
+            self.notify(
+                f"roadmap: warning: {self.loc.skills} changed, but the database is read-only: "
+                "not synced; showing the tree as last synced"
+            )
+            return
         report = self.sync(data)
         text = report.summary()
         if text:

@@ -41,7 +41,9 @@ BUSY_TIMEOUT_MS = 5000
 
 def utcnow() -> str:
     """Now as stored: UTC ISO 8601 with a Z."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    from roadmap.clock import now
+
+    return now().astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def marker_path(db: Path) -> Path:
@@ -52,7 +54,7 @@ def backups_dir(db: Path) -> Path:
     return db.parent / "backups"
 
 
-def _history_signs(db: Path) -> list[str]:
+def history_signs(db: Path) -> list[str]:
     """Evidence that a database existed at ``db`` (so a missing file is not 'new')."""
     signs = []
     for path in (
@@ -119,13 +121,32 @@ def _table_count(db: Path) -> int:
 def connect(db: Path, *, readonly: bool = False) -> sqlite3.Connection:
     """A raw connection in autocommit mode (we issue BEGIN ourselves)."""
     if readonly:
-        conn = sqlite3.connect(
-            f"{db.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None, timeout=5
-        )
+        conn = _connect_readonly(db)
     else:
         conn = sqlite3.connect(str(db), isolation_level=None, timeout=5)
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     return conn
+
+
+def _connect_readonly(db: Path) -> sqlite3.Connection:
+    """A read-only connection (``mode=ro``: no write can happen, even as root).
+
+    A WAL-mode database needs its ``-shm`` file; on a read-only file system with no
+    ``-shm`` (and no unfinished ``-wal``) SQLite cannot open it, so it is then read as
+    ``immutable``: nothing can be writing it through this file system anyway.
+    """
+    uri = db.resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, timeout=5)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        wal = db.with_name(db.name + "-wal")
+        pending = wal.exists() and wal.stat().st_size > 0
+        if "unable to open" not in str(exc) or pending or os.access(db.parent, os.W_OK):
+            raise
+    return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None, timeout=5)
 
 
 def apply_pragmas(conn: sqlite3.Connection, *, readonly: bool = False) -> None:
@@ -175,7 +196,13 @@ def backup_name(db: Path, note: str) -> Path:
 
 
 def create(db: Path) -> None:
-    """Create a new database at head."""
+    """Create a new database at head, atomically.
+
+    It is built under a temporary name in the same directory and then linked into
+    place without replacing anything, so another process never sees a half-made
+    (or 0-byte) file, and two processes creating it at once both end up using the
+    one that was linked first.
+    """
     try:
         db.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -184,9 +211,41 @@ def create(db: Path) -> None:
         ) from None
     from roadmap import migrate
 
+    tmp = db.with_name(f".{db.name}.creating-{os.getpid()}-{os.urandom(4).hex()}")
+    try:
+        try:
+            migrate.upgrade(tmp)
+        except RoadmapError as exc:  # name the database, not the temporary file
+            exc.message = exc.message.replace(str(tmp), str(db))
+            raise
+        try:
+            os.link(tmp, db)
+        except FileExistsError:
+            pass  # another process created it first: use that one
+        except OSError:  # a file system without hard links
+            if not db.exists():
+                os.replace(tmp, db)
+    finally:
+        for path in (tmp, *(tmp.with_name(tmp.name + s) for s in ("-wal", "-shm", "-journal"))):
+            with contextlib.suppress(OSError):
+                path.unlink()
+    _write_marker(db)
+
+
+def adopt(db: Path) -> None:
+    """Bring a blank SQLite file (no tables) to head in place."""
+    from roadmap import migrate
+
     migrate.upgrade(db)
+    _write_marker(db)
+
+
+def _write_marker(db: Path) -> None:
+    marker = marker_path(db)
+    if marker.exists():
+        return
     with contextlib.suppress(OSError):
-        marker_path(db).write_text(f"roadmap database created {utcnow()}\n", encoding="utf-8")
+        marker.write_text(f"roadmap database created {utcnow()}\n", encoding="utf-8")
 
 
 def open_db(db: Path) -> sqlite3.Connection:
@@ -199,7 +258,7 @@ def open_db(db: Path) -> sqlite3.Connection:
 
 def _open(db: Path) -> sqlite3.Connection:
     if not db.exists():
-        signs = _history_signs(db)
+        signs = history_signs(db)
         if signs:
             raise DatabaseRefused(
                 f"the database {db} is missing, but this directory shows one existed "
@@ -209,7 +268,7 @@ def _open(db: Path) -> sqlite3.Connection:
             )
         create(db)
     elif check_header(db):
-        create(db)  # a blank SQLite file (no tables): adopt it
+        adopt(db)  # a blank SQLite file (no tables)
     readonly = not writable(db)
     conn = connect(db, readonly=readonly)
     try:
@@ -226,8 +285,12 @@ def _open(db: Path) -> sqlite3.Connection:
             conn.close()
             from roadmap import migrate
 
-            backup(db, backup_name(db, f"before-v{SCHEMA_VERSION}"))
-            migrate.upgrade(db)
+            saved = backup(db, backup_name(db, f"before-v{SCHEMA_VERSION}"))
+            try:
+                migrate.upgrade(db)
+            except RoadmapError as exc:
+                exc.hint = f"a copy made before the upgrade is in {saved}; please report this"
+                raise
             conn = connect(db)
         apply_pragmas(conn, readonly=readonly)
     except BaseException:
@@ -244,8 +307,11 @@ def translate(exc: sqlite3.Error, db: Path) -> RoadmapError:
         return BusyError(f"the database {db} is busy (another roadmap is writing); try again")
     if "readonly" in lower or "read-only" in lower or "unable to open" in lower:
         return PermissionDenied(f"cannot write to the database {db}: it is read-only ({text})")
-    if "full" in lower:
-        return StorageError(f"the disk holding {db} is full; nothing was written")
+    if "full" in lower or ("disk i/o" in lower and _disk_full(db)):
+        return StorageError(
+            f"the disk holding {db} is full; nothing was written",
+            hint="free some space and try again: your data is intact",
+        )
     if "disk i/o" in lower:
         return StorageError(f"I/O error on {db}: {text}; nothing was written")
     if "malformed" in lower or "not a database" in lower or "corrupt" in lower:
@@ -254,6 +320,16 @@ def translate(exc: sqlite3.Error, db: Path) -> RoadmapError:
             hint="run 'roadmap doctor', or restore a backup with 'roadmap restore PATH'",
         )
     return RoadmapError(f"database error on {db}: {text}")
+
+
+def _disk_full(db: Path) -> bool:
+    """Whether the file system holding ``db`` has (almost) no space left: SQLite reports
+    a failed ``-shm`` allocation on a full disk as a plain "disk I/O error"."""
+    try:
+        stats = os.statvfs(db.parent)
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return False
+    return stats.f_bavail * stats.f_frsize < 64 * 1024
 
 
 @contextlib.contextmanager

@@ -1,7 +1,24 @@
-"""Health checks on a database (read-only: doctor never writes)."""
+"""Health checks on a database and its skills file (read-only: doctor never writes).
+
+Each check gives a :class:`Finding` that is ``ok``, a ``warning`` (worth knowing, the
+data is fine) or a ``problem`` (something is broken; ``roadmap doctor`` exits 1):
+
+- the database file: missing, 0 bytes, not ours, unreadable;
+- ``PRAGMA quick_check`` and ``PRAGMA foreign_key_check``;
+- the schema: its revision against the one this version knows;
+- orphaned rows (references the schema cannot enforce) and the daily totals;
+- a timer running for more than a day;
+- the skills file against the database: it must load, and skills with history that
+  the file no longer has are listed;
+- where the database lives: a synced folder (Dropbox, OneDrive, iCloud, Google Drive,
+  ...) or a network file system, where SQLite's own documentation warns that locking
+  is unreliable and the file can be corrupted;
+- whether the database is writable.
+"""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,33 +26,57 @@ from pathlib import Path
 from roadmap import db
 from roadmap.errors import RoadmapError
 
+HEAD_REVISION = "0001"  # keep in sync with roadmap.models.HEAD_REVISION (a test checks)
+
+# Folder names (one path component, compared case-insensitively) that sync clients use.
 SYNCED_FOLDERS = (
     "dropbox",
     "onedrive",
+    "icloud drive",
     "icloud",
-    "mobile documents",
+    "icloudrive",
+    "mobile documents",  # ~/Library/Mobile Documents: iCloud Drive on macOS
+    "cloudstorage",  # ~/Library/CloudStorage: every File Provider sync client on macOS
     "google drive",
     "googledrive",
+    "my drive",
+    "box",
     "box sync",
     "nextcloud",
     "owncloud",
+    "pcloud drive",
+    "mega",
+    "megasync",
     "syncthing",
+    "seafile",
+    "sync",
+    "yandex.disk",
 )
 NETWORK_FS = (
     "nfs",
     "nfs4",
     "cifs",
+    "smb",
     "smbfs",
+    "smb2",
     "smb3",
-    "fuse.sshfs",
-    "9p",
+    "ncpfs",
     "afs",
+    "9p",
+    "drvfs",
+    "virtiofs",
+    "ceph",
+    "glusterfs",
     "lustre",
     "gpfs",
     "beegfs",
-    "fuse.rclone",
     "davfs",
-    "fuse.gcsfuse",
+    "sshfs",
+    "rclone",
+    "gcsfuse",
+    "s3fs",
+    "juicefs",
+    "webdav",
 )
 
 
@@ -49,150 +90,295 @@ class Finding:
         return {"check": self.check, "status": self.status, "detail": self.detail}
 
 
-def _mount_type(path: Path) -> str | None:
-    try:
-        lines = Path("/proc/mounts").read_text().splitlines()
-    except OSError:
-        return None
+# --- where the database lives -----------------------------------------------------
+
+
+def synced_folder(path: Path) -> str | None:
+    """The sync client's folder that holds ``path``, if any (by path component)."""
+    for part in path.parts:
+        lowered = part.lower()
+        for name in SYNCED_FOLDERS:
+            if lowered == name or lowered.startswith((name + " ", name + "-", name + "_")):
+                return part
+    return None
+
+
+def _unescape(field: str) -> str:
+    """/proc/mounts escapes spaces, tabs, newlines and backslashes as octal."""
+    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
+
+
+def mount_type(path: Path, mounts: str | None = None) -> str | None:
+    """The file system type of the mount holding ``path`` (Linux; None elsewhere)."""
+    if mounts is None:
+        try:
+            mounts = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
     best, fstype = "", None
-    target = str(path.resolve())
-    for line in lines:
+    target = str(path)
+    for line in mounts.splitlines():
         parts = line.split()
-        if (
-            len(parts) >= 3
-            and (target == parts[1] or target.startswith(parts[1].rstrip("/") + "/"))
-            and len(parts[1]) > len(best)
-        ):
-            best, fstype = parts[1], parts[2]
+        if len(parts) < 3:
+            continue
+        point = _unescape(parts[1])
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):
+            best, fstype = point, parts[2]
     return fstype
 
 
-def location(path: Path) -> Finding:
-    lowered = str(path.resolve()).lower()
-    for name in SYNCED_FOLDERS:
-        if name in lowered:
-            return Finding(
-                "location",
-                "warning",
-                f"{path} is in a synced folder ({name}): SQLite files there can be corrupted "
-                "by the sync; keep the database on a local disk",
-            )
-    fstype = _mount_type(path.parent)
-    if fstype in NETWORK_FS:
+def is_network_fs(fstype: str | None) -> bool:
+    if not fstype:
+        return False
+    name = fstype.lower().removeprefix("fuse.").removeprefix("fuseblk.")
+    return name in NETWORK_FS
+
+
+def location(path: Path, mounts: str | None = None) -> Finding:
+    resolved = path.resolve()
+    folder = synced_folder(resolved)
+    if folder is not None:
         return Finding(
             "location",
             "warning",
-            f"{path} is on a network file system ({fstype}), where SQLite's locking is unreliable",
+            f"{path} is in a synced folder ({folder}): SQLite's documentation warns that a "
+            "database synced by such a service can be corrupted; keep it on a local disk "
+            "(set ROADMAP_HOME) and sync backups instead",
         )
-    return Finding("location", "ok", f"{path} is on a local disk ({fstype or 'unknown'})")
+    fstype = mount_type(resolved, mounts)
+    if is_network_fs(fstype):
+        return Finding(
+            "location",
+            "warning",
+            f"{path} is on a network file system ({fstype}): SQLite's locking is unreliable "
+            "there and the database can be corrupted; keep it on a local disk",
+        )
+    return Finding("location", "ok", f"{path} is on a local file system ({fstype or 'unknown'})")
 
 
-def run(db_path: Path, skills_digest: str | None) -> list[Finding]:
-    findings = [location(db_path)] if db_path.exists() else []
+# --- the database -------------------------------------------------------------------
+
+
+def run(db_path: Path, skills_path: Path | None = None) -> list[Finding]:
+    """Every check, without writing anything."""
+    findings = [location(db_path)]
     if not db_path.exists():
-        return [Finding("database", "problem", f"{db_path} does not exist")]
+        signs = db.history_signs(db_path)
+        if signs:
+            findings.append(
+                Finding(
+                    "database",
+                    "problem",
+                    f"{db_path} is missing, but its directory shows one existed "
+                    f"({', '.join(signs)}); restore a backup",
+                )
+            )
+        else:
+            findings.append(
+                Finding("database", "ok", f"{db_path} does not exist yet; first use creates it")
+            )
+        return findings
     try:
         if db.check_header(db_path):
-            return [
-                *findings,
-                Finding("database", "warning", "a blank SQLite file (no tables yet)"),
-            ]
+            findings.append(Finding("database", "ok", "a blank SQLite file: first use sets it up"))
+            return findings
     except RoadmapError as exc:
-        return [*findings, Finding("database", "problem", exc.message)]
+        findings.append(Finding("database", "problem", exc.message))
+        return findings
     try:
         conn = db.connect(db_path, readonly=True)
     except sqlite3.Error as exc:
-        return [*findings, Finding("database", "problem", f"cannot open: {exc}")]
+        findings.append(Finding("database", "problem", f"cannot open {db_path}: {exc}"))
+        return findings
     try:
-        findings += _checks(conn, skills_digest)
+        findings += _checks(conn, skills_path)
     except sqlite3.Error as exc:
-        findings.append(Finding("database", "problem", f"damaged: {exc}"))
+        findings.append(Finding("database", "problem", f"{db_path} is damaged: {exc}"))
     finally:
         conn.close()
+    note = writable_note(db_path)
+    if note is not None:
+        findings.append(note)
     return findings
 
 
-def _checks(conn: sqlite3.Connection, skills_digest: str | None) -> list[Finding]:
+def _checks(conn: sqlite3.Connection, skills_path: Path | None) -> list[Finding]:
     out: list[Finding] = []
-    quick = [r[0] for r in conn.execute("PRAGMA quick_check")]
-    out.append(Finding("integrity", "ok" if quick == ["ok"] else "problem", "; ".join(quick[:5])))
+    quick = [str(r[0]) for r in conn.execute("PRAGMA quick_check")]
+    out.append(
+        Finding(
+            "integrity",
+            "ok" if quick == ["ok"] else "problem",
+            "quick_check: ok" if quick == ["ok"] else "; ".join(quick[:5]),
+        )
+    )
     fk = conn.execute("PRAGMA foreign_key_check").fetchall()
     out.append(
         Finding(
             "foreign keys",
             "problem" if fk else "ok",
-            f"{len(fk)} broken reference(s)" if fk else "every reference resolves",
+            f"{len(fk)} broken reference(s), in {', '.join(sorted({r[0] for r in fk}))}"
+            if fk
+            else "every reference resolves",
         )
     )
+    schema = _schema(conn)
+    out.append(schema)
+    if schema.status != "ok":
+        return out  # the content checks below assume this version's schema
+    out.append(_orphans(conn))
+    out.append(_timer(conn))
+    out += _skills_file(conn, skills_path)
+    return out
+
+
+def _schema(conn: sqlite3.Connection) -> Finding:
     version = db.user_version(conn)
-    revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    if version == db.SCHEMA_VERSION:
-        out.append(
-            Finding(
-                "schema", "ok", f"schema {version} (revision {revision[0] if revision else '?'})"
-            )
+    try:
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.OperationalError:
+        row = None
+    revision = str(row[0]) if row else None
+    if version > db.SCHEMA_VERSION:
+        return Finding(
+            "schema",
+            "problem",
+            f"schema {version} (revision {revision}) was made by a newer version of roadmap "
+            f"(this one knows up to {db.SCHEMA_VERSION}): upgrade roadmap",
         )
-    elif version > db.SCHEMA_VERSION:
-        out.append(Finding("schema", "problem", f"schema {version} is newer than this roadmap"))
-    else:
-        out.append(Finding("schema", "warning", f"schema {version}: will be migrated on next use"))
-    drift = (
-        conn.execute(
-            "SELECT count(*) FROM (SELECT skill_id, day, SUM(minutes), COUNT(*) FROM session "
-            "GROUP BY skill_id, day EXCEPT SELECT skill_id, day, minutes, sessions FROM skill_day)"
-        ).fetchone()[0]
-        + conn.execute(
-            "SELECT count(*) FROM (SELECT skill_id, day, minutes, sessions FROM skill_day EXCEPT "
-            "SELECT skill_id, day, SUM(minutes), COUNT(*) FROM session GROUP BY skill_id, day)"
-        ).fetchone()[0]
-    )
-    orphans = conn.execute(
-        "SELECT (SELECT count(*) FROM session WHERE skill_id NOT IN (SELECT id FROM skill)) + "
-        "(SELECT count(*) FROM milestone WHERE skill_id NOT IN (SELECT id FROM skill)) + "
-        "(SELECT count(*) FROM prerequisite WHERE requires_id NOT IN (SELECT id FROM skill))"
-    ).fetchone()[0]
-    out.append(
-        Finding(
-            "orphans",
-            "problem" if drift or orphans else "ok",
-            f"{orphans} orphaned row(s), {drift} daily total(s) out of step"
-            if drift or orphans
-            else "no orphaned rows; daily totals match the sessions",
+    if revision is None:
+        return Finding("schema", "problem", "no migration revision recorded: not set up right")
+    if version < db.SCHEMA_VERSION:
+        return Finding(
+            "schema",
+            "warning",
+            f"schema {version} (revision {revision}): upgraded on next use (a backup is made)",
         )
-    )
-    timer = conn.execute(
-        "SELECT skill_id, started_at FROM timer WHERE started_at < strftime('%Y-%m-%dT%H:%M:%SZ', "
-        "'now', '-1 day')"
+    if revision != HEAD_REVISION:
+        return Finding(
+            "schema",
+            "problem",
+            f"revision {revision} is not one this version knows (head {HEAD_REVISION})",
+        )
+    return Finding("schema", "ok", f"schema {version}, revision {revision} (current)")
+
+
+# References that no foreign key enforces (or that predate enforcement).
+ORPHAN_QUERIES = {
+    "sessions": "SELECT count(*) FROM session WHERE skill_id NOT IN (SELECT id FROM skill)",
+    "milestones": "SELECT count(*) FROM milestone WHERE skill_id NOT IN (SELECT id FROM skill)",
+    "prerequisites": (
+        "SELECT count(*) FROM prerequisite WHERE skill_id NOT IN (SELECT id FROM skill) "
+        "OR requires_id NOT IN (SELECT id FROM skill)"
+    ),
+    "child skills": (
+        "SELECT count(*) FROM skill WHERE parent_id IS NOT NULL "
+        "AND parent_id NOT IN (SELECT id FROM skill)"
+    ),
+    "skills": "SELECT count(*) FROM skill WHERE pillar_id NOT IN (SELECT id FROM pillar)",
+    "assessments": "SELECT count(*) FROM assessment WHERE skill_id NOT IN (SELECT id FROM skill)",
+    "level changes": (
+        "SELECT count(*) FROM level_change WHERE skill_id NOT IN (SELECT id FROM skill)"
+    ),
+    "aliases": "SELECT count(*) FROM skill_alias WHERE skill_id NOT IN (SELECT id FROM skill)",
+    "target requirements": (
+        "SELECT count(*) FROM target_requirement WHERE skill_id NOT IN (SELECT id FROM skill) "
+        "OR target_id NOT IN (SELECT id FROM target)"
+    ),
+    "timer": "SELECT count(*) FROM timer WHERE skill_id NOT IN (SELECT id FROM skill)",
+    "daily totals": "SELECT count(*) FROM skill_day WHERE skill_id NOT IN (SELECT id FROM skill)",
+}
+DRIFT_QUERY = """
+    SELECT count(*) FROM (
+      SELECT skill_id, day FROM (
+        SELECT skill_id, day, SUM(minutes), COUNT(*) FROM session GROUP BY skill_id, day
+        EXCEPT SELECT skill_id, day, minutes, sessions FROM skill_day)
+      UNION
+      SELECT skill_id, day FROM (
+        SELECT skill_id, day, minutes, sessions FROM skill_day
+        EXCEPT SELECT skill_id, day, SUM(minutes), COUNT(*) FROM session GROUP BY skill_id, day))
+"""
+
+
+def _orphans(conn: sqlite3.Connection) -> Finding:
+    found = {what: int(conn.execute(sql).fetchone()[0]) for what, sql in ORPHAN_QUERIES.items()}
+    found = {what: n for what, n in found.items() if n}
+    drift = int(conn.execute(DRIFT_QUERY).fetchone()[0])
+    if not found and not drift:
+        return Finding("orphans", "ok", "no orphaned rows; daily totals match the sessions")
+    parts = [f"{n} orphaned {what}" for what, n in found.items()]
+    if drift:
+        parts.append(f"{drift} daily total(s) out of step with the sessions")
+    return Finding("orphans", "problem", "; ".join(parts))
+
+
+def _timer(conn: sqlite3.Connection) -> Finding:
+    row = conn.execute(
+        "SELECT skill_id, started_at FROM timer "
+        "WHERE started_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 day')"
     ).fetchone()
-    out.append(
-        Finding("timer", "warning", f"the timer on {timer[0]} has run since {timer[1]}: forgotten?")
-        if timer
-        else Finding("timer", "ok", "no timer running for more than a day")
+    if row is None:
+        return Finding("timer", "ok", "no timer running for more than a day")
+    return Finding(
+        "timer",
+        "warning",
+        f"the timer on {row[0]} has run since {row[1]}, more than a day: forgotten? "
+        "roadmap cancel drops it; then log the real time with roadmap log",
     )
-    archived = [
-        r[0]
-        for r in conn.execute(
-            "SELECT k.id FROM skill k WHERE k.archived = 1 AND (EXISTS (SELECT 1 FROM session s "
-            "WHERE s.skill_id = k.id) OR EXISTS (SELECT 1 FROM assessment a WHERE a.skill_id = k.id))"
-        )
-    ]
-    out.append(
+
+
+HISTORY_QUERY = """
+    SELECT id FROM skill WHERE id IN (
+        SELECT skill_id FROM session UNION SELECT skill_id FROM assessment
+        UNION SELECT skill_id FROM level_change UNION SELECT skill_id FROM timer
+        UNION SELECT skill_id FROM milestone WHERE checked_at IS NOT NULL)
+    ORDER BY id
+"""
+
+
+def _skills_file(conn: sqlite3.Connection, skills_path: Path | None) -> list[Finding]:
+    if skills_path is None:
+        return []
+    from roadmap.errors import DataError
+    from roadmap.skillsfile import digest, read_bytes
+    from roadmap.tree import parse_tree
+
+    try:
+        data = read_bytes(skills_path)
+        tree = parse_tree(data, str(skills_path))
+    except DataError as exc:
+        first = exc.problems[0] if exc.problems else exc.message
+        more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
+        return [
+            Finding(
+                "skills file",
+                "problem",
+                f"{skills_path} is invalid: {first}{more}; see roadmap validate",
+            )
+        ]
+    except RoadmapError as exc:
+        return [Finding("skills file", "problem", exc.message)]
+    in_file = {s.id for s in tree.skills} | {old for s in tree.skills for old in s.was}
+    gone = [str(r[0]) for r in conn.execute(HISTORY_QUERY) if r[0] not in in_file]
+    out = [
         Finding(
             "skills file",
             "warning",
-            f"{len(archived)} skill(s) with history are no longer in the skills file "
-            f"(archived): {', '.join(archived[:8])}; rename with was: to move their history",
+            f"{len(gone)} skill(s) with history are not in {skills_path}: "
+            f"{', '.join(gone[:10])}{' ...' if len(gone) > 10 else ''}; their history is kept "
+            "(archived); to move it to a renamed skill, add was: [OLD-ID] to it",
         )
-        if archived
-        else Finding("skills file", "ok", "every skill with history is in the file")
-    )
+        if gone
+        else Finding("skills file", "ok", f"every skill with history is in {skills_path}")
+    ]
     stored = conn.execute("SELECT value FROM meta WHERE key = 'tree_digest'").fetchone()
-    if skills_digest is not None and (not stored or stored[0] != skills_digest):
+    if not stored or stored[0] != digest(data):
         out.append(
             Finding(
                 "sync",
                 "warning",
-                "the skills file changed since the last sync; any command syncs it (roadmap sync)",
+                f"{skills_path} changed since the last sync; the next command syncs it",
             )
         )
     return out
@@ -200,7 +386,11 @@ def _checks(conn: sqlite3.Connection, skills_digest: str | None) -> list[Finding
 
 def writable_note(db_path: Path) -> Finding | None:
     if db_path.exists() and not db.writable(db_path):
-        return Finding("permissions", "warning", f"{db_path} is read-only: views work, writes fail")
+        return Finding(
+            "permissions",
+            "warning",
+            f"{db_path} or its directory is read-only: views work, changes are refused",
+        )
     return None
 
 

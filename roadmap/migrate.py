@@ -14,14 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from roadmap import paths
-from roadmap.errors import DatabaseRefused
+from roadmap.errors import DatabaseRefused, RoadmapError
 
 
-def config(connection: Any | None = None) -> Any:
+def config(connection: Any | None = None, script_location: Path | None = None) -> Any:
+    """An Alembic config for the bundled migrations (or ``script_location``, for tests)."""
     from alembic.config import Config
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(paths.migrations_dir()))
+    cfg.set_main_option("script_location", str(script_location or paths.migrations_dir()))
     cfg.attributes["connection"] = connection
     return cfg
 
@@ -46,19 +47,40 @@ def engine(db: Path) -> Any:
     return eng
 
 
-def upgrade(db: Path, revision: str = "head") -> None:
-    """Upgrade ``db`` to ``revision`` in one transaction."""
+def upgrade(db: Path, revision: str = "head", script_location: Path | None = None) -> None:
+    """Upgrade ``db`` to ``revision`` in one transaction; on any failure nothing changes.
+
+    A database error becomes the matching :class:`~roadmap.errors.RoadmapError`; a
+    failing migration script becomes :class:`~roadmap.errors.DatabaseRefused`
+    saying the upgrade was rolled back.
+    """
     from alembic import command
+    from sqlalchemy.exc import DBAPIError
+
+    from roadmap import db as dbmod
 
     eng = engine(db)
     try:
         with eng.connect() as conn, conn.begin():
-            command.upgrade(config(conn), revision)
+            command.upgrade(config(conn, script_location), revision)
             bad = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             if bad:
                 raise DatabaseRefused(
                     f"migration of {db} would break {len(bad)} references; rolled back"
                 )
+    except RoadmapError:
+        raise
+    except DBAPIError as exc:
+        if isinstance(exc.orig, sqlite3.Error):
+            raise dbmod.translate(exc.orig, db) from None
+        raise
+    except sqlite3.Error as exc:
+        raise dbmod.translate(exc, db) from None
+    except Exception as exc:
+        raise DatabaseRefused(
+            f"the upgrade of {db} failed ({type(exc).__name__}: {exc}); "
+            "it was rolled back and the database is as it was"
+        ) from exc
     finally:
         eng.dispose()
     checkpoint = sqlite3.connect(str(db))

@@ -21,6 +21,11 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _read_capped(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(MAX_BYTES + 1)
+
+
 def read_bytes(path: Path, opener: Callable[[Path], bytes] | None = None) -> bytes:
     """Read a skills file, turning OS errors into NoInputError (exit 66)."""
     try:
@@ -30,7 +35,13 @@ def read_bytes(path: Path, opener: Callable[[Path], bytes] | None = None) -> byt
                 f"{path}: file is over 1 MiB",
                 problems=[f"{path}:1:1: file is {size:,} bytes; the limit is 1 MiB"],
             )
-        return (opener or Path.read_bytes)(path)
+        data = (opener or _read_capped)(path)
+        if len(data) > MAX_BYTES:  # a device or pipe (/dev/zero) has no size to check first
+            raise DataError(
+                f"{path}: file is over 1 MiB",
+                problems=[f"{path}:1:1: file is over 1 MiB; the limit is 1 MiB"],
+            )
+        return data
     except FileNotFoundError:
         raise NoInputError(f"skills file not found: {path}") from None
     except IsADirectoryError:

@@ -28,11 +28,11 @@ def export(
 ) -> None:
     """Export a progress summary (md, html) or your history (json, csv).
 
+    md and html summarise the period (default: all of it); json is the complete state (re-importable with 'roadmap import'); csv has one row per session.
+
     Example: roadmap export --format html -o report.html
     """
     from roadmap import export as ex
-    from roadmap import resolve, views
-    from roadmap.db import utcnow
     from roadmap.errors import UsageError
     from roadmap.timeparse import local_now, parse_date
 
@@ -42,17 +42,19 @@ def export(
     today = local_now().date()
     start = parse_date(since, today) if since else None
     end = parse_date(until, today) if until else None
+    if start and end and start > end:
+        raise UsageError(f"--since {start} is after --until {end}")
     conn = app_of(ctx).conn()
 
-    def write(out: IO[str]) -> None:
+    def write(out: IO[str], tick: Any = None) -> None:
         if fmt == "json":
-            ex.write_json(conn, out, utcnow(), _iso(start), _iso(end))
+            from roadmap.db import utcnow
+
+            ex.write_json(conn, out, utcnow(), _iso(start), _iso(end), tick)
         elif fmt == "csv":
-            ex.write_csv(conn, out, _iso(start), _iso(end))
+            ex.write_csv(conn, out, _iso(start), _iso(end), tick)
         else:
-            world = views.load(conn, resolve.target(conn, target), today)
-            first = start or _first_day(conn) or today
-            summary = views.summary(conn, world, first, end or today)
+            summary = _summary(conn, target, today, start, end)
             if fmt == "md":
                 ex.write_markdown(summary, out)
             else:
@@ -61,12 +63,38 @@ def export(
                 write_html(summary, out)
 
     if output is None:
-        write(sys.stdout)
-        sys.stdout.flush()
+        try:
+            write(sys.stdout)
+            sys.stdout.flush()
+        except BrokenPipeError:  # `roadmap export | head`: the reader has what it wanted
+            _quiet_stdout()
         return
-    with ex.atomic_output(output) as handle:
-        write(handle)
+    total = ex.count_sessions(conn, _iso(start), _iso(end)) if fmt in ("json", "csv") else 0
+    with ex.atomic_output(output) as handle, _Bar("exporting", total, total > 20_000) as bar:
+        write(handle, bar.advance if bar.enabled else None)
     info(f"wrote {output}")
+
+
+def _summary(conn: Any, target: str | None, today: Any, start: Any, end: Any) -> dict[str, Any]:
+    from roadmap import resolve, views
+
+    world = views.load(conn, resolve.target(conn, target), today)
+    first = start or _first_day(conn) or today
+    summary = views.summary(conn, world, first, end or today)
+    summary["skill_names"] = {sid: name for sid, name in conn.execute("SELECT id, name FROM skill")}
+    return summary
+
+
+def _quiet_stdout() -> None:
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    finally:
+        os.close(devnull)
 
 
 def _iso(value: Any) -> str | None:
@@ -96,109 +124,143 @@ def import_(
         ),
     ] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show what would be imported.")
+        bool, typer.Option("--dry-run", help="Show what would be imported; change nothing.")
     ] = False,
     skip_unknown: Annotated[
         bool, typer.Option("--skip-unknown", help="Skip records whose skill is unknown.")
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Import history: our JSON export, Watson frames, `timew export`, or our CSV.
+    """Import history: our JSON export, Watson's frames file, `timew export`, or our CSV.
 
-    All or nothing; importing the same file twice adds nothing.
+    The skill is named by a Watson project (or tag), a Timewarrior tag, or the CSV's skill column: by id, name, unique prefix or --map NAME=SKILL. All or nothing, in one transaction; importing the same file twice adds nothing. Running intervals are skipped.
 
     Example: roadmap import ~/.config/watson/frames --map gpu=cuda --dry-run
     """
-    from roadmap import importers, importing, resolve
-    from roadmap.errors import UsageError
+    from roadmap import db, importers, importing
+    from roadmap import resolve as resolving
+    from roadmap.errors import PermissionDenied, UsageError
 
-    app = app_of(ctx)
-    conn = app.conn()
-    text = importers.read_text(file)
-    fmt = (source or importers.detect(file, text)).lower()
-    if fmt not in importers.FORMATS:
-        raise UsageError(f"unknown format '{fmt}': use json, watson, timewarrior or csv")
-    pairs: dict[str, str] = {}
+    if source is not None and source.lower() not in importers.FORMATS:
+        raise UsageError(f"unknown format '{source}': use json, watson, timewarrior or csv")
+    fmt = source.lower() if source else importers.detect(file)
+    pairs: list[tuple[str, str]] = []
     for item in mapping or []:
         name, sep, skill = item.partition("=")
         if not sep or not name.strip() or not skill.strip():
             raise UsageError(f"--map takes NAME=SKILL, not '{item}'")
-        pairs[name.strip()] = resolve.skill(conn, skill.strip()).id
-    doc: dict[str, Any] | None = None
-    if fmt == "json":
-        doc, records = importers.roadmap_json(file, text)
-    else:
-        records = {
-            "watson": importers.watson,
-            "timewarrior": importers.timewarrior,
-            "csv": importers.roadmap_csv,
-        }[fmt](file, text)
-    resolver = importing.Resolver(conn, pairs)
-    with _progress(len(text) > 2_000_000) as tick:
-        plan = importing.plan(conn, records, resolver, skip_unknown, tick)
-    summary = plan.summary()
-    if dry_run:
-        summary["dry_run"] = True
-    else:
-        with app.write() as session:
-            ids = importing.apply(session, plan.rows, f"{fmt} file {file.name}")
-            summary["imported"] = len(ids)
-            if doc is not None:
-                summary["state_items"] = importing.apply_state(session, doc, resolver)
+        pairs.append((name.strip(), skill.strip()))
+    reader = importers.TextSource(file)
+    app = app_of(ctx)
+    try:
+        conn = app.conn()
+        if not dry_run and not db.writable(app.loc.db):
+            raise PermissionDenied(
+                f"the database {app.loc.db} (or its directory) is read-only; nothing was imported"
+            )
+        mapped = {name: resolving.skill(conn, skill).id for name, skill in pairs}
+        resolver = importing.Resolver(conn, mapped)
+        state, records = importers.open_records(fmt, reader)
+        large = reader.size > 1_000_000
+        try:
+            with _Bar("reading " + file.name, reader.size, large, unit="bytes") as bar:
+                tick = (lambda: bar.update(reader.position())) if bar.enabled else None
+                outcome = importing.stage(conn, records, resolver, tick)
+            importing.check_unknown(outcome, skip_unknown)
+            outcome = importing.apply(
+                conn, outcome, f"{fmt} file {file.name}", state, resolver, dry_run=dry_run
+            )
+        finally:
+            importing.drop_stage(conn)
+    finally:
+        reader.close()
     if as_json:
-        print_json(summary)
+        print_json(outcome.to_json())
         return
     verb = "would import" if dry_run else "imported"
     typer.echo(
-        f"{verb} {summary['imported']} session(s) from {file} ({fmt}); "
-        f"{plan.duplicates} duplicate(s), {plan.running} running, "
-        f"{len(plan.invalid)} invalid, {plan.skipped_unknown} with unknown skills skipped"
+        f"{verb} {outcome.imported} session(s) from {file} ({fmt}); skipped "
+        f"{outcome.duplicates} duplicate(s), {outcome.running} running, "
+        f"{outcome.invalid} invalid, {outcome.skipped_unknown} with unknown skills"
+        + (f"; {outcome.state_items} milestone/level item(s)" if outcome.state_items else "")
     )
-    for problem in plan.invalid[:5]:
+    for problem in outcome.invalid_examples:
         info(f"  skipped {problem}")
+    if outcome.skipped_unknown:
+        listing = ", ".join(f"{n} ({c})" for n, c in outcome.unknown.most_common(10))
+        info(f"  unknown skills skipped: {listing}")
 
 
-class _progress:
-    """A progress spinner with a count on a terminal; nothing otherwise."""
+class _Bar:
+    """A progress bar on stderr when it is a terminal and the work is large; else nothing."""
 
-    def __init__(self, large: bool) -> None:
+    def __init__(self, label: str, total: int, large: bool, unit: str = "sessions") -> None:
         self.enabled = large and sys.stderr.isatty()
-        self.bar: Any = None
+        self.label, self.total, self.unit = label, total, unit
+        self.progress: Any = None
+        self.task: Any = None
 
-    def __enter__(self) -> Any:
-        if not self.enabled:
-            return None
-        from rich.progress import Progress
+    def __enter__(self) -> _Bar:
+        if self.enabled:
+            from rich.progress import (
+                BarColumn,
+                DownloadColumn,
+                MofNCompleteColumn,
+                Progress,
+                TaskProgressColumn,
+                TextColumn,
+                TimeRemainingColumn,
+            )
 
-        self.bar = Progress(transient=True)
-        self.bar.start()
-        task = self.bar.add_task("reading records", total=None)
-        return lambda n: self.bar.advance(task, n)
+            from roadmap.cli.common import console
+
+            count = DownloadColumn() if self.unit == "bytes" else MofNCompleteColumn()
+            self.progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TaskProgressColumn(),
+                count,
+                TimeRemainingColumn(),
+                console=console(stderr=True),
+                transient=True,
+            )
+            self.progress.start()
+            self.task = self.progress.add_task(self.label, total=self.total)
+        return self
+
+    def advance(self, n: int) -> None:
+        if self.progress is not None:
+            self.progress.advance(self.task, n)
+
+    def update(self, completed: int) -> None:
+        if self.progress is not None:
+            self.progress.update(self.task, completed=completed)
 
     def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
+        if self.progress is not None:
+            self.progress.stop()
 
 
 def backup(
     ctx: typer.Context,
     path: Annotated[
-        Path | None, typer.Argument(help="Where (default: a timestamped file in DATA_DIR/backups).")
+        Path | None,
+        typer.Argument(
+            help="A new file, or a directory to put it in (default: DATA_DIR/backups/).",
+            show_default=False,
+        ),
     ] = None,
 ) -> None:
-    """Copy the database safely (SQLite's backup API), even while it is in use.
+    """Copy the database safely with SQLite's backup API, even while it is in use.
+
+    Never overwrites a file. Restore it with 'roadmap restore PATH'.
 
     Example: roadmap backup ~/roadmap-2026-11.db
     """
-    from roadmap import db
-    from roadmap.errors import CannotCreateError
+    from roadmap import backups
 
     app = app_of(ctx)
-    app.conn()
-    dest = path or db.backup_name(app.loc.db, "manual")
-    if dest.exists():
-        raise CannotCreateError(f"{dest} exists; not overwriting it")
-    db.backup(app.loc.db, dest)
+    dest = backups.backup(app.loc.db, path)
     typer.echo(f"backed up {app.loc.db} to {dest}")
 
 
@@ -209,41 +271,24 @@ def restore(
 ) -> None:
     """Replace the database with a backup (the current one is backed up first).
 
+    The file must be a roadmap database of a schema revision this version knows; an older one is upgraded after the restore.
+
     Example: roadmap restore ~/.local/share/roadmap/backups/roadmap-20261120-manual.db
     """
-    from roadmap import db
-    from roadmap.errors import DatabaseRefused, NoInputError
+    from roadmap import backups
 
     app = app_of(ctx)
-    if not path.is_file():
-        raise NoInputError(f"backup not found: {path}")
-    db.check_header(path)
-    conn = db.connect(path, readonly=True)
-    try:
-        version = db.user_version(conn)
-        quick = conn.execute("PRAGMA quick_check").fetchone()[0]
-    finally:
-        conn.close()
-    if version > db.SCHEMA_VERSION:
-        raise DatabaseRefused(f"{path} was made by a newer version of roadmap (schema {version})")
-    if quick != "ok":
-        raise DatabaseRefused(f"{path} is damaged ({quick}); not restoring it")
-    if not confirm(f"replace {app.loc.db} with {path}?", yes=yes):
+    found = backups.inspect(path)
+    question = f"replace {app.loc.db} with {path} ({found.sessions} sessions)?"
+    if not confirm(question, yes=yes):
         info("nothing changed")
         raise typer.Exit(1)
-    saved = None
-    if app.loc.db.exists():
-        db.check_header(app.loc.db)
-        saved = db.backup(app.loc.db, db.backup_name(app.loc.db, "before-restore"))
-    app.loc.db.parent.mkdir(parents=True, exist_ok=True)
-    db.backup(path, app.loc.db.with_name(app.loc.db.name + ".restoring"))
-    for suffix in ("-wal", "-shm"):
-        Path(str(app.loc.db) + suffix).unlink(missing_ok=True)
-    import os
-
-    os.replace(app.loc.db.with_name(app.loc.db.name + ".restoring"), app.loc.db)
+    saved = backups.restore(app.loc.db, path)
     app.conn()  # migrate if the backup is older; sync the tree
-    typer.echo(f"restored {path}" + (f"; the previous database is in {saved}" if saved else ""))
+    typer.echo(
+        f"restored {path} ({found.sessions} sessions)"
+        + (f"; the previous database is in {saved}" if saved else "")
+    )
 
 
 def register(app: typer.Typer) -> None:
@@ -255,35 +300,34 @@ def register(app: typer.Typer) -> None:
 
 
 def doctor(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Check the database's health (read-only): integrity, schema, orphans, timer, location.
+    """Check the health of your data without changing anything.
 
-    Exit 0 when healthy; 1 with the problems listed otherwise.
+    Integrity, foreign keys, schema revision, orphaned rows, a forgotten timer, the skills
+    file against the database, and whether the database sits in a synced or network folder.
+    Exit 0 when healthy (warnings allowed); 1 with the problems listed otherwise.
 
-    Example: roadmap doctor
+    Example: roadmap doctor --json
     """
     from roadmap import doctor as doc
-    from roadmap.tree import digest
+    from roadmap.render import clean
 
     app = app_of(ctx)
-    try:
-        skills_digest: str | None = digest(app.loc.skills.read_bytes())
-    except OSError:
-        skills_digest = None
-    findings = doc.run(app.loc.db, skills_digest)
-    note = doc.writable_note(app.loc.db)
-    if note is not None:
-        findings.append(note)
+    findings = doc.run(app.loc.db, app.loc.skills)
     ok = doc.healthy(findings)
     if as_json:
         print_json(
-            {"healthy": ok, "database": str(app.loc.db), "checks": [f.to_json() for f in findings]}
+            {
+                "healthy": ok,
+                "database": str(app.loc.db),
+                "skills": str(app.loc.skills),
+                "checks": [f.to_json() for f in findings],
+            }
         )
     else:
         marks = {"ok": "ok     ", "warning": "warning", "problem": "PROBLEM"}
-        from roadmap.render import clean
-
         for f in findings:
             typer.echo(clean(f"{marks[f.status]}  {f.check}: {f.detail}"))
-        typer.echo("healthy" if ok else "problems found")
+        problems = sum(f.status == "problem" for f in findings)
+        typer.echo("healthy" if ok else f"{problems} problem(s) found")
     if not ok:
         raise typer.Exit(1)
