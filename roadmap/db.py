@@ -174,20 +174,11 @@ def writable(db: Path) -> bool:
 
 
 def backup(db: Path, dest: Path) -> Path:
-    """Copy ``db`` to ``dest`` with SQLite's online backup API (consistent under writes)."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.name + ".tmp")
-    source = connect(db, readonly=True)
-    try:
-        target = sqlite3.connect(str(tmp))
-        try:
-            source.backup(target)
-        finally:
-            target.close()
-    finally:
-        source.close()
-    os.replace(tmp, dest)
-    return dest
+    """Copy ``db`` to ``dest`` with SQLite's online backup API (consistent under writes);
+    the copy is fsynced and moved into place, or not there at all."""
+    from roadmap import backups  # it imports this module
+
+    return backups.copy(db, dest)
 
 
 def backup_name(db: Path, note: str) -> Path:

@@ -198,9 +198,13 @@ def test_completion_is_documented_for_bash_zsh_and_fish() -> None:
 def test_pictures_in_the_readme_exist() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     pictures = re.findall(r"\]\((docs/img/[^)]+)\)", text)
+    pictures += re.findall(r'<img src="(docs/img/[^"]+)"', text)
     assert {"docs/img/status.svg", "docs/img/tree.svg", "docs/img/heatmap.svg"} <= set(pictures)
     for picture in pictures:
         data = (ROOT / picture).read_bytes()
+        if picture.endswith(".png"):
+            assert data.startswith(b"\x89PNG\r\n\x1a\n")
+            continue
         assert data.startswith(b"<svg") or b"<html" in data[:200].lower()
         assert b"\x1b[" not in data
 
