@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer
@@ -243,3 +244,17 @@ def test_a_closed_pipe_ends_quietly(run: Run, home: Path) -> None:
     err = writer.stderr.read().decode()
     assert writer.wait(timeout=60) == 141, err
     assert "Traceback" not in err and "internal error" not in err
+
+
+def test_a_real_process_registers_what_it_runs_and_still_knows_every_command(
+    proc: Any, home: Path
+) -> None:
+    # A real process builds only the command it runs; unknown names still get suggestions.
+    assert proc("log", "cuda", "1h").returncode == 0
+    done = proc("--db", str(home / "roadmap.db"), "sessions", "--json")
+    assert done.returncode == 0 and '"cuda-programming"' in done.stdout
+    typo = proc("stats")
+    assert typo.returncode == 2 and "Did you mean 'status'" in typo.stderr
+    listing = proc("--help").stdout
+    assert all(name in listing for name in ("status", "import", "demo", "undo", "doctor"))
+    assert "Record a study session" in proc("log", "--help").stdout

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-from typing import Annotated, Any
+from pathlib import Path
+from typing import Annotated, Any, cast
 
 import typer
 from typer._click.exceptions import ClickException, UsageError
@@ -161,18 +162,60 @@ def main(
         welcome.default(ctx)
 
 
-def _register() -> None:
+class _Only:
+    """Registers just the command being run (typer builds every registered command's
+    parameters on each start: ~30 ms for the lot, which a command typed many times a day
+    should not pay). ``roadmap --help``, completion and unknown names get them all."""
+
+    def __init__(self, app: typer.Typer, name: str) -> None:
+        self.app, self.name, self.hit = app, name, False
+
+    def command(self, name: str | None = None, **options: Any) -> Any:
+        def register(function: Any) -> Any:
+            if (name or function.__name__.lower().replace("_", "-")) == self.name:
+                self.hit = True
+                self.app.command(name, **options)(function)
+            return function
+
+        return register
+
+
+GLOBAL_OPTIONS_WITH_VALUE = ("--db", "--skills")
+
+
+def invoked_command(argv: list[str]) -> str | None:
+    """The command name in ``argv`` (``None`` for no command, help, or completion)."""
+    if any(key.startswith("_ROADMAP_COMPLETE") for key in os.environ):
+        return None
+    args = iter(argv[1:])
+    for arg in args:
+        if arg in GLOBAL_OPTIONS_WITH_VALUE:
+            next(args, None)
+        elif arg.startswith("-"):
+            if arg in ("-h", "--help"):
+                return None
+        else:
+            return arg
+    return None
+
+
+def _register(only: str | None) -> None:
     from roadmap.cli import data, demo, progress, track, tree_cmds, views
 
-    views.register(app)
-    track.register(app)
-    progress.register(app)
-    tree_cmds.register(app)
-    data.register(app)
-    demo.register(app)
+    modules = (views, track, progress, tree_cmds, data, demo)
+    if only is not None:
+        target = _Only(app, only)
+        for module in modules:
+            module.register(cast(typer.Typer, target))
+        if target.hit:
+            return
+    for module in modules:
+        module.register(app)
 
 
-_register()
+_register(
+    invoked_command(sys.argv) if Path(sys.argv[0]).name in ("roadmap", "__main__.py") else None
+)
 
 
 def run() -> None:
