@@ -131,7 +131,11 @@ def show(label: str, r: dict[str, float]) -> None:
 
 
 def env_for(home: Path, skills: Path | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ROADMAP_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("ROADMAP_") and k != "PYTHONDONTWRITEBYTECODE"
+    }
     env.update({"ROADMAP_HOME": str(home), "NO_COLOR": "1", "COLUMNS": "100"})
     if skills is not None:
         env["ROADMAP_SKILLS"] = str(skills)
@@ -236,6 +240,13 @@ def main() -> None:
     sizes = [1000] if opts.smoke else [int(s) for s in opts.sizes.split(",")]
     runs = 3 if opts.smoke else opts.runs
     results: dict[str, dict[str, dict[str, float]]] = {}
+    # As installed from a wheel: the package's bytecode is compiled (an editable install under
+    # PYTHONDONTWRITEBYTECODE=1 would otherwise compile every module on every start).
+    import roadmap
+
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(Path(roadmap.__file__).parent)], check=True
+    )
     root = Path(tempfile.mkdtemp(prefix="roadmap-bench-"))
     try:
         for size in sizes:

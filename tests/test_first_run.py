@@ -151,7 +151,7 @@ def test_every_command_has_a_summary_and_an_example(command: str) -> None:
 def test_top_level_help_groups_commands() -> None:
     out = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "120"}).output
     for panel in ("Track", "Progress", "Views", "Data", "Tree"):
-        assert re.search(rf"─ {panel} ─", out), panel
+        assert re.search(rf"^{panel}:$", out, re.MULTILINE), panel
 
 
 def _complete(words: str, home: Path) -> list[str]:

@@ -21,6 +21,19 @@ from roadmap.errors import DataError, RoadmapError
 class RoadmapGroup(TyperGroup):
     """Turns every known error into one clear stderr message and its exit code."""
 
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The commands grouped by panel (Views, Track, Progress, Tree, Data), in plain text."""
+        panels: dict[str, list[tuple[str, str]]] = {}
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is None or command.hidden:
+                continue
+            panel = getattr(command, "rich_help_panel", None) or "Commands"
+            panels.setdefault(panel, []).append((name, command.get_short_help_str(200)))
+        for panel, rows in panels.items():
+            with formatter.section(panel):
+                formatter.write_dl(rows)
+
     def main(self, *args: Any, **kwargs: Any) -> Any:
         """Usage errors as one line (not typer's box); a closed pipe ends quietly."""
         if not kwargs.get("standalone_mode", True):
@@ -117,8 +130,8 @@ app = typer.Typer(
     help=HELP,
     no_args_is_help=False,
     invoke_without_command=True,
-    rich_markup_mode="rich",
-    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,  # plain click help: no rich import for --help (see format_commands)
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 120},
     pretty_exceptions_enable=False,
 )
 
