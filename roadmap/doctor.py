@@ -26,7 +26,7 @@ from pathlib import Path
 from roadmap import db
 from roadmap.errors import RoadmapError
 
-HEAD_REVISION = "0001"  # keep in sync with roadmap.models.HEAD_REVISION (a test checks)
+HEAD_REVISION = "0002"  # keep in sync with roadmap.models.HEAD_REVISION (a test checks)
 
 # Folder names (one path component, compared case-insensitively) that sync clients use.
 SYNCED_FOLDERS = (

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from roadmap import __version__
+from roadmap import __version__, jsontext
 from roadmap.clock import local_iso
 from roadmap.errors import CannotCreateError, StorageError
 
@@ -367,7 +367,7 @@ def write_json(
         "until": until,
         "tree": tree_state(conn),
     }
-    text = json.dumps(head, ensure_ascii=False, indent=1)
+    text = jsontext.dumps(head, indent=1)
     out.write(text[: text.rstrip().rfind("}")].rstrip() + ',\n "sessions": [')
     where, args = _period(since, until)
     count = 0
@@ -377,10 +377,7 @@ def write_json(
         f"FROM session{where} ORDER BY started_at, id",
         args,
     ):
-        out.write(
-            ("\n  " if count == 0 else ",\n  ")
-            + json.dumps(session_export(row), ensure_ascii=False)
-        )
+        out.write(("\n  " if count == 0 else ",\n  ") + jsontext.dumps(session_export(row)))
         count += 1
         if progress is not None and count % 1000 == 0:
             progress(1000)
@@ -419,7 +416,7 @@ def write_json(
             None,
         ),
     }
-    body = json.dumps(rest, ensure_ascii=False, indent=1)
+    body = jsontext.dumps(rest, indent=1)
     out.write(body[body.index("{") + 1 :].lstrip("\n"))
     out.write("\n")
     return count

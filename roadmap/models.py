@@ -15,8 +15,8 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, Uniq
 from sqlmodel import Field, SQLModel
 
 APPLICATION_ID = 0x524D4150  # "RMAP": stamps the file as a roadmap database
-SCHEMA_VERSION = 1  # PRAGMA user_version after the newest migration
-HEAD_REVISION = "0001"
+SCHEMA_VERSION = 2  # PRAGMA user_version after the newest migration
+HEAD_REVISION = "0002"
 
 
 class Meta(SQLModel, table=True):
@@ -135,8 +135,30 @@ class SkillDay(SQLModel, table=True):
     """
 
     __tablename__ = "skill_day"
+    __table_args__ = (Index("ix_skill_day_day", "day"),)
 
     skill_id: str = Field(primary_key=True)
+    day: str = Field(primary_key=True)
+    minutes: int = 0
+    sessions: int = 0
+
+
+class SkillTotal(SQLModel, table=True):
+    """All-time minutes, sessions and last day per skill, kept by the ``session`` triggers."""
+
+    __tablename__ = "skill_total"
+
+    skill_id: str = Field(primary_key=True)
+    minutes: int = 0
+    sessions: int = 0
+    last_day: str | None = None
+
+
+class StudyDay(SQLModel, table=True):
+    """Minutes and sessions per local day (all skills), kept by the ``session`` triggers."""
+
+    __tablename__ = "study_day"
+
     day: str = Field(primary_key=True)
     minutes: int = 0
     sessions: int = 0

@@ -3,7 +3,8 @@
 All SQL of the read views lives here. It reads the tables defined in
 ``roadmap.models``; ``tests/test_schema.py`` checks every table and column named
 here exists in the SQLModel schema, so the two cannot drift. Aggregates come from
-``skill_day`` (kept by triggers), so their cost does not grow with history.
+``skill_day``, ``skill_total`` and ``study_day`` (kept by triggers), so their cost does not
+grow with history.
 """
 
 from __future__ import annotations
@@ -236,12 +237,13 @@ def timer(conn: sqlite3.Connection) -> TimerRow | None:
 def skill_stats(conn: sqlite3.Connection) -> dict[str, tuple[int, str | None, int]]:
     """Per skill: (minutes total, last day practised, minutes since its last level change).
 
-    Totals come from ``skill_day``; the minutes since a level change read only the
-    sessions after that change, through the (skill_id, started_at) index.
+    Totals come from ``skill_total`` (a row per skill, kept by triggers); the minutes
+    since a level change read only the sessions after that change, through the
+    (skill_id, started_at) index.
     """
     out: dict[str, tuple[int, str | None, int]] = {}
     for skill_id, minutes, last in conn.execute(
-        "SELECT skill_id, SUM(minutes), MAX(day) FROM skill_day GROUP BY skill_id"
+        "SELECT skill_id, minutes, last_day FROM skill_total"
     ):
         out[skill_id] = (int(minutes), last, 0)
     for skill_id, minutes in conn.execute(
@@ -256,10 +258,16 @@ def skill_stats(conn: sqlite3.Connection) -> dict[str, tuple[int, str | None, in
 
 
 def minutes_by_pillar(conn: sqlite3.Connection, since_day: str | None) -> dict[str, int]:
-    sql = "SELECT k.pillar_id, SUM(d.minutes) FROM skill_day d JOIN skill k ON k.id = d.skill_id"
-    args: tuple[str, ...] = ()
-    if since_day is not None:
-        sql += " WHERE d.day >= ?"
+    """Minutes per pillar: all time from ``skill_total``; since a day from ``skill_day``
+    through its day index."""
+    if since_day is None:
+        sql = "SELECT k.pillar_id, SUM(t.minutes) FROM skill_total t JOIN skill k ON k.id = t.skill_id"
+        args: tuple[str, ...] = ()
+    else:
+        sql = (
+            "SELECT k.pillar_id, SUM(d.minutes) FROM skill_day d JOIN skill k ON k.id = d.skill_id"
+            " WHERE d.day >= ?"
+        )
         args = (since_day,)
     return {str(p): int(m) for p, m in conn.execute(sql + " GROUP BY k.pillar_id", args)}
 
@@ -268,7 +276,7 @@ def minutes_by_day(conn: sqlite3.Connection, since_day: str) -> list[tuple[str, 
     return [
         (str(d), int(m))
         for d, m in conn.execute(
-            "SELECT day, SUM(minutes) FROM skill_day WHERE day >= ? GROUP BY day ORDER BY day",
+            "SELECT day, minutes FROM study_day WHERE day >= ? ORDER BY day",
             (since_day,),
         )
     ]
@@ -277,7 +285,7 @@ def minutes_by_day(conn: sqlite3.Connection, since_day: str) -> list[tuple[str, 
 def active_days(conn: sqlite3.Connection) -> list[Any]:
     from datetime import date
 
-    return [date.fromisoformat(r[0]) for r in conn.execute("SELECT DISTINCT day FROM skill_day")]
+    return [date.fromisoformat(r[0]) for r in conn.execute("SELECT day FROM study_day")]
 
 
 def skill_detail(conn: sqlite3.Connection, skill_id: str) -> dict[str, Any]:
@@ -289,8 +297,8 @@ def skill_detail(conn: sqlite3.Connection, skill_id: str) -> dict[str, Any]:
         (skill_id,),
     ).fetchone()
     stats = conn.execute(
-        "SELECT COALESCE(SUM(minutes), 0), MAX(day), COALESCE(SUM(sessions), 0) "
-        "FROM skill_day WHERE skill_id = ?",
+        "SELECT COALESCE(SUM(minutes), 0), MAX(last_day), COALESCE(SUM(sessions), 0) "
+        "FROM skill_total WHERE skill_id = ?",
         (skill_id,),
     ).fetchone()
     milestones = [
@@ -358,27 +366,35 @@ def skill_detail(conn: sqlite3.Connection, skill_id: str) -> dict[str, Any]:
 
 def period_report(conn: sqlite3.Connection, since: str, until: str) -> dict[str, Any]:
     """Minutes per pillar and skill, sessions, milestones checked, level-ups: local days
-    ``since``..``until`` inclusive (from ``skill_day``; events by their local day)."""
+    ``since``..``until`` inclusive (from ``skill_day``, or ``skill_total`` when the period
+    covers the whole history, so a report over all time does not scan it; events by their
+    local day)."""
+    first, last = conn.execute("SELECT MIN(day), MAX(day) FROM study_day").fetchone()
+    if first is None or (since <= first and until >= last):
+        args: tuple[str, ...] = ()
+        source, where = "skill_total d", ""
+    else:
+        source, where, args = "skill_day d", " WHERE d.day BETWEEN ? AND ?", (since, until)
     pillars = [
         {"id": p, "minutes": int(m)}
         for p, m in conn.execute(
-            "SELECT k.pillar_id, SUM(d.minutes) FROM skill_day d JOIN skill k ON k.id = d.skill_id "
-            "JOIN pillar p ON p.id = k.pillar_id WHERE d.day BETWEEN ? AND ? "
+            f"SELECT k.pillar_id, SUM(d.minutes) FROM {source} JOIN skill k ON k.id = d.skill_id "
+            f"JOIN pillar p ON p.id = k.pillar_id{where} "
             "GROUP BY k.pillar_id ORDER BY p.position",
-            (since, until),
+            args,
         )
     ]
     skills = [
         {"id": s, "name": n, "minutes": int(m)}
         for s, n, m in conn.execute(
-            "SELECT d.skill_id, k.name, SUM(d.minutes) AS m FROM skill_day d "
-            "JOIN skill k ON k.id = d.skill_id WHERE d.day BETWEEN ? AND ? "
+            f"SELECT d.skill_id, k.name, SUM(d.minutes) AS m FROM {source} "
+            f"JOIN skill k ON k.id = d.skill_id{where} "
             "GROUP BY d.skill_id ORDER BY m DESC, d.skill_id",
-            (since, until),
+            args,
         )
     ]
     minutes, count = conn.execute(
-        "SELECT COALESCE(SUM(minutes), 0), COALESCE(SUM(sessions), 0) FROM skill_day "
+        "SELECT COALESCE(SUM(minutes), 0), COALESCE(SUM(sessions), 0) FROM study_day "
         "WHERE day BETWEEN ? AND ?",
         (since, until),
     ).fetchone()
@@ -437,11 +453,12 @@ def names(conn: sqlite3.Connection) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def skills_totals(conn: sqlite3.Connection, skill_ids: list[str]) -> tuple[int, str | None, int]:
-    """(minutes, last day practised, sessions) over several skills, from ``skill_day``."""
+    """(minutes, last day practised, sessions) over several skills, from ``skill_total``."""
     if not skill_ids:
         return 0, None, 0
     row = conn.execute(
-        "SELECT COALESCE(SUM(minutes), 0), MAX(day), COALESCE(SUM(sessions), 0) FROM skill_day "
+        "SELECT COALESCE(SUM(minutes), 0), MAX(last_day), COALESCE(SUM(sessions), 0) "
+        "FROM skill_total "
         f"WHERE skill_id IN ({','.join('?' * len(skill_ids))})",
         skill_ids,
     ).fetchone()

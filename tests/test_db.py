@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from roadmap import db, paths
+from roadmap import db, models, paths
 
 
 def digest(path: Path) -> str:
@@ -22,7 +22,10 @@ def test_new_database_is_created_at_head_and_stamped(db_path: Path) -> None:
     assert conn.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    assert (
+        conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        == models.HEAD_REVISION
+    )
     conn.close()
     assert db.marker_path(db_path).exists()
 

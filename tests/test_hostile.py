@@ -399,3 +399,12 @@ def test_json_output_escapes_every_control_character(hostile: Run, args: tuple[s
     assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]", out), CONTROL.findall(out)
     if args == ("tree",):
         assert json.loads(out)["title"].endswith(ESC)  # the data itself is kept exactly
+
+
+def test_no_c1_or_del_control_reaches_a_terminal_through_json(run: Any, tmp_path: Path) -> None:
+    csi = "\x9b31m\x7f"  # the one-byte CSI, and DEL
+    run.ok("log", "cuda", "1h", "--note", f"note {csi}")
+    for args in (("sessions", "--json"), ("export", "--format", "json")):
+        out = run.ok(*args).stdout
+        assert "\x9b" not in out and "\x7f" not in out, args
+        assert "\\u009b31m\\u007f" in out, args

@@ -130,8 +130,8 @@ FAILING = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "9002"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
@@ -143,7 +143,7 @@ def upgrade() -> None:
     with op.batch_alter_table("milestone", recreate="always") as batch:
         batch.add_column(sa.Column("extra", sa.Integer(), nullable=True))
     op.execute("DELETE FROM journal")
-    op.execute("PRAGMA user_version = 2")
+    op.execute("PRAGMA user_version = 3")
     raise RuntimeError("boom half-way")
 
 
@@ -156,8 +156,8 @@ BATCH = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "9002"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
@@ -167,7 +167,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("colour", sa.String(), nullable=True))
     with op.batch_alter_table("pillar", recreate="always") as batch:
         batch.add_column(sa.Column("icon", sa.String(), nullable=True))
-    op.execute("PRAGMA user_version = 2")
+    op.execute("PRAGMA user_version = 3")
 
 
 def downgrade() -> None:
@@ -177,14 +177,14 @@ def downgrade() -> None:
 
 @pytest.fixture
 def head_0002(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Point roadmap at a copy of migrations/ with an extra revision 0002."""
+    """Point roadmap at a copy of migrations/ with an extra revision 9002 on top of head."""
 
     def install(source: str) -> Path:
         scripts = tmp_path / "migrations"
         shutil.copytree(ROOT / "migrations", scripts, ignore=shutil.ignore_patterns("__pycache__"))
-        (scripts / "versions" / "0002_test.py").write_text(source, encoding="utf-8")
+        (scripts / "versions" / "9002_test.py").write_text(source, encoding="utf-8")
         monkeypatch.setattr(paths, "migrations_dir", lambda: scripts)
-        monkeypatch.setattr(db, "SCHEMA_VERSION", 2)
+        monkeypatch.setattr(db, "SCHEMA_VERSION", 3)
         return scripts
 
     return install
@@ -216,7 +216,7 @@ def test_a_migration_failing_half_way_rolls_back_whole(
     assert revision(populated) == "0001"
     assert pragma(populated, "user_version") == [(1,)]
     assert pragma(populated, "quick_check") == [("ok",)]
-    backups = list(db.backups_dir(populated).glob("roadmap-*-before-v2.db"))
+    backups = list(db.backups_dir(populated).glob("roadmap-*-before-v3.db"))
     assert len(backups) == 1
     assert snapshot(backups[0]) == rows
 
@@ -257,7 +257,7 @@ def test_a_batch_migration_keeps_every_child_row(head_0002: Any, populated: Path
     after = snapshot(populated)
     assert_rows_kept(before, after)
     assert "colour" in after["skill"][0] and "icon" in after["pillar"][0]
-    assert revision(populated) == "0002"
+    assert revision(populated) == "9002"
     assert pragma(populated, "foreign_key_check") == []
     assert pragma(populated, "quick_check") == [("ok",)]
     # the children still point at the recreated tables, and the triggers survived
@@ -266,4 +266,4 @@ def test_a_batch_migration_keeps_every_child_row(head_0002: Any, populated: Path
         assert targets & {"skill", "pillar"}, table
     triggers = {r[1] for r in schema(populated) if r[0] == "trigger"}
     assert triggers == {"session_after_insert", "session_after_delete", "session_after_update"}
-    assert len(list(db.backups_dir(populated).glob("*-before-v2.db"))) == 1
+    assert len(list(db.backups_dir(populated).glob("*-before-v3.db"))) == 1

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -56,11 +54,9 @@ def console(stderr: bool = False) -> Console:
 
 def print_json(data: Any) -> None:
     """Exactly one JSON document on stdout."""
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    # JSON escapes C0 controls but not DEL and C1 (U+0080-009F, e.g. the one-byte CSI):
-    # escape those too, so no terminal control from user text reaches a terminal.
-    text = re.sub("[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text)
-    sys.stdout.write(text + "\n")
+    from roadmap import jsontext
+
+    sys.stdout.write(jsontext.dumps(data, indent=2) + "\n")
     sys.stdout.flush()
 
 

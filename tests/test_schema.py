@@ -1,0 +1,166 @@
+"""One schema: the migrations build what the SQLModel classes say, the read SQL names only
+what exists, and the trigger-kept totals always equal what the sessions add up to."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlmodel import SQLModel
+
+from roadmap import db, models
+from tests.conftest import Run
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def _made(run: Run, home: Path) -> Path:
+    run.ok("log", "cuda", "1h")
+    return home / "roadmap.db"
+
+
+def test_the_migrations_build_the_sqlmodel_schema(run: Run, isolated_home: Path) -> None:
+    conn = sqlite3.connect(_made(run, isolated_home))
+    tables = {
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version'"
+        )
+    }
+    assert tables == set(SQLModel.metadata.tables)
+    for name, table in SQLModel.metadata.tables.items():
+        columns = {r[1]: (r[3], r[5] > 0) for r in conn.execute(f"PRAGMA table_info({name})")}
+        assert set(columns) == {c.name for c in table.columns}, name
+        for column in table.columns:
+            assert columns[column.name][1] == column.primary_key, (name, column.name)
+        indexes = {r[1] for r in conn.execute(f"PRAGMA index_list({name})") if r[3] == "c"}
+        assert indexes == {i.name for i in table.indexes}, name
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == models.SCHEMA_VERSION
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == (
+        models.HEAD_REVISION
+    )
+    assert db.SCHEMA_VERSION == models.SCHEMA_VERSION
+    conn.close()
+
+
+def test_the_read_sql_names_only_tables_that_exist() -> None:
+    source = (ROOT / "roadmap" / "queries.py").read_text(encoding="utf-8")
+    named = set(re.findall(r"\b(?:FROM|JOIN)\s+([a-z_]+)\b", source))
+    named = {n for n in named if len(n) > 1} - {"pragma_table_info", "json_each"}
+    assert named, "no SQL found"
+    assert named <= set(SQLModel.metadata.tables), named - set(SQLModel.metadata.tables)
+
+
+def _check_totals(conn: sqlite3.Connection) -> None:
+    by_skill = conn.execute(
+        "SELECT skill_id, SUM(minutes), COUNT(*), MAX(day) FROM session GROUP BY skill_id "
+        "ORDER BY skill_id"
+    ).fetchall()
+    assert (
+        conn.execute(
+            "SELECT skill_id, minutes, sessions, last_day FROM skill_total ORDER BY skill_id"
+        ).fetchall()
+        == by_skill
+    )
+    by_day = conn.execute(
+        "SELECT day, SUM(minutes), COUNT(*) FROM session GROUP BY day ORDER BY day"
+    ).fetchall()
+    assert conn.execute("SELECT day, minutes, sessions FROM study_day ORDER BY day").fetchall() == (
+        by_day
+    )
+    by_skill_day = conn.execute(
+        "SELECT skill_id, day, SUM(minutes), COUNT(*) FROM session GROUP BY skill_id, day "
+        "ORDER BY skill_id, day"
+    ).fetchall()
+    assert (
+        conn.execute(
+            "SELECT skill_id, day, minutes, sessions FROM skill_day ORDER BY skill_id, day"
+        ).fetchall()
+        == by_skill_day
+    )
+
+
+SKILLS = ("cuda-programming", "gpu-architecture", "mpi-openmp")
+DAYS = ("2026-11-01", "2026-11-02", "2026-11-03")
+ops = st.lists(
+    st.one_of(
+        st.tuples(
+            st.just("insert"), st.sampled_from(SKILLS), st.sampled_from(DAYS), st.integers(1, 300)
+        ),
+        st.tuples(st.just("delete"), st.integers(0, 30)),
+        st.tuples(
+            st.just("move"), st.integers(0, 30), st.sampled_from(SKILLS), st.sampled_from(DAYS)
+        ),
+        st.tuples(st.just("resize"), st.integers(0, 30), st.integers(1, 300)),
+    ),
+    max_size=40,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(ops)
+def test_the_totals_always_equal_the_sessions(
+    tmp_path: Path, template: Path, sequence: list[tuple[Any, ...]]
+) -> None:
+    path = tmp_path / f"t{abs(hash(tuple(sequence)))}.db"
+    shutil.copyfile(template, path)
+    conn = sqlite3.connect(path)
+    for op in sequence:
+        ids = [r[0] for r in conn.execute("SELECT id FROM session ORDER BY id")]
+        if op[0] == "insert":
+            _, skill, day, minutes = op
+            conn.execute(
+                "INSERT INTO session (skill_id, started_at, day, minutes, note, tags, links, "
+                "source, created_at) VALUES (?, ?, ?, ?, '', '[]', '[]', 'log', ?)",
+                (skill, f"{day}T10:00:00Z", day, minutes, f"{day}T12:00:00Z"),
+            )
+        elif ids and op[0] == "delete":
+            conn.execute("DELETE FROM session WHERE id = ?", (ids[op[1] % len(ids)],))
+        elif ids and op[0] == "move":
+            _, index, skill, day = op
+            conn.execute(
+                "UPDATE session SET skill_id = ?, day = ? WHERE id = ?",
+                (skill, day, ids[index % len(ids)]),
+            )
+        elif ids and op[0] == "resize":
+            _, index, minutes = op
+            conn.execute(
+                "UPDATE session SET minutes = ? WHERE id = ?",
+                (minutes, ids[index % len(ids)]),
+            )
+    conn.commit()
+    _check_totals(conn)
+    conn.close()
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated database on the bundled tree, without sessions."""
+    home = tmp_path_factory.mktemp("template")
+    path = home / "roadmap.db"
+    from roadmap.context import App
+
+    app = App(str(path), str(ROOT / "skills.yaml"), notify=lambda _: None)
+    app.conn()
+    app.close()
+    return path
+
+
+def test_an_upgraded_history_gets_its_totals(tmp_path: Path) -> None:
+    path = tmp_path / "roadmap.db"
+    shutil.copyfile(DATA / "schema-0001.db", path)
+    db.open_db(path).close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT COUNT(*) FROM skill_total").fetchone()[0] > 0
+    _check_totals(conn)
+    conn.close()
