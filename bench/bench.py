@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -157,15 +158,16 @@ def build(home: Path, sessions: int, skills: Path | None = None, seed: int = 7) 
     ]
     now = datetime.now(timezone.utc).replace(microsecond=0)
     span = 5 * 365 * 24 * 3600
-    rows = []
-    for i in range(sessions):
-        start = now - timedelta(seconds=span * (i + 1) / sessions) - timedelta(hours=1)
-        local = start.astimezone()
-        rows.append(
-            (
+
+    def rows() -> Iterator[tuple[object, ...]]:
+        # A generator, so this process stays small: a child's peak RSS (from wait4) starts
+        # at its parent's size at fork, and would otherwise report ours.
+        for i in range(sessions):
+            start = now - timedelta(seconds=span * (i + 1) / sessions) - timedelta(hours=1)
+            yield (
                 rng.choice(ids),
                 start.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                local.date().isoformat(),
+                start.astimezone().date().isoformat(),
                 rng.randint(15, 180),
                 f"synthetic {i}",
                 "[]",
@@ -174,12 +176,12 @@ def build(home: Path, sessions: int, skills: Path | None = None, seed: int = 7) 
                 None,
                 now.strftime("%Y-%m-%dT%H:%M:%SZ"),
             )
-        )
+
     conn.execute("BEGIN")
     conn.executemany(
         "INSERT INTO session (skill_id, started_at, day, minutes, note, tags, links, source, "
         "source_key, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        rows,
+        rows(),
     )
     for skill_id in ids[: max(1, len(ids) // 3)]:
         level = rng.randint(1, 3)
