@@ -271,8 +271,9 @@ def apply(
             0
         ]
         out.imported = out.staged - out.duplicates
+        undo: dict[str, list[Any]] = {}
         if state is not None:
-            out.state_items = apply_state(conn, state, resolve, dry_run=dry_run)
+            out.state_items = apply_state(conn, state, resolve, dry_run=dry_run, undo=undo)
         if dry_run:
             out.dry_run = True
             conn.execute("ROLLBACK")
@@ -290,7 +291,11 @@ def apply(
         out.imported = len(ids)
         conn.execute(
             "INSERT INTO main.journal (at, action, summary, payload) VALUES (?, 'import', ?, ?)",
-            (now, f"import of {len(ids)} session(s) from {label}", json.dumps({"sessions": ids})),
+            (
+                now,
+                f"import of {len(ids)} session(s) from {label}",
+                json.dumps({"sessions": ids, "state": undo}),
+            ),
         )
         del ids, kept
     except BaseException:
@@ -315,13 +320,20 @@ def apply_state(
     resolve: Callable[[list[str]], str | None],
     *,
     dry_run: bool,
+    undo: dict[str, list[Any]] | None = None,
 ) -> int:
     """Our own export: milestone checks, assessments, level history and levels.
 
     Only what is not there yet is added; returns how many items were (or would be) added.
+    What was changed is noted in ``undo`` (for the journal), so ``roadmap undo`` reverts
+    the whole import, not only its sessions.
     """
     stored = clock.to_stored
     added = 0
+    if undo is None:
+        undo = {}
+    for part in ("checks", "assessments", "level_changes", "skills"):
+        undo.setdefault(part, [])
     for check in state.checks:
         skill = resolve([check["skill"]])
         if skill is None:
@@ -334,12 +346,19 @@ def apply_state(
             ).fetchone()
             added += row is not None
             continue
-        cursor = conn.execute(
+        before = conn.execute(
+            "SELECT link, note FROM milestone WHERE skill_id = ? AND key = ? AND checked_at IS NULL",
+            args,
+        ).fetchone()
+        if before is None:
+            continue
+        conn.execute(
             "UPDATE milestone SET checked_at = ?, link = ?, note = ? "
             "WHERE skill_id = ? AND key = ? AND checked_at IS NULL",
             (stored(check["checked_at"]), check["link"], check["note"], *args),
         )
-        added += cursor.rowcount
+        undo["checks"].append([*args, *before])
+        added += 1
     for item in state.assessments:
         skill = resolve([item["skill"]])
         key = (skill, stored(item["assessed_at"]), item["level"])
@@ -352,10 +371,11 @@ def apply_state(
             continue
         added += 1
         if not dry_run:
-            conn.execute(
+            cursor = conn.execute(
                 "INSERT INTO assessment (skill_id, level, note, assessed_at) VALUES (?, ?, ?, ?)",
                 (skill, item["level"], item["note"] or "", key[1]),
             )
+            undo["assessments"].append(cursor.lastrowid)
     for item in state.level_history:
         skill = resolve([item["skill"]])
         key = (skill, stored(item["changed_at"]), item["level"])
@@ -369,17 +389,21 @@ def apply_state(
             continue
         added += 1
         if not dry_run:
-            conn.execute(
+            cursor = conn.execute(
                 "INSERT INTO level_change (skill_id, level, previous, changed_at, cause) "
                 "VALUES (?, ?, ?, ?, ?)",
                 (skill, item["level"], item["previous"], key[1], item["cause"] or ""),
             )
+            undo["level_changes"].append(cursor.lastrowid)
     if not dry_run:
         for item in state.skill_levels:
             skill = resolve([item["id"]])
             if skill is None or item["level_changed_at"] is None:
                 continue
-            conn.execute(
+            before = conn.execute(
+                "SELECT level, level_changed_at FROM skill WHERE id = ?", (skill,)
+            ).fetchone()
+            cursor = conn.execute(
                 "UPDATE skill SET level = ?, level_changed_at = ? "
                 "WHERE id = ? AND COALESCE(level_changed_at, '') < ?",
                 (
@@ -389,4 +413,6 @@ def apply_state(
                     stored(item["level_changed_at"]),
                 ),
             )
+            if cursor.rowcount and before is not None:
+                undo["skills"].append([skill, *before])
     return added

@@ -87,6 +87,7 @@ def undo(session: Session) -> str:
             session.execute(
                 delete(models.Session).where(col(models.Session.id).in_(ids[start : start + 500]))
             )
+        _undo_import_state(session, payload.get("state") or {})
     elif action == "start":
         session.execute(delete(models.Timer))
     elif action == "cancel":
@@ -118,3 +119,21 @@ def undo(session: Session) -> str:
     session.add(entry)
     session.flush()
     return entry.summary + after
+
+
+def _undo_import_state(session: Session, state: dict[str, Any]) -> None:
+    """Revert what an import of our JSON export added besides sessions."""
+    for skill_id, key, link, note in state.get("checks", []):
+        milestone = session.get(models.Milestone, (skill_id, key))
+        if milestone is not None:
+            milestone.checked_at, milestone.link, milestone.note = None, link, note
+            session.add(milestone)
+    for table, name in ((models.Assessment, "assessments"), (models.LevelChange, "level_changes")):
+        ids = state.get(name, [])
+        for start in range(0, len(ids), 500):
+            session.execute(delete(table).where(col(table.id).in_(ids[start : start + 500])))
+    for skill_id, level, changed_at in state.get("skills", []):
+        skill = session.get(models.Skill, skill_id)
+        if skill is not None:
+            skill.level, skill.level_changed_at = level, changed_at
+            session.add(skill)

@@ -666,3 +666,39 @@ def test_markdown_of_a_small_tree_names_skills(history: Run) -> None:
     junior = history.ok("export", "--format", "md", "--target", "junior").stdout
     assert "**Target:** Junior. **Readiness:** 100%." in junior
     assert "None: every required skill is at its level." in junior
+
+
+def test_undo_reverts_a_whole_json_import(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run.ok("log", "cuda", "1h", "--on", "-2d")
+    run.ok("check", "cuda", "1.1")
+    run.ok("assess", "mpi", "3")
+    export = tmp_path / "export.json"
+    run.ok("export", "--format", "json", "-o", str(export))
+
+    fresh = tmp_path / "fresh"
+    monkeypatch.setenv("ROADMAP_HOME", str(fresh))
+    run.ok("tree")  # a database with the tree and nothing else
+    conn = sqlite3.connect(fresh / "roadmap.db")
+
+    def state() -> list[Any]:
+        return [
+            conn.execute("SELECT COUNT(*) FROM session").fetchone()[0],
+            conn.execute("SELECT COUNT(*) FROM milestone WHERE checked_at IS NOT NULL").fetchone()[
+                0
+            ],
+            conn.execute("SELECT COUNT(*) FROM assessment").fetchone()[0],
+            conn.execute("SELECT COUNT(*) FROM level_change").fetchone()[0],
+            conn.execute(
+                "SELECT id, level, level_changed_at FROM skill WHERE level > 0"
+            ).fetchall(),
+        ]
+
+    empty = state()
+    run.ok("import", str(export))
+    imported = state()
+    assert imported[:4] == [1, 1, 1, 1] and imported[4] != []
+    undone = run.ok("undo")
+    assert "import" in undone.stdout + undone.stderr
+    assert state() == empty
