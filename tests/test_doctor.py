@@ -166,7 +166,22 @@ def test_orphans_no_foreign_key_can_catch_are_found(run: Run, ready: Path) -> No
 def test_daily_totals_out_of_step_are_a_problem(run: Run, ready: Path) -> None:
     sql(ready, "UPDATE skill_day SET minutes = minutes + 5 WHERE skill_id = 'linalg'")
     state, detail = status(report(run, code=1), "orphans")
-    assert state == "problem" and "1 daily total(s) out of step" in detail
+    assert state == "problem" and "1 daily or running total(s) out of step" in detail
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "UPDATE skill_total SET minutes = minutes + 5 WHERE skill_id = 'linalg'",
+        "UPDATE skill_total SET last_day = '2000-01-01' WHERE skill_id = 'linalg'",
+        "UPDATE study_day SET sessions = sessions + 1",
+        "DELETE FROM study_day",
+    ],
+)
+def test_running_totals_out_of_step_are_a_problem(run: Run, ready: Path, damage: str) -> None:
+    sql(ready, damage)
+    state, detail = status(report(run, code=1), "orphans")
+    assert state == "problem" and "out of step with the sessions" in detail
 
 
 def test_a_timer_running_for_more_than_a_day_is_a_warning(run: Run, ready: Path) -> None:
