@@ -131,8 +131,6 @@ def _level_text(level: float) -> str:
 def tree_view(title: str, pillars: Sequence[PillarRow], max_level: int) -> RenderableType:
     """Pillars and nested skills; a leaf shows its level, a parent the roll-up of its
     children (weight-weighted mean, :func:`roadmap.analysis.rollup_level`)."""
-    from rich.tree import Tree
-
     from roadmap import analysis
 
     flat: list[analysis.Skill] = []
@@ -151,7 +149,7 @@ def tree_view(title: str, pillars: Sequence[PillarRow], max_level: int) -> Rende
             collect(skill)
     by_id, children = analysis.index(flat), analysis.children_of(flat)
 
-    root = Tree(text(title, "bold"))
+    root = Outline(text(title, "bold"))
 
     def add(branch: Any, skill: SkillRow) -> None:
         label = text(skill.name)
@@ -169,6 +167,57 @@ def tree_view(title: str, pillars: Sequence[PillarRow], max_level: int) -> Rende
         for skill in pillar.skills:
             add(branch, skill)
     return root
+
+
+class Outline:
+    """A tree drawn with rich's tree guides, like ``rich.tree.Tree`` but several times
+    faster: each label is wrapped once and rendered straight to segments, where rich's Tree
+    sends every node through the full render pipeline (0.5 s for a 2,000-skill tree)."""
+
+    GUIDES = ("├── ", "└── ", "│   ", "    ")
+    ASCII_GUIDES = ("+-- ", "`-- ", "|   ", "    ")
+
+    def __init__(self, label: Text) -> None:
+        self.label = label
+        self.children: list[Outline] = []
+
+    def add(self, label: Text) -> Outline:
+        node = Outline(label)
+        self.children.append(node)
+        return node
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.cells import cell_len
+        from rich.segment import Segment
+
+        fork, last, pipe, space = self.ASCII_GUIDES if options.ascii_only else self.GUIDES
+        guide = console.get_style("tree.line")
+        width = options.max_width
+        stack: list[tuple[Outline, str, str]] = [(self, "", "")]
+        while stack:
+            node, first, rest = stack.pop()
+            room = max(1, width - cell_len(first))
+            label = node.label
+            lines = label.wrap(console, room) if label.cell_len > room else [label]
+            for index, line in enumerate(lines):
+                prefix = first if index == 0 else rest
+                if prefix:
+                    yield Segment(prefix, guide)
+                segments = line.render(console)
+                if line.style:  # the label's base style, as Text.__rich_console__ applies it
+                    segments = Segment.apply_style(segments, console.get_style(line.style))
+                yield from segments
+                yield Segment.line()
+            count = len(node.children)
+            for index in range(count - 1, -1, -1):
+                final = index == count - 1
+                stack.append(
+                    (
+                        node.children[index],
+                        rest + (last if final else fork),
+                        rest + (space if final else pipe),
+                    )
+                )
 
 
 def targets_view(targets: Sequence[TargetRow], default: str | None) -> RenderableType:

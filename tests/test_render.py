@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -260,3 +261,44 @@ def test_data_on_stdout_messages_on_stderr(run: Run) -> None:
     assert error.exit_code == 2
     assert error.stdout == ""
     assert "unknown pillar 'nope'" in error.stderr
+
+
+@pytest.mark.parametrize("width", [20, 40, 60, 120])
+@pytest.mark.parametrize("ascii_only", [False, True])
+def test_outline_draws_exactly_what_rich_tree_draws(width: int, ascii_only: bool) -> None:
+    """``render.Outline`` is a faster stand-in for ``rich.tree.Tree``: same lines, same styles."""
+    import io
+
+    from rich.console import Console
+    from rich.text import Text
+    from rich.tree import Tree
+
+    from roadmap.render import Outline
+
+    def build(root: Any) -> None:
+        for p in range(3):
+            pillar = root.add(Text(f"Pillar {p} with a rather long name to wrap", style="bold"))
+            for s in range(3):
+                label = Text(f"Skill {p}.{s} " + "word " * (s * 4))
+                label.append(f"  id-{p}-{s}", style="dim")
+                node = pillar.add(label)
+                if s == 1:
+                    node.add(Text("a child [not markup] \\x1b", style="cyan"))
+
+    class Sink(io.StringIO):
+        encoding = "ascii" if ascii_only else "utf-8"  # rich picks its guides from this
+
+    outputs = []
+    for tree in (Tree(Text("Title", style="bold")), Outline(Text("Title", style="bold"))):
+        build(tree)
+        console = Console(
+            file=Sink(),
+            width=width,
+            force_terminal=True,
+            color_system="truecolor",
+            record=True,
+            legacy_windows=False,
+        )
+        console.print(tree)
+        outputs.append(console.export_text(styles=True))
+    assert outputs[0] == outputs[1]
