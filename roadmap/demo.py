@@ -107,6 +107,16 @@ class Summary:
     first_day: date
 
 
+def _note(skill_id: str, week: int, rng: random.Random) -> str:
+    """A note that moves on with the arc: early weeks get the first topics, later ones the
+    last (with a little overlap), so the history reads like a course of study."""
+    notes = NOTES.get(skill_id, ("",))
+    first, last = next((w0, w1) for s, w0, w1, _ in ARCS if s == skill_id)
+    step = (week - first) / max(1, last - first + 1) * len(notes)
+    index = min(len(notes) - 1, max(0, int(step + rng.choice((-0.5, 0.0, 0.0, 0.5)))))
+    return notes[index]
+
+
 def _at(day: date, hour: float) -> datetime:
     whole = int(hour)
     return datetime.combine(day, time(whole, int((hour - whole) * 60))).astimezone()
@@ -183,7 +193,7 @@ def fill(session: Any, today: date, seed: int = 2026) -> Summary:
             started = _at(day, hour)
             if offset == DAYS - 1 and started > datetime.now().astimezone():
                 started = datetime.now().astimezone() - timedelta(minutes=minutes + 5)
-            note = rng.choice(NOTES.get(skill_id, ("",)))
+            note = _note(skill_id, week, rng)
             tags = [TAGS[skill_id]] if skill_id in TAGS else []
             session.add(
                 track.new_session(skill_id, started, minutes, note, tags, [], source="demo")
