@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -80,6 +81,41 @@ def subprocess_run(
         timeout=timeout,
         cwd=str(ROOT),
     )
+
+
+def holds_write_lock(db_path: Path) -> bool:
+    """Whether some process holds the database's write lock right now."""
+    probe = sqlite3.connect(db_path, timeout=0, isolation_level=None)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+        probe.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        probe.close()
+
+
+def kill_while_writing(db_path: Path, *args: str, what: str) -> None:
+    """Run ``python -m roadmap ARGS`` and ``kill -9`` it inside its write transaction."""
+    import time
+
+    child = subprocess.Popen(
+        [sys.executable, "-m", "roadmap", *args],
+        cwd=str(ROOT),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while not holds_write_lock(db_path):
+        if child.poll() is not None:
+            raise AssertionError(
+                f"the {what} ended before it could be killed: {child.communicate()}"
+            )
+        assert time.monotonic() < deadline
+        time.sleep(0.001)
+    child.kill()
+    child.wait(timeout=30)
 
 
 @pytest.fixture

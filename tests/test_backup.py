@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, Run
+from tests.conftest import Run, kill_while_writing
 
 APP_ID = 0x524D4150
 
@@ -276,22 +274,9 @@ def test_restore_killed_mid_way_leaves_the_old_database(
         run.ok("backup", str(big))
     finally:
         os.environ["ROADMAP_HOME"] = str(db_path.parent)
-    child = subprocess.Popen(
-        [sys.executable, "-m", "roadmap", "restore", str(big), "--yes"],
-        cwd=str(ROOT),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 60
-    while not _locked(db_path):  # copying into the live database
-        if child.poll() is not None:
-            raise AssertionError(
-                f"the restore ended before it could be killed: {child.communicate()}"
-            )
-        assert time.monotonic() < deadline
-        time.sleep(0.001)
-    child.kill()
-    child.wait(timeout=30)
+    kill_while_writing(
+        db_path, "restore", str(big), "--yes", what="restore"
+    )  # copying into the live database
     conn = sqlite3.connect(db_path)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -300,15 +285,3 @@ def test_restore_killed_mid_way_leaves_the_old_database(
         conn.close()
     assert minutes(run) == [60]
     assert [p.name for p in db_path.parent.iterdir() if p.name.startswith(".")] == []
-
-
-def _locked(db_path: Path) -> bool:
-    probe = sqlite3.connect(db_path, timeout=0, isolation_level=None)
-    try:
-        probe.execute("BEGIN IMMEDIATE")
-        probe.execute("ROLLBACK")
-        return False
-    except sqlite3.OperationalError:
-        return True
-    finally:
-        probe.close()

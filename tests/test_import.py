@@ -22,7 +22,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import DATA, ROOT, Run
+from tests.conftest import DATA, ROOT, Run, kill_while_writing
 
 FIXTURES = DATA / "import"
 WATSON = FIXTURES / "watson-frames"
@@ -494,18 +494,6 @@ def big_watson(path: Path, frames: int) -> None:
         out.write("\n]\n")
 
 
-def _holds_write_lock(db_path: Path) -> bool:
-    probe = sqlite3.connect(db_path, timeout=0, isolation_level=None)
-    try:
-        probe.execute("BEGIN IMMEDIATE")
-        probe.execute("ROLLBACK")
-        return False
-    except sqlite3.OperationalError:
-        return True
-    finally:
-        probe.close()
-
-
 @pytest.mark.skipif(sys.platform == "win32", reason="kill -9")
 def test_an_import_killed_mid_way_leaves_the_database_as_it_was(
     run: Run, small: Path, tmp_path: Path, db_path: Path
@@ -514,22 +502,9 @@ def test_an_import_killed_mid_way_leaves_the_database_as_it_was(
     path = tmp_path / "frames"
     big_watson(path, 60_000)
     before = snapshot(db_path)
-    child = subprocess.Popen(
-        [sys.executable, "-m", "roadmap", "import", str(path)],
-        cwd=str(ROOT),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 60
-    while not _holds_write_lock(db_path):  # inside its one write transaction
-        if child.poll() is not None:
-            raise AssertionError(
-                f"the import ended before it could be killed: {child.communicate()}"
-            )
-        assert time.monotonic() < deadline
-        time.sleep(0.001)
-    child.kill()
-    child.wait(timeout=30)
+    kill_while_writing(
+        db_path, "import", str(path), what="import"
+    )  # inside its one write transaction
     assert snapshot(db_path) == before
     conn = sqlite3.connect(db_path)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
