@@ -98,7 +98,7 @@ def inspect(path: Path) -> Info:
     return Info(path, revision, schema, sessions)
 
 
-def _fsync(path: Path) -> None:
+def fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -123,7 +123,7 @@ def copy(source: Path, dest: Path) -> Path:
                 target.close()
         finally:
             src.close()
-        _fsync(tmp)
+        fsync(tmp)
         os.replace(tmp, dest)
     except BaseException as exc:
         with contextlib.suppress(OSError):

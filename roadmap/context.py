@@ -1,19 +1,19 @@
 """One invocation's view of the data: resolved paths, an open connection, a synced tree.
 
-Commands ask for :meth:`App.conn` (stdlib sqlite3, fast; the database is opened,
-migrated if needed and the tree synced if the skills file changed) and for
-:meth:`App.write` (a SQLModel transaction, imported only by commands that write).
+Commands ask for :meth:`App.conn` (stdlib sqlite3, fast, or psycopg for a server; the
+database is opened, migrated if needed and the tree synced if the skills file changed)
+and for :meth:`App.write` (a SQLModel transaction, imported only by commands that write).
 """
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from roadmap import db, paths
+from roadmap.dbapi import Conn
 from roadmap.skillsfile import digest, read_bytes
 
 if TYPE_CHECKING:
@@ -36,16 +36,31 @@ class App:
         self.options = (db_path, skills)
         self.loc = paths.resolve(db_path, skills)
         self.notify = notify
-        self._conn: sqlite3.Connection | None = None
+        self._conn: Conn | None = None
 
     def resolve(self) -> None:
         """Resolve the paths again (after ``init`` created a skills file)."""
         self.loc = paths.resolve(*self.options)
 
-    def conn(self) -> sqlite3.Connection:
+    @property
+    def on_server(self) -> bool:
+        return self.loc.server is not None
+
+    def writable(self) -> bool:
+        """Whether writes may be tried (a server says for itself when they fail)."""
+        return self.on_server or db.writable(self.loc.db)
+
+    def open_raw(self) -> Conn:
+        if self.loc.server is not None:
+            from roadmap import server
+
+            return server.open_server(self.loc.server, db.backups_dir(self.loc.db))
+        return db.open_db(self.loc.db)
+
+    def conn(self) -> Conn:
         """The open, migrated and synced database (opened once per invocation)."""
         if self._conn is None:
-            conn = db.open_db(self.loc.db)
+            conn = self.open_raw()
             try:
                 self._sync_if_changed(conn)
             except BaseException:
@@ -59,15 +74,15 @@ class App:
             self._conn.close()
             self._conn = None
 
-    def stored_digest(self, conn: sqlite3.Connection) -> str | None:
+    def stored_digest(self, conn: Conn) -> str | None:
         row = conn.execute("SELECT value FROM meta WHERE key = 'tree_digest'").fetchone()
         return str(row[0]) if row else None
 
-    def _sync_if_changed(self, conn: sqlite3.Connection) -> None:
+    def _sync_if_changed(self, conn: Conn) -> None:
         data = read_bytes(self.loc.skills)
         if digest(data) == self.stored_digest(conn):
             return
-        if not db.writable(self.loc.db):  # views still work, on the tree as last synced
+        if not self.writable():  # views still work, on the tree as last synced
             from roadmap.tree import parse_tree
 
             parse_tree(data, str(self.loc.skills))  # an invalid file is still reported
@@ -96,13 +111,17 @@ class App:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction on the database (BEGIN IMMEDIATE; all or nothing)."""
+        from roadmap import orm
+
+        if self.loc.server is not None:
+            with orm.server_transaction(self.loc.server) as session:
+                yield session
+            return
         if not db.writable(self.loc.db):
             from roadmap.errors import PermissionDenied
 
             raise PermissionDenied(
                 f"the database {self.loc.db} (or its directory) is read-only; nothing was written"
             )
-        from roadmap import orm
-
         with orm.transaction(self.loc.db) as session:
             yield session

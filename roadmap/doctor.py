@@ -14,6 +14,9 @@ data is fine) or a ``problem`` (something is broken; ``roadmap doctor`` exits 1)
   ...) or a network file system, where SQLite's own documentation warns that locking
   is unreliable and the file can be corrupted;
 - whether the database is writable.
+
+On a PostgreSQL server the file checks give way to: the server answers, the schema
+revision, and the same content checks (the server enforces the foreign keys itself).
 """
 
 from __future__ import annotations
@@ -23,10 +26,11 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from roadmap import db
+from roadmap import copydb, db
+from roadmap.dbapi import Conn
 from roadmap.errors import RoadmapError
 
-HEAD_REVISION = "0002"  # keep in sync with roadmap.models.HEAD_REVISION (a test checks)
+HEAD_REVISION = "0003"  # keep in sync with roadmap.models.HEAD_REVISION (a test checks)
 
 # Folder names (one path component, compared case-insensitively) that sync clients use.
 SYNCED_FOLDERS = (
@@ -203,6 +207,79 @@ def run(db_path: Path, skills_path: Path | None = None) -> list[Finding]:
     return findings
 
 
+def run_server(url: str, skills_path: Path | None = None) -> list[Finding]:
+    """Every check on a server database, without writing anything."""
+    from roadmap import pg, server
+    from roadmap.dburl import has_password, redact
+
+    label = redact(url)
+    findings = [Finding("location", "ok", f"on the server {label}: shared safely between machines")]
+    if has_password(url):
+        findings.append(
+            Finding(
+                "credentials",
+                "warning",
+                "the database URL holds a password (it shows in shell history and process "
+                "lists): put it in ~/.pgpass or $PGPASSWORD instead",
+            )
+        )
+    try:
+        conn = pg.connect(url)
+    except RoadmapError as exc:
+        findings.append(Finding("database", "problem", exc.message))
+        return findings
+    try:
+        conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        revision = server.revision(conn)
+        known = server_known()
+        if revision is None:
+            names = server.table_names(conn)
+            if names:
+                findings.append(
+                    Finding("database", "problem", f"{label} holds other tables: not roadmap's")
+                )
+            else:
+                findings.append(
+                    Finding("database", "ok", f"{label} is empty: first use sets it up")
+                )
+            return findings
+        findings.append(Finding("foreign keys", "ok", "enforced by the server"))
+        if revision not in known:
+            findings.append(
+                Finding(
+                    "schema",
+                    "problem",
+                    f"revision {revision} was made by a newer version of roadmap "
+                    f"(this one knows up to {max(known)}): upgrade roadmap",
+                )
+            )
+            return findings
+        if revision != max(known):
+            findings.append(
+                Finding(
+                    "schema",
+                    "warning",
+                    f"revision {revision}: upgraded on next use (a backup is made)",
+                )
+            )
+            return findings
+        findings.append(Finding("schema", "ok", f"revision {revision}, current"))
+        findings.append(_orphans(conn))
+        findings.append(_timer(conn))
+        findings += _skills_file(conn, skills_path)
+    except RoadmapError as exc:
+        findings.append(Finding("database", "problem", exc.message))
+    finally:
+        conn.close()
+    return findings
+
+
+def server_known() -> set[str]:
+    from roadmap.backups import known_revisions
+
+    return known_revisions()
+
+
 def _checks(conn: sqlite3.Connection, skills_path: Path | None) -> list[Finding]:
     out: list[Finding] = []
     quick = [str(r[0]) for r in conn.execute("PRAGMA quick_check")]
@@ -293,11 +370,12 @@ DRIFT_QUERY = """
     SELECT count(*) FROM (
       SELECT skill_id, day FROM (
         SELECT skill_id, day, SUM(minutes), COUNT(*) FROM session GROUP BY skill_id, day
-        EXCEPT SELECT skill_id, day, minutes, sessions FROM skill_day)
+        EXCEPT SELECT skill_id, day, minutes, sessions FROM skill_day) AS missing
       UNION
       SELECT skill_id, day FROM (
         SELECT skill_id, day, minutes, sessions FROM skill_day
-        EXCEPT SELECT skill_id, day, SUM(minutes), COUNT(*) FROM session GROUP BY skill_id, day))
+        EXCEPT SELECT skill_id, day, SUM(minutes), COUNT(*) FROM session GROUP BY skill_id, day)
+        AS extra) AS drift
 """
 
 
@@ -308,27 +386,29 @@ TOTALS_DRIFT = {
           SELECT * FROM (SELECT skill_id, SUM(minutes), COUNT(*), MAX(day) FROM session
                          GROUP BY skill_id
                          EXCEPT SELECT skill_id, minutes, sessions, last_day FROM skill_total)
+                         AS missing
           UNION ALL
           SELECT * FROM (SELECT skill_id, minutes, sessions, last_day FROM skill_total
                          EXCEPT SELECT skill_id, SUM(minutes), COUNT(*), MAX(day) FROM session
-                         GROUP BY skill_id))
+                         GROUP BY skill_id) AS extra) AS drift
     """,
     "study_day": """
         SELECT count(*) FROM (
           SELECT * FROM (SELECT day, SUM(minutes), COUNT(*) FROM session GROUP BY day
-                         EXCEPT SELECT day, minutes, sessions FROM study_day)
+                         EXCEPT SELECT day, minutes, sessions FROM study_day) AS missing
           UNION ALL
           SELECT * FROM (SELECT day, minutes, sessions FROM study_day
-                         EXCEPT SELECT day, SUM(minutes), COUNT(*) FROM session GROUP BY day))
+                         EXCEPT SELECT day, SUM(minutes), COUNT(*) FROM session GROUP BY day)
+                         AS extra) AS drift
     """,
 }
 
 
-def _orphans(conn: sqlite3.Connection) -> Finding:
+def _orphans(conn: Conn) -> Finding:
     found = {what: int(conn.execute(sql).fetchone()[0]) for what, sql in ORPHAN_QUERIES.items()}
     found = {what: n for what, n in found.items() if n}
     drift = int(conn.execute(DRIFT_QUERY).fetchone()[0])
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    tables = set(copydb.tables(conn))
     drift += sum(
         int(conn.execute(sql).fetchone()[0]) for name, sql in TOTALS_DRIFT.items() if name in tables
     )
@@ -342,10 +422,14 @@ def _orphans(conn: sqlite3.Connection) -> Finding:
     return Finding("orphans", "problem", "; ".join(parts))
 
 
-def _timer(conn: sqlite3.Connection) -> Finding:
+def _timer(conn: Conn) -> Finding:
+    from datetime import timedelta
+
+    from roadmap import clock
+
+    day_ago = clock.to_stored(clock.now() - timedelta(days=1))
     row = conn.execute(
-        "SELECT skill_id, started_at FROM timer "
-        "WHERE started_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 day')"
+        "SELECT skill_id, started_at FROM timer WHERE started_at < ?", (day_ago,)
     ).fetchone()
     if row is None:
         return Finding("timer", "ok", "no timer running for more than a day")
@@ -366,7 +450,7 @@ HISTORY_QUERY = """
 """
 
 
-def _skills_file(conn: sqlite3.Connection, skills_path: Path | None) -> list[Finding]:
+def _skills_file(conn: Conn, skills_path: Path | None) -> list[Finding]:
     if skills_path is None:
         return []
     from roadmap.errors import DataError

@@ -13,7 +13,8 @@ code  meaning
 65    data error: invalid skills file or import file (``FILE:LINE:COL: message``)
 66    an input file does not exist or cannot be read
 69    the database cannot be used: made by a newer version, not a roadmap
-      database, damaged, empty, or missing while the data dir shows it existed
+      database, damaged, empty, or missing while the data dir shows it existed;
+      or the database server cannot be reached or refused the login
 73    an output file cannot be created
 74    I/O error (for example a full disk)
 75    the database is busy (locked by another process): try again
@@ -77,6 +78,10 @@ class DatabaseRefused(RoadmapError):
     """The database cannot be used as it is; it was left untouched (exit 69)."""
 
     exit_code = 69
+
+
+class Unavailable(DatabaseRefused):
+    """The database server cannot be reached, or refused the login (exit 69)."""
 
 
 class CannotCreateError(RoadmapError):

@@ -17,7 +17,6 @@ import os
 import re
 import shutil
 import signal
-import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import IO, Any
 
 from roadmap import __version__, jsontext
 from roadmap.clock import local_iso
+from roadmap.dbapi import Conn
 from roadmap.errors import CannotCreateError, StorageError
 
 FORMAT = "roadmap-export"
@@ -214,9 +214,7 @@ def csv_cell(value: object) -> object:
 # --- JSON: the complete state ---------------------------------------------------------------
 
 
-def _rows(
-    conn: sqlite3.Connection, sql: str, args: tuple[Any, ...] = ()
-) -> Iterator[tuple[Any, ...]]:
+def _rows(conn: Conn, sql: str, args: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
     cursor = conn.execute(sql, args)
     while True:
         chunk = cursor.fetchmany(1000)
@@ -225,7 +223,7 @@ def _rows(
         yield from chunk
 
 
-def tree_state(conn: sqlite3.Connection) -> dict[str, Any]:
+def tree_state(conn: Conn) -> dict[str, Any]:
     meta = {k: v for k, v in conn.execute("SELECT key, value FROM meta")}
     goal = meta.get("weekly_goal_hours") or None
     targets = []
@@ -235,7 +233,7 @@ def tree_state(conn: sqlite3.Connection) -> dict[str, Any]:
         requires = {
             s: lv
             for s, lv in conn.execute(
-                "SELECT skill_id, level FROM target_requirement WHERE target_id = ? ORDER BY rowid",
+                "SELECT skill_id, level FROM target_requirement WHERE target_id = ? ORDER BY position",
                 (tid,),
             )
         }
@@ -346,7 +344,7 @@ Progress = Callable[[int], None]
 
 
 def write_json(
-    conn: sqlite3.Connection,
+    conn: Conn,
     out: IO[str],
     exported_at: str,
     since: str | None,
@@ -422,7 +420,7 @@ def write_json(
     return count
 
 
-def count_sessions(conn: sqlite3.Connection, since: str | None, until: str | None) -> int:
+def count_sessions(conn: Conn, since: str | None, until: str | None) -> int:
     where, args = _period(since, until)
     return int(conn.execute(f"SELECT COUNT(*) FROM session{where}", args).fetchone()[0])
 
@@ -431,7 +429,7 @@ def count_sessions(conn: sqlite3.Connection, since: str | None, until: str | Non
 
 
 def write_csv(
-    conn: sqlite3.Connection,
+    conn: Conn,
     out: IO[str],
     since: str | None,
     until: str | None,

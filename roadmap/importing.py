@@ -18,7 +18,6 @@ Unknown skills stop the import (listed with counts) unless ``--skip-unknown`` or
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from roadmap import clock
+from roadmap.dbapi import Conn, dialect
 from roadmap.errors import DataError
 from roadmap.importers import ExportState, Record
 
@@ -35,7 +35,7 @@ SHOWN_INVALID = 5
 
 _STAGE = """
 CREATE TEMP TABLE import_stage (
-    seq INTEGER PRIMARY KEY,
+    seq {serial} PRIMARY KEY,
     session_id INTEGER,
     skill_id TEXT NOT NULL,
     started_at TEXT NOT NULL,
@@ -50,9 +50,9 @@ CREATE TEMP TABLE import_stage (
     keep_id INTEGER
 )"""
 _STAGE_INDEXES = (
-    "CREATE INDEX temp.ix_stage_key ON import_stage (source_key)",
-    "CREATE INDEX temp.ix_stage_natural ON import_stage (skill_id, started_at, minutes)",
-    "CREATE INDEX temp.ix_stage_session ON import_stage (session_id)",
+    "CREATE INDEX {temp}ix_stage_key ON import_stage (source_key)",
+    "CREATE INDEX {temp}ix_stage_natural ON import_stage (skill_id, started_at, minutes)",
+    "CREATE INDEX {temp}ix_stage_session ON import_stage (session_id)",
 )
 _MARK_DUPLICATES = """
 UPDATE import_stage SET dup = 1 WHERE
@@ -74,9 +74,38 @@ UPDATE import_stage SET keep_id = session_id WHERE dup = 0 AND session_id IS NOT
 """
 _COLUMNS = "skill_id, started_at, day, minutes, note, tags, links, source, source_key"
 _INSERT = (
-    f"INSERT INTO main.session (id, {_COLUMNS}, created_at) "
-    f"SELECT {{id}}, {_COLUMNS}, ? FROM import_stage WHERE dup = 0 AND {{which}} ORDER BY seq"
+    f"INSERT INTO {{main}}session ({{id}}{_COLUMNS}, created_at) "
+    f"SELECT {{value}}{_COLUMNS}, ? FROM import_stage WHERE dup = 0 AND {{which}} ORDER BY seq"
 )
+
+
+class Dialect:
+    """The few spellings that differ between SQLite and PostgreSQL here."""
+
+    def __init__(self, conn: Conn) -> None:
+        self.postgres = dialect(conn) == "postgresql"
+        self.main = "" if self.postgres else "main."
+        self.temp = "pg_temp." if self.postgres else "temp."
+
+    def sql(self, text: str) -> str:
+        return text.replace("main.", self.main)
+
+    def insert(self, keep: bool) -> str:
+        if keep:
+            return _INSERT.format(
+                main=self.main, id="id, ", value="keep_id, ", which="keep_id IS NOT NULL"
+            )
+        if self.postgres:  # the id comes from the sequence
+            return _INSERT.format(main=self.main, id="", value="", which="keep_id IS NULL")
+        return _INSERT.format(main=self.main, id="id, ", value="NULL, ", which="keep_id IS NULL")
+
+
+def insert_returning_id(conn: Conn, sql: str, args: tuple[Any, ...]) -> int:
+    """Insert one row and return its id (``lastrowid`` on SQLite, ``RETURNING`` elsewhere)."""
+    if dialect(conn) == "postgresql":
+        return int(conn.execute(sql + " RETURNING id", args).fetchone()[0])
+    cursor: Any = conn.execute(sql, args)
+    return int(cursor.lastrowid)
 
 
 @dataclass
@@ -116,7 +145,7 @@ class Resolver:
     skill's id, then a unique prefix of a live skill's id or name (``triton`` for
     ``triton-kernels``). Ambiguous prefixes resolve to nothing (reported as unknown)."""
 
-    def __init__(self, conn: sqlite3.Connection, mapping: dict[str, str]) -> None:
+    def __init__(self, conn: Conn, mapping: dict[str, str]) -> None:
         self.known: dict[str, str] = {}
         rows = conn.execute("SELECT id, name, archived FROM skill ORDER BY id").fetchall()
         self.live = [(sid.lower(), name.strip().lower(), sid) for sid, name, a in rows if not a]
@@ -163,14 +192,15 @@ def _json_list(values: list[str]) -> str:
 
 
 def stage(
-    conn: sqlite3.Connection,
+    conn: Conn,
     records: Iterable[Record],
     resolve: Callable[[list[str]], str | None],
     progress: Callable[[], None] | None = None,
 ) -> Outcome:
     """Phase 1: stream ``records`` into the TEMP table ``import_stage``."""
-    conn.execute("DROP TABLE IF EXISTS temp.import_stage")
-    conn.execute(_STAGE)
+    spell = Dialect(conn)
+    conn.execute(f"DROP TABLE IF EXISTS {spell.temp}import_stage")
+    conn.execute(_STAGE.format(serial="BIGSERIAL" if spell.postgres else "INTEGER"))
     out = Outcome()
     now = clock.now()
     batch: list[tuple[Any, ...]] = []
@@ -252,7 +282,7 @@ def check_unknown(out: Outcome, skip_unknown: bool) -> None:
 
 
 def apply(
-    conn: sqlite3.Connection,
+    conn: Conn,
     out: Outcome,
     label: str,
     state: ExportState | None,
@@ -262,11 +292,12 @@ def apply(
 ) -> Outcome:
     """Phase 2: mark duplicates and insert the rest, all in one transaction (or, for a
     dry run, count in a read transaction that is rolled back)."""
+    spell = Dialect(conn)
     for statement in _STAGE_INDEXES:
-        conn.execute(statement)
+        conn.execute(statement.format(temp="" if spell.postgres else spell.temp))
     conn.execute("BEGIN" if dry_run else "BEGIN IMMEDIATE")
     try:
-        conn.execute(_MARK_DUPLICATES)
+        conn.execute(spell.sql(_MARK_DUPLICATES))
         out.duplicates = conn.execute("SELECT COUNT(*) FROM import_stage WHERE dup = 1").fetchone()[
             0
         ]
@@ -279,18 +310,24 @@ def apply(
             conn.execute("ROLLBACK")
             return out
         now = clock.to_stored(clock.now())
-        conn.execute(_KEEP_IDS)
+        conn.execute(spell.sql(_KEEP_IDS))
         kept = [r[0] for r in conn.execute("SELECT keep_id FROM import_stage WHERE keep_id > 0")]
-        conn.execute(_INSERT.format(id="keep_id", which="keep_id IS NOT NULL"), (now,))
-        top = conn.execute("SELECT COALESCE(MAX(id), 0) FROM main.session").fetchone()[0]
-        conn.execute(_INSERT.format(id="NULL", which="keep_id IS NULL"), (now,))
+        conn.execute(spell.insert(keep=True), (now,))
+        top = conn.execute(spell.sql("SELECT COALESCE(MAX(id), 0) FROM main.session")).fetchone()[0]
+        if spell.postgres:
+            conn.execute(pg_resync())  # new ids follow the kept ones, as on SQLite
+        conn.execute(spell.insert(keep=False), (now,))
         ids = kept + [
             r[0]
-            for r in conn.execute("SELECT id FROM main.session WHERE id > ? ORDER BY id", (top,))
+            for r in conn.execute(
+                spell.sql("SELECT id FROM main.session WHERE id > ? ORDER BY id"), (top,)
+            )
         ]
         out.imported = len(ids)
         conn.execute(
-            "INSERT INTO main.journal (at, action, summary, payload) VALUES (?, 'import', ?, ?)",
+            spell.sql(
+                "INSERT INTO main.journal (at, action, summary, payload) VALUES (?, 'import', ?, ?)"
+            ),
             (
                 now,
                 f"import of {len(ids)} session(s) from {label}",
@@ -305,17 +342,23 @@ def apply(
     return out
 
 
-def drop_stage(conn: sqlite3.Connection) -> None:
+def drop_stage(conn: Conn) -> None:
     try:
-        if conn.in_transaction:
+        if getattr(conn, "in_transaction", False):
             conn.execute("ROLLBACK")
-        conn.execute("DROP TABLE IF EXISTS temp.import_stage")
-    except sqlite3.Error:
+        conn.execute(f"DROP TABLE IF EXISTS {Dialect(conn).temp}import_stage")
+    except Exception:
         pass  # the connection is closing anyway
 
 
+def pg_resync() -> str:
+    from roadmap.pg import RESYNC_IDS
+
+    return RESYNC_IDS
+
+
 def apply_state(
-    conn: sqlite3.Connection,
+    conn: Conn,
     state: ExportState,
     resolve: Callable[[list[str]], str | None],
     *,
@@ -371,11 +414,14 @@ def apply_state(
             continue
         added += 1
         if not dry_run:
-            cursor = conn.execute(
-                "INSERT INTO assessment (skill_id, level, note, assessed_at) VALUES (?, ?, ?, ?)",
-                (skill, item["level"], item["note"] or "", key[1]),
+            undo["assessments"].append(
+                insert_returning_id(
+                    conn,
+                    "INSERT INTO assessment (skill_id, level, note, assessed_at) "
+                    "VALUES (?, ?, ?, ?)",
+                    (skill, item["level"], item["note"] or "", key[1]),
+                )
             )
-            undo["assessments"].append(cursor.lastrowid)
     for item in state.level_history:
         skill = resolve([item["skill"]])
         key = (skill, stored(item["changed_at"]), item["level"])
@@ -389,12 +435,14 @@ def apply_state(
             continue
         added += 1
         if not dry_run:
-            cursor = conn.execute(
-                "INSERT INTO level_change (skill_id, level, previous, changed_at, cause) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (skill, item["level"], item["previous"], key[1], item["cause"] or ""),
+            undo["level_changes"].append(
+                insert_returning_id(
+                    conn,
+                    "INSERT INTO level_change (skill_id, level, previous, changed_at, cause) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (skill, item["level"], item["previous"], key[1], item["cause"] or ""),
+                )
             )
-            undo["level_changes"].append(cursor.lastrowid)
     if not dry_run:
         for item in state.skill_levels:
             skill = resolve([item["id"]])

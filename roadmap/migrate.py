@@ -1,10 +1,17 @@
-"""Run the Alembic migrations on a SQLite file, safely (imported only when due).
+"""Run the Alembic migrations on a SQLite file or a PostgreSQL server, safely
+(imported only when due).
+
+On a SQLite file:
 
 - one SQLAlchemy connection with ``PRAGMA foreign_keys=OFF`` (a batch migration
   that recreates a table would otherwise cascade-delete child rows), and
 - the whole upgrade in one ``BEGIN IMMEDIATE`` transaction (``transactional_ddl``),
   checked with ``PRAGMA foreign_key_check`` before commit: a failing migration
   rolls back whole and leaves the schema and revision as they were.
+
+On a server (:func:`upgrade_server`): the same scripts in one transaction (PostgreSQL
+runs DDL transactionally), holding roadmap's advisory lock so two clients never
+migrate at once; the second finds the work done.
 """
 
 from __future__ import annotations
@@ -88,6 +95,53 @@ def upgrade(db: Path, revision: str = "head", script_location: Path | None = Non
         checkpoint.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         checkpoint.close()
+
+
+def upgrade_server(
+    url: str,
+    revision: str = "head",
+    script_location: Path | None = None,
+    *,
+    expect: str | None = None,
+) -> None:
+    """Upgrade the server database at ``url``; ``expect`` is the revision seen before
+    taking the lock (if another client moved it meanwhile, nothing is done here)."""
+    from alembic import command
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.pool import NullPool
+
+    from roadmap import pg
+    from roadmap.dburl import redact
+
+    eng = create_engine(
+        "postgresql+psycopg://",
+        poolclass=NullPool,
+        creator=lambda: pg.raw_connect(url, autocommit=False),
+    )
+    label = redact(url)
+    try:
+        with eng.connect() as conn, conn.begin():
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({pg.LOCK_KEY})")
+            now = conn.exec_driver_sql(
+                "SELECT version_num FROM alembic_version"
+                if conn.exec_driver_sql("SELECT to_regclass('alembic_version')").scalar()
+                else "SELECT NULL"
+            ).scalar()
+            if now != expect:
+                return  # another client created or upgraded it while we waited
+            command.upgrade(config(conn, script_location), revision)
+    except RoadmapError:
+        raise
+    except DBAPIError as exc:
+        raise pg.translate(exc.orig or exc, label) from None
+    except Exception as exc:
+        raise DatabaseRefused(
+            f"the upgrade of {label} failed ({type(exc).__name__}: {exc}); "
+            "it was rolled back and the database is as it was"
+        ) from exc
+    finally:
+        eng.dispose()
 
 
 def current_revision(db: Path) -> str | None:

@@ -15,8 +15,8 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, Uniq
 from sqlmodel import Field, SQLModel
 
 APPLICATION_ID = 0x524D4150  # "RMAP": stamps the file as a roadmap database
-SCHEMA_VERSION = 2  # PRAGMA user_version after the newest migration
-HEAD_REVISION = "0002"
+SCHEMA_VERSION = 3  # PRAGMA user_version after the newest migration
+HEAD_REVISION = "0003"
 
 
 class Meta(SQLModel, table=True):
@@ -69,6 +69,7 @@ class Prerequisite(SQLModel, table=True):
     skill_id: str = Field(foreign_key="skill.id", primary_key=True)
     requires_id: str = Field(primary_key=True)
     level: int = 1
+    position: int = 0  # the order the skills file lists them in
 
 
 class Milestone(SQLModel, table=True):
@@ -101,6 +102,7 @@ class TargetRequirement(SQLModel, table=True):
     target_id: str = Field(foreign_key="target.id", primary_key=True)
     skill_id: str = Field(foreign_key="skill.id", primary_key=True)
     level: int
+    position: int = 0  # the order the skills file lists them in
 
 
 class Session(SQLModel, table=True):

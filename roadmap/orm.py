@@ -1,8 +1,10 @@
-"""The write path: SQLModel sessions on a SQLite engine that writes safely.
+"""The write path: SQLModel sessions on a SQLite file or a PostgreSQL server.
 
 Every write is one transaction started with ``BEGIN IMMEDIATE`` (a deferred BEGIN
 that reads then writes fails under concurrency in WAL mode; GUIDE §2), with the
-pragmas set on each connection. SQLAlchemy is imported only by commands that write.
+pragmas set on each connection. On a server the transaction first takes roadmap's
+advisory lock (``roadmap.pg``): writers from every machine take turns, as on a file.
+SQLAlchemy is imported only by commands that write.
 """
 
 from __future__ import annotations
@@ -51,5 +53,31 @@ def transaction(path: Path) -> Iterator[Session]:
         if isinstance(orig, sqlite3.Error):
             raise dbmod.translate(orig, path) from None
         raise
+    finally:
+        eng.dispose()
+
+
+@contextmanager
+def server_transaction(url: str) -> Iterator[Session]:
+    """One write transaction on a server, holding roadmap's advisory lock throughout."""
+    from roadmap import pg
+    from roadmap.dburl import redact
+
+    eng = create_engine(
+        "postgresql+psycopg://",
+        poolclass=NullPool,
+        creator=lambda: pg.raw_connect(url, autocommit=False),
+    )
+
+    @event.listens_for(eng, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({pg.LOCK_KEY})")
+        conn.exec_driver_sql(pg.RESYNC_IDS)
+
+    try:
+        with Session(eng, expire_on_commit=False) as session, session.begin():
+            yield session
+    except DBAPIError as exc:
+        raise pg.translate(exc.orig or exc, redact(url)) from None
     finally:
         eng.dispose()

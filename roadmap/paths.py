@@ -3,7 +3,8 @@
 Resolution order (documented in README.md):
 
 - data dir: ``$ROADMAP_HOME``, else platformdirs' user data dir for ``roadmap``;
-- database: ``--db PATH`` / ``$ROADMAP_DB``, else ``roadmap.db`` in the data dir;
+- database: ``--db`` / ``$ROADMAP_DB`` (a path, ``sqlite:///PATH``, or a
+  ``postgresql://`` URL), else ``roadmap.db`` in the data dir;
 - skills file: ``--skills PATH`` / ``$ROADMAP_SKILLS``, else ``skills.yaml`` in the
   data dir when the user has one, else the bundled ``skills.yaml``.
 """
@@ -50,16 +51,40 @@ class Locations:
     """The resolved paths for one invocation."""
 
     home: Path
-    db: Path
+    db: Path  # the SQLite file (for a server: where its backups and markers would go)
     skills: Path
     skills_origin: str  # "option", "env", "data dir" or "bundled"
+    server: str | None = None  # a postgresql:// URL: the database is on a server
+
+    @property
+    def label(self) -> str:
+        """The database as shown to the user (a server URL without its password)."""
+        if self.server is not None:
+            from roadmap.dburl import redact
+
+            return redact(self.server)
+        return str(self.db)
+
+
+def split_db(value: str | None, home: Path) -> tuple[Path, str | None]:
+    """``--db`` / ``$ROADMAP_DB`` as (SQLite path, server URL or None)."""
+    if not value:
+        return home / DB_NAME, None
+    if "://" in value or value.startswith(("postgres:", "postgresql:", "sqlite:")):
+        from roadmap.dburl import parse
+
+        path, server = parse(value)
+        if server is not None:
+            return home / DB_NAME, server
+        assert path is not None
+        return path, None
+    return Path(value).expanduser(), None
 
 
 def resolve(db: str | None = None, skills: str | None = None) -> Locations:
     """Resolve the data dir, database and skills file from options and environment."""
     home = data_dir()
-    db_value = db or os.environ.get("ROADMAP_DB")
-    db_path = Path(db_value).expanduser() if db_value else home / DB_NAME
+    db_path, server = split_db(db or os.environ.get("ROADMAP_DB"), home)
     if skills:
         skills_path, origin = Path(skills).expanduser(), "option"
     elif os.environ.get("ROADMAP_SKILLS"):
@@ -68,4 +93,4 @@ def resolve(db: str | None = None, skills: str | None = None) -> Locations:
         skills_path, origin = home / SKILLS_NAME, "data dir"
     else:
         skills_path, origin = bundled_skills(), "bundled"
-    return Locations(home=home, db=db_path, skills=skills_path, skills_origin=origin)
+    return Locations(home=home, db=db_path, skills=skills_path, skills_origin=origin, server=server)

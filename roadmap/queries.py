@@ -10,9 +10,10 @@ grow with history.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
+
+from roadmap.dbapi import Conn
 
 
 @dataclass
@@ -51,23 +52,23 @@ class TargetRow:
     requires: dict[str, int] = field(default_factory=dict)
 
 
-def meta(conn: sqlite3.Connection) -> dict[str, str]:
+def meta(conn: Conn) -> dict[str, str]:
     return {str(k): str(v) for k, v in conn.execute("SELECT key, value FROM meta")}
 
 
-def levels(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+def levels(conn: Conn) -> list[dict[str, Any]]:
     raw = meta(conn).get("levels")
     return list(json.loads(raw)) if raw else []
 
 
-def skills(conn: sqlite3.Connection, include_archived: bool = False) -> list[SkillRow]:
+def skills(conn: Conn, include_archived: bool = False) -> list[SkillRow]:
     sql = (
         "SELECT s.id, s.name, s.pillar_id, s.parent_id, s.description, s.weight, s.hours, "
         "s.level, s.level_changed_at, s.archived, s.position, s.depth, s.resources "
         "FROM skill s JOIN pillar p ON p.id = s.pillar_id "
     )
     if not include_archived:
-        sql += "WHERE s.archived = 0 "
+        sql += "WHERE NOT s.archived "
     sql += "ORDER BY p.position, s.depth, s.position"
     return [
         SkillRow(
@@ -89,14 +90,14 @@ def skills(conn: sqlite3.Connection, include_archived: bool = False) -> list[Ski
     ]
 
 
-def pillars(conn: sqlite3.Connection, include_archived: bool = False) -> list[PillarRow]:
+def pillars(conn: Conn, include_archived: bool = False) -> list[PillarRow]:
     sql = "SELECT id, name, description FROM pillar"
     if not include_archived:
-        sql += " WHERE archived = 0"
+        sql += " WHERE NOT archived"
     return [PillarRow(r[0], r[1], r[2]) for r in conn.execute(sql + " ORDER BY position")]
 
 
-def tree(conn: sqlite3.Connection) -> list[PillarRow]:
+def tree(conn: Conn) -> list[PillarRow]:
     """Pillars with their skills nested as in the file (archived skills left out)."""
     result = pillars(conn)
     by_pillar = {p.id: p for p in result}
@@ -111,25 +112,25 @@ def tree(conn: sqlite3.Connection) -> list[PillarRow]:
     return result
 
 
-def prerequisites(conn: sqlite3.Connection) -> dict[str, list[tuple[str, int]]]:
+def prerequisites(conn: Conn) -> dict[str, list[tuple[str, int]]]:
     out: dict[str, list[tuple[str, int]]] = {}
     for skill_id, requires_id, level in conn.execute(
-        "SELECT skill_id, requires_id, level FROM prerequisite ORDER BY rowid"
+        "SELECT skill_id, requires_id, level FROM prerequisite ORDER BY position"
     ):
         out.setdefault(skill_id, []).append((requires_id, int(level)))
     return out
 
 
-def targets(conn: sqlite3.Connection, include_archived: bool = False) -> list[TargetRow]:
+def targets(conn: Conn, include_archived: bool = False) -> list[TargetRow]:
     sql = "SELECT id, name, description, by, after FROM target"
     if not include_archived:
-        sql += " WHERE archived = 0"
+        sql += " WHERE NOT archived"
     rows = [
         TargetRow(r[0], r[1], r[2], r[3], r[4]) for r in conn.execute(sql + " ORDER BY position")
     ]
     by_id = {t.id: t for t in rows}
     for target_id, skill_id, level in conn.execute(
-        "SELECT target_id, skill_id, level FROM target_requirement ORDER BY rowid"
+        "SELECT target_id, skill_id, level FROM target_requirement ORDER BY position"
     ):
         if target_id in by_id:
             by_id[target_id].requires[skill_id] = int(level)
@@ -171,7 +172,7 @@ def session_json(row: tuple[Any, ...]) -> dict[str, Any]:
     }
 
 
-def sessions(conn: sqlite3.Connection, flt: SessionFilter) -> list[dict[str, Any]]:
+def sessions(conn: Conn, flt: SessionFilter) -> list[dict[str, Any]]:
     """Sessions, newest first, filtered."""
     where: list[str] = []
     args: list[Any] = []
@@ -200,7 +201,7 @@ def sessions(conn: sqlite3.Connection, flt: SessionFilter) -> list[dict[str, Any
     return [session_json(r) for r in conn.execute(sql, args)]
 
 
-def session_by_id(conn: sqlite3.Connection, session_id: int) -> dict[str, Any] | None:
+def session_by_id(conn: Conn, session_id: int) -> dict[str, Any] | None:
     row = conn.execute(
         f"SELECT {SESSION_COLUMNS} FROM session s JOIN skill k ON k.id = s.skill_id WHERE s.id = ?",
         (session_id,),
@@ -208,7 +209,7 @@ def session_by_id(conn: sqlite3.Connection, session_id: int) -> dict[str, Any] |
     return session_json(row) if row else None
 
 
-def descendants(conn: sqlite3.Connection, skill_id: str) -> list[str]:
+def descendants(conn: Conn, skill_id: str) -> list[str]:
     """``skill_id`` and every skill below it (archived included)."""
     rows = conn.execute(
         "WITH RECURSIVE d(id) AS (SELECT ? UNION SELECT s.id FROM skill s JOIN d "
@@ -226,7 +227,7 @@ class TimerRow:
     note: str
 
 
-def timer(conn: sqlite3.Connection) -> TimerRow | None:
+def timer(conn: Conn) -> TimerRow | None:
     row = conn.execute(
         "SELECT t.skill_id, k.name, t.started_at, t.note FROM timer t "
         "JOIN skill k ON k.id = t.skill_id"
@@ -234,7 +235,7 @@ def timer(conn: sqlite3.Connection) -> TimerRow | None:
     return TimerRow(*row) if row else None
 
 
-def skill_stats(conn: sqlite3.Connection) -> dict[str, tuple[int, str | None, int]]:
+def skill_stats(conn: Conn) -> dict[str, tuple[int, str | None, int]]:
     """Per skill: (minutes total, last day practised, minutes since its last level change).
 
     Totals come from ``skill_total`` (a row per skill, kept by triggers); the minutes
@@ -257,7 +258,7 @@ def skill_stats(conn: sqlite3.Connection) -> dict[str, tuple[int, str | None, in
     return out
 
 
-def minutes_by_pillar(conn: sqlite3.Connection, since_day: str | None) -> dict[str, int]:
+def minutes_by_pillar(conn: Conn, since_day: str | None) -> dict[str, int]:
     """Minutes per pillar: all time from ``skill_total``; since a day from ``skill_day``
     through its day index."""
     if since_day is None:
@@ -272,7 +273,7 @@ def minutes_by_pillar(conn: sqlite3.Connection, since_day: str | None) -> dict[s
     return {str(p): int(m) for p, m in conn.execute(sql + " GROUP BY k.pillar_id", args)}
 
 
-def minutes_by_day(conn: sqlite3.Connection, since_day: str) -> list[tuple[str, int]]:
+def minutes_by_day(conn: Conn, since_day: str) -> list[tuple[str, int]]:
     return [
         (str(d), int(m))
         for d, m in conn.execute(
@@ -282,13 +283,13 @@ def minutes_by_day(conn: sqlite3.Connection, since_day: str) -> list[tuple[str, 
     ]
 
 
-def active_days(conn: sqlite3.Connection) -> list[Any]:
+def active_days(conn: Conn) -> list[Any]:
     from datetime import date
 
     return [date.fromisoformat(r[0]) for r in conn.execute("SELECT day FROM study_day")]
 
 
-def skill_detail(conn: sqlite3.Connection, skill_id: str) -> dict[str, Any]:
+def skill_detail(conn: Conn, skill_id: str) -> dict[str, Any]:
     from roadmap.clock import local_iso
 
     row = conn.execute(
@@ -315,7 +316,7 @@ def skill_detail(conn: sqlite3.Connection, skill_id: str) -> dict[str, Any]:
         }
         for key, level, position, text, checked, link, note in conn.execute(
             "SELECT key, level, position, text, checked_at, link, note FROM milestone "
-            "WHERE skill_id = ? AND archived = 0 ORDER BY level, position",
+            "WHERE skill_id = ? AND NOT archived ORDER BY level, position",
             (skill_id,),
         )
     ]
@@ -335,7 +336,7 @@ def skill_detail(conn: sqlite3.Connection, skill_id: str) -> dict[str, Any]:
     children = [
         r[0]
         for r in conn.execute(
-            "SELECT id FROM skill WHERE parent_id = ? AND archived = 0 ORDER BY position",
+            "SELECT id FROM skill WHERE parent_id = ? AND NOT archived ORDER BY position",
             (skill_id,),
         )
     ]
@@ -364,7 +365,7 @@ def skill_detail(conn: sqlite3.Connection, skill_id: str) -> dict[str, Any]:
     }
 
 
-def period_report(conn: sqlite3.Connection, since: str, until: str) -> dict[str, Any]:
+def period_report(conn: Conn, since: str, until: str) -> dict[str, Any]:
     """Minutes per pillar and skill, sessions, milestones checked, level-ups: local days
     ``since``..``until`` inclusive (from ``skill_day``, or ``skill_total`` when the period
     covers the whole history, so a report over all time does not scan it; events by their
@@ -380,7 +381,7 @@ def period_report(conn: sqlite3.Connection, since: str, until: str) -> dict[str,
         for p, m in conn.execute(
             f"SELECT k.pillar_id, SUM(d.minutes) FROM {source} JOIN skill k ON k.id = d.skill_id "
             f"JOIN pillar p ON p.id = k.pillar_id{where} "
-            "GROUP BY k.pillar_id ORDER BY p.position",
+            "GROUP BY k.pillar_id, p.position ORDER BY p.position",
             args,
         )
     ]
@@ -389,7 +390,7 @@ def period_report(conn: sqlite3.Connection, since: str, until: str) -> dict[str,
         for s, n, m in conn.execute(
             f"SELECT d.skill_id, k.name, SUM(d.minutes) AS m FROM {source} "
             f"JOIN skill k ON k.id = d.skill_id{where} "
-            "GROUP BY d.skill_id ORDER BY m DESC, d.skill_id",
+            "GROUP BY d.skill_id, k.name ORDER BY m DESC, d.skill_id",
             args,
         )
     ]
@@ -427,7 +428,7 @@ def period_report(conn: sqlite3.Connection, since: str, until: str) -> dict[str,
     }
 
 
-def level_changes_by_day(conn: sqlite3.Connection) -> list[tuple[str, list[tuple[str, int]]]]:
+def level_changes_by_day(conn: Conn) -> list[tuple[str, list[tuple[str, int]]]]:
     """Level changes grouped by the local day they happened, oldest first."""
     from roadmap.clock import from_stored
 
@@ -445,14 +446,14 @@ def level_changes_by_day(conn: sqlite3.Connection) -> list[tuple[str, list[tuple
 # --- added for the views (skill names, totals over a subtree, local-day bounds) ----------------
 
 
-def names(conn: sqlite3.Connection) -> tuple[dict[str, str], dict[str, str]]:
+def names(conn: Conn) -> tuple[dict[str, str], dict[str, str]]:
     """(skill id → name, pillar id → name), archived ones included."""
     skill_names = {str(i): str(n) for i, n in conn.execute("SELECT id, name FROM skill")}
     pillar_names = {str(i): str(n) for i, n in conn.execute("SELECT id, name FROM pillar")}
     return skill_names, pillar_names
 
 
-def skills_totals(conn: sqlite3.Connection, skill_ids: list[str]) -> tuple[int, str | None, int]:
+def skills_totals(conn: Conn, skill_ids: list[str]) -> tuple[int, str | None, int]:
     """(minutes, last day practised, sessions) over several skills, from ``skill_total``."""
     if not skill_ids:
         return 0, None, 0

@@ -10,10 +10,10 @@ An archived skill is refused (it takes no new records) unless the caller only re
 from __future__ import annotations
 
 import difflib
-import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from roadmap.dbapi import Conn
 from roadmap.errors import UsageError
 
 
@@ -74,7 +74,7 @@ def _archived_error(ref: SkillRef) -> UsageError:
     )
 
 
-def skill(conn: sqlite3.Connection, text: str, *, allow_archived: bool = False) -> SkillRef:
+def skill(conn: Conn, text: str, *, allow_archived: bool = False) -> SkillRef:
     """Resolve ``text`` to a skill (see module doc); ``allow_archived`` for reads."""
     rows = [
         SkillRef(r[0], r[1], r[2], bool(r[3]))
@@ -122,7 +122,7 @@ def skill(conn: sqlite3.Connection, text: str, *, allow_archived: bool = False) 
     return found
 
 
-def pillar(conn: sqlite3.Connection, text: str) -> str:
+def pillar(conn: Conn, text: str) -> str:
     """Resolve ``text`` to a pillar id: exact id, then a unique case-insensitive match on id
     or name, id or name prefix, or part of the name (archived pillars included: reads only)."""
     rows = [(str(r[0]), str(r[1])) for r in conn.execute("SELECT id, name FROM pillar")]
@@ -140,12 +140,12 @@ def pillar(conn: sqlite3.Connection, text: str) -> str:
     raise UsageError(f"unknown pillar '{text}'{tail}", hint="see the pillars with: roadmap tree")
 
 
-def milestone(conn: sqlite3.Connection, skill_id: str, text: str) -> tuple[str, str]:
+def milestone(conn: Conn, skill_id: str, text: str) -> tuple[str, str]:
     """Resolve a milestone by id (case-insensitive) or ``LEVEL.N`` position; return
     (key, text)."""
     rows = conn.execute(
         "SELECT key, level, position, text FROM milestone "
-        "WHERE skill_id = ? AND archived = 0 ORDER BY level, position",
+        "WHERE skill_id = ? AND NOT archived ORDER BY level, position",
         (skill_id,),
     ).fetchall()
     wanted = text.strip()
@@ -171,10 +171,10 @@ def milestone(conn: sqlite3.Connection, skill_id: str, text: str) -> tuple[str, 
     )
 
 
-def target(conn: sqlite3.Connection, text: str | None) -> str:
+def target(conn: Conn, text: str | None) -> str:
     """The target id: ``text`` if given (must exist), else the tree's default, else the last."""
     rows = [
-        r[0] for r in conn.execute("SELECT id FROM target WHERE archived = 0 ORDER BY position")
+        r[0] for r in conn.execute("SELECT id FROM target WHERE NOT archived ORDER BY position")
     ]
     if text is not None:
         if text in rows:

@@ -186,9 +186,15 @@ def _move_history(session: Session, old: models.Skill, new: models.Skill) -> Non
 
 def _prerequisites(session: Session, tree: Tree) -> None:
     session.execute(delete(models.Prerequisite))
+    position = 0
     for spec in tree.skills:
         for ref, level in spec.requires:
-            session.add(models.Prerequisite(skill_id=spec.id, requires_id=ref, level=level))
+            position += 1
+            session.add(
+                models.Prerequisite(
+                    skill_id=spec.id, requires_id=ref, level=level, position=position
+                )
+            )
 
 
 def _milestones(session: Session, tree: Tree) -> None:
@@ -226,9 +232,15 @@ def _targets(session: Session, tree: Tree) -> None:
         row.archived = False
         session.add(row)
     session.flush()
+    position = 0
     for spec in tree.targets:
         for skill_id, level in spec.requires.items():
-            session.add(models.TargetRequirement(target_id=spec.id, skill_id=skill_id, level=level))
+            position += 1
+            session.add(
+                models.TargetRequirement(
+                    target_id=spec.id, skill_id=skill_id, level=level, position=position
+                )
+            )
     for row in rows.values():
         row.archived = True
         session.add(row)

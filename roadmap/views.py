@@ -5,13 +5,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from roadmap import analysis, queries
 from roadmap.clock import from_stored
+from roadmap.dbapi import Conn
 
 
 @dataclass
@@ -28,7 +28,7 @@ class World:
     meta: dict[str, str]
 
 
-def load(conn: sqlite3.Connection, target_id: str, today: date) -> World:
+def load(conn: Conn, target_id: str, today: date) -> World:
     rows = queries.skills(conn)
     stats = queries.skill_stats(conn)
     prereqs = queries.prerequisites(conn)
@@ -83,7 +83,7 @@ def week_start(today: date) -> date:
     return analysis.week_start(today)
 
 
-def forecast(conn: sqlite3.Connection, world: World) -> dict[str, Any]:
+def forecast(conn: Conn, world: World) -> dict[str, Any]:
     """Remaining effort, pace, ETA and verdict, overall and per pillar."""
     today = world.today
     effort = analysis.remaining_effort(world.skills, world.target)
@@ -135,7 +135,7 @@ def recommendations(world: World, limit: int) -> list[dict[str, Any]]:
     return [r.to_json() for r in recs]
 
 
-def status(conn: sqlite3.Connection, world: World) -> dict[str, Any]:
+def status(conn: Conn, world: World) -> dict[str, Any]:
     """The dashboard (the ``status --json`` contract)."""
     today = world.today
     readiness = analysis.readiness(world.skills, world.target)
@@ -182,7 +182,7 @@ def review(world: World) -> list[dict[str, Any]]:
     return [s.to_json() for s in analysis.stale(world.skills, world.today)]
 
 
-def show(conn: sqlite3.Connection, world: World, skill_id: str) -> dict[str, Any]:
+def show(conn: Conn, world: World, skill_id: str) -> dict[str, Any]:
     """Everything about one skill. For a parent: its children, the roll-up of their levels
     and readiness, and hours and sessions over everything under it."""
     row = queries.skill_detail(conn, skill_id)
@@ -262,7 +262,7 @@ def _max_required(
     return max(levels) if levels else None
 
 
-def report(conn: sqlite3.Connection, since: date, until: date) -> dict[str, Any]:
+def report(conn: Conn, since: date, until: date) -> dict[str, Any]:
     """Hours per pillar and skill, sessions, milestones checked and level-ups in a period
     (the ``report --json`` contract; names added beside the ids)."""
     data = queries.period_report(conn, since.isoformat(), until.isoformat())
@@ -274,7 +274,7 @@ def report(conn: sqlite3.Connection, since: date, until: date) -> dict[str, Any]
     return data
 
 
-def heatmap(conn: sqlite3.Connection, today: date, weeks: int) -> dict[str, Any]:
+def heatmap(conn: Conn, today: date, weeks: int) -> dict[str, Any]:
     start = week_start(today) - timedelta(weeks=weeks - 1)
     per_day = {date.fromisoformat(d): m for d, m in queries.minutes_by_day(conn, start.isoformat())}
     grid = analysis.heatmap(per_day, today, weeks)
@@ -305,7 +305,7 @@ def radar(world: World) -> list[dict[str, Any]]:
     return axes
 
 
-def readiness_history(conn: sqlite3.Connection, world: World) -> list[tuple[str, float]]:
+def readiness_history(conn: Conn, world: World) -> list[tuple[str, float]]:
     """Readiness after each day with level changes, replayed from the level history."""
     import dataclasses
 
@@ -323,7 +323,7 @@ def readiness_history(conn: sqlite3.Connection, world: World) -> list[tuple[str,
     return points
 
 
-def summary(conn: sqlite3.Connection, world: World, since: date, until: date) -> dict[str, Any]:
+def summary(conn: Conn, world: World, since: date, until: date) -> dict[str, Any]:
     """What the Markdown and HTML exports show."""
     max_level = max((lv["level"] for lv in queries.levels(conn)), default=5)
     weeks = max(4, min(53, (until - since).days // 7 + 1))

@@ -133,3 +133,121 @@ def write_yaml(tmp_path: Path) -> Iterator[Callable[[str], Path]]:
         return path
 
     yield make
+
+
+# --- the database backends -----------------------------------------------------------
+#
+# A module that says ``pytestmark = pytest.mark.usefixtures("backend")`` runs every test
+# twice: on a SQLite file and on a PostgreSQL server (a throwaway cluster started once per
+# test session by ``tests/pgcluster.py``, a fresh database per test). Without a server the
+# PostgreSQL half is skipped, unless ``ROADMAP_TEST_POSTGRES=required`` (CI) makes that
+# a failure.
+
+PG_TEMPLATE = "roadmap_head"
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Any]:
+    from tests import pgcluster
+
+    required = os.environ.get("ROADMAP_TEST_POSTGRES") == "required"
+    if pgcluster.find_bin_dir() is None:
+        if required:
+            pytest.fail("ROADMAP_TEST_POSTGRES=required but no PostgreSQL server is installed")
+        pytest.skip("no PostgreSQL server installed (Debian: apt install postgresql)")
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        if required:
+            pytest.fail("ROADMAP_TEST_POSTGRES=required but psycopg is not installed")
+        pytest.skip("psycopg is not installed (pip install -e '.[dev,postgres]')")
+    cluster = pgcluster.start()
+    try:
+        # A database at the schema head, copied for each test (CREATE DATABASE ... TEMPLATE).
+        cluster.create_database(PG_TEMPLATE)
+        from roadmap import migrate
+
+        migrate.upgrade_server(cluster.url(PG_TEMPLATE), expect=None)
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+def fresh_pg_database(cluster: Any, *, empty: bool = False) -> str:
+    """A new database (at the schema head, or ``empty``); returns its URL."""
+    import uuid
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    if empty:
+        cluster.create_database(name)
+    else:
+        cluster.psql_exec("postgres", f'CREATE DATABASE "{name}" TEMPLATE "{PG_TEMPLATE}"')
+    return str(cluster.url(name))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(
+    request: pytest.FixtureRequest, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """Which database this test runs on; for PostgreSQL, ROADMAP_DB is a fresh database."""
+    if request.param == "postgresql":
+        cluster = request.getfixturevalue("pg_cluster")
+        monkeypatch.setenv("ROADMAP_DB", fresh_pg_database(cluster))
+    return str(request.param)
+
+
+class Sql:
+    """Read (or, for setting up a case, write) the test's database, whatever the backend."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+
+    def connect(self) -> Any:
+        url = os.environ.get("ROADMAP_DB")
+        if url and url.startswith("postgresql"):
+            from roadmap import pg
+
+            return pg.connect(url)
+        conn = sqlite3.connect(url or str(self.home / "roadmap.db"), isolation_level=None)
+        conn.execute("PRAGMA foreign_keys=ON")
+        return conn
+
+    def __call__(self, query: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        conn = self.connect()
+        try:
+            cursor = conn.execute(query, params)
+            rows = (
+                cursor.fetchall() if query.lstrip().upper().startswith(("SELECT", "WITH")) else []
+            )
+            return [tuple(r) for r in rows]
+        finally:
+            conn.close()
+
+    def one(self, query: str, params: tuple[Any, ...] = ()) -> Any:
+        """The single value of a one-row, one-column query."""
+        rows = self(query, params)
+        assert len(rows) == 1 and len(rows[0]) == 1, rows
+        return rows[0][0]
+
+    def dump(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row of every roadmap table, sorted: to compare before and after."""
+        from roadmap import copydb
+
+        conn = self.connect()
+        try:
+            out = {}
+            for table in copydb.tables(conn):
+                rows = conn.execute(f'SELECT * FROM "{table}"').fetchall()
+                out[table] = sorted((tuple(_plain(v) for v in r) for r in rows), key=repr)
+            return out
+        finally:
+            conn.close()
+
+
+def _plain(value: Any) -> Any:
+    return int(value) if isinstance(value, bool) else value
+
+
+@pytest.fixture
+def sql(isolated_home: Path) -> Sql:
+    return Sql(isolated_home)

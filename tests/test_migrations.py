@@ -131,7 +131,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "9002"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
@@ -143,7 +143,7 @@ def upgrade() -> None:
     with op.batch_alter_table("milestone", recreate="always") as batch:
         batch.add_column(sa.Column("extra", sa.Integer(), nullable=True))
     op.execute("DELETE FROM journal")
-    op.execute("PRAGMA user_version = 3")
+    op.execute("PRAGMA user_version = 4")
     raise RuntimeError("boom half-way")
 
 
@@ -157,7 +157,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "9002"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
@@ -167,7 +167,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("colour", sa.String(), nullable=True))
     with op.batch_alter_table("pillar", recreate="always") as batch:
         batch.add_column(sa.Column("icon", sa.String(), nullable=True))
-    op.execute("PRAGMA user_version = 3")
+    op.execute("PRAGMA user_version = 4")
 
 
 def downgrade() -> None:
@@ -176,7 +176,7 @@ def downgrade() -> None:
 
 
 @pytest.fixture
-def head_0002(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+def head_plus_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     """Point roadmap at a copy of migrations/ with an extra revision 9002 on top of head."""
 
     def install(source: str) -> Path:
@@ -184,7 +184,7 @@ def head_0002(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
         shutil.copytree(ROOT / "migrations", scripts, ignore=shutil.ignore_patterns("__pycache__"))
         (scripts / "versions" / "9002_test.py").write_text(source, encoding="utf-8")
         monkeypatch.setattr(paths, "migrations_dir", lambda: scripts)
-        monkeypatch.setattr(db, "SCHEMA_VERSION", 3)
+        monkeypatch.setattr(db, "SCHEMA_VERSION", 4)
         return scripts
 
     return install
@@ -200,9 +200,9 @@ def populated(tmp_path: Path) -> Path:
 
 
 def test_a_migration_failing_half_way_rolls_back_whole(
-    head_0002: Any, populated: Path, run: Run
+    head_plus_one: Any, populated: Path, run: Run
 ) -> None:
-    head_0002(FAILING)
+    head_plus_one(FAILING)
     rows, tables = snapshot(populated), schema(populated)
 
     with pytest.raises(DatabaseRefused) as info:
@@ -216,7 +216,7 @@ def test_a_migration_failing_half_way_rolls_back_whole(
     assert revision(populated) == "0001"
     assert pragma(populated, "user_version") == [(1,)]
     assert pragma(populated, "quick_check") == [("ok",)]
-    backups = list(db.backups_dir(populated).glob("roadmap-*-before-v3.db"))
+    backups = list(db.backups_dir(populated).glob("roadmap-*-before-v4.db"))
     assert len(backups) == 1
     assert snapshot(backups[0]) == rows
 
@@ -228,19 +228,19 @@ def test_a_migration_failing_half_way_rolls_back_whole(
     assert snapshot(populated) == rows and schema(populated) == tables
 
 
-def test_the_raw_upgrade_also_rolls_back(head_0002: Any, populated: Path) -> None:
+def test_the_raw_upgrade_also_rolls_back(head_plus_one: Any, populated: Path) -> None:
     """``migrate.upgrade`` itself (as used on create) is all-or-nothing."""
     from roadmap import migrate
 
-    scripts = head_0002(FAILING)
+    scripts = head_plus_one(FAILING)
     rows, tables = snapshot(populated), schema(populated)
     with pytest.raises(DatabaseRefused):
         migrate.upgrade(populated, script_location=scripts)
     assert (snapshot(populated), schema(populated)) == (rows, tables)
 
 
-def test_a_batch_migration_keeps_every_child_row(head_0002: Any, populated: Path) -> None:
-    head_0002(BATCH)
+def test_a_batch_migration_keeps_every_child_row(head_plus_one: Any, populated: Path) -> None:
+    head_plus_one(BATCH)
     before = snapshot(populated)
     children = {
         table
@@ -266,4 +266,4 @@ def test_a_batch_migration_keeps_every_child_row(head_0002: Any, populated: Path
         assert targets & {"skill", "pillar"}, table
     triggers = {r[1] for r in schema(populated) if r[0] == "trigger"}
     assert triggers == {"session_after_insert", "session_after_delete", "session_after_update"}
-    assert len(list(db.backups_dir(populated).glob("*-before-v3.db"))) == 1
+    assert len(list(db.backups_dir(populated).glob("*-before-v4.db"))) == 1

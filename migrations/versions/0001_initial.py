@@ -215,10 +215,41 @@ def upgrade() -> None:
         sa.UniqueConstraint("slot"),
     )
 
+    if op.get_bind().dialect.name != "sqlite":
+        op.execute(PG_FUNCTION)
+        op.execute(PG_TRIGGER)
+        return
     for statement in TRIGGERS:
         op.execute(statement)
     op.execute("PRAGMA application_id = 1380794704")  # 0x524D4150, "RMAP"
     op.execute("PRAGMA user_version = 1")
+
+
+# PostgreSQL: one trigger function does what the three SQLite triggers below do.
+PG_FUNCTION = """
+CREATE OR REPLACE FUNCTION roadmap_session_totals() RETURNS trigger
+LANGUAGE plpgsql AS $body$
+BEGIN
+  IF TG_OP IN ('DELETE', 'UPDATE') THEN
+    UPDATE skill_day SET minutes = skill_day.minutes - OLD.minutes,
+                         sessions = skill_day.sessions - 1
+      WHERE skill_id = OLD.skill_id AND day = OLD.day;
+    DELETE FROM skill_day WHERE skill_id = OLD.skill_id AND day = OLD.day AND sessions <= 0;
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    INSERT INTO skill_day (skill_id, day, minutes, sessions)
+    VALUES (NEW.skill_id, NEW.day, NEW.minutes, 1)
+    ON CONFLICT (skill_id, day) DO UPDATE
+      SET minutes = skill_day.minutes + excluded.minutes, sessions = skill_day.sessions + 1;
+  END IF;
+  RETURN NULL;
+END
+$body$
+"""
+PG_TRIGGER = (
+    "CREATE TRIGGER session_totals AFTER INSERT OR DELETE OR UPDATE OF skill_id, day, minutes "
+    "ON session FOR EACH ROW EXECUTE FUNCTION roadmap_session_totals()"
+)
 
 
 TRIGGERS = (
@@ -253,6 +284,9 @@ TRIGGERS = (
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        op.execute("DROP TRIGGER IF EXISTS session_totals ON session")
+        op.execute("DROP FUNCTION IF EXISTS roadmap_session_totals()")
     for name in ("session_after_insert", "session_after_delete", "session_after_update"):
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.drop_table("timer")

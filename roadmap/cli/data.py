@@ -137,7 +137,7 @@ def import_(
 
     Example: roadmap import ~/.config/watson/frames --map gpu=cuda --dry-run
     """
-    from roadmap import db, importers, importing
+    from roadmap import importers, importing
     from roadmap import resolve as resolving
     from roadmap.errors import PermissionDenied, UsageError
 
@@ -154,7 +154,7 @@ def import_(
     app = app_of(ctx)
     try:
         conn = app.conn()
-        if not dry_run and not db.writable(app.loc.db):
+        if not dry_run and not app.writable():
             raise PermissionDenied(
                 f"the database {app.loc.db} (or its directory) is read-only; nothing was imported"
             )
@@ -253,15 +253,22 @@ def backup(
 ) -> None:
     """Copy the database safely with SQLite's backup API, even while it is in use.
 
+    A database on a server is copied into a SQLite file (one consistent snapshot).
     Never overwrites a file. Restore it with 'roadmap restore PATH'.
 
     Example: roadmap backup ~/roadmap-2026-11.db
     """
-    from roadmap import backups
+    from roadmap import backups, db
 
     app = app_of(ctx)
-    dest = backups.backup(app.loc.db, path)
-    typer.echo(f"backed up {app.loc.db} to {dest}")
+    if app.loc.server is not None:
+        from roadmap import server
+
+        app.conn()  # the server is reachable and its schema current
+        dest = server.backup(app.loc.server, path, db.backups_dir(app.loc.db))
+    else:
+        dest = backups.backup(app.loc.db, path)
+    typer.echo(f"backed up {app.loc.label} to {dest}")
 
 
 def restore(
@@ -275,15 +282,22 @@ def restore(
 
     Example: roadmap restore ~/.local/share/roadmap/backups/roadmap-20261120-manual.db
     """
-    from roadmap import backups
+    from roadmap import backups, db
 
     app = app_of(ctx)
     found = backups.inspect(path)
-    question = f"replace {app.loc.db} with {path} ({found.sessions} sessions)?"
+    question = f"replace {app.loc.label} with {path} ({found.sessions} sessions)?"
     if not confirm(question, yes=yes):
         info("nothing changed")
         raise typer.Exit(1)
-    saved = backups.restore(app.loc.db, path)
+    if app.loc.server is not None:
+        from roadmap import server
+
+        app.conn()
+        app.close()
+        saved: Path | None = server.restore(app.loc.server, path, db.backups_dir(app.loc.db))
+    else:
+        saved = backups.restore(app.loc.db, path)
     app.conn()  # migrate if the backup is older; sync the tree
     typer.echo(
         f"restored {path} ({found.sessions} sessions)"
@@ -312,13 +326,17 @@ def doctor(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     from roadmap.render import clean
 
     app = app_of(ctx)
-    findings = doc.run(app.loc.db, app.loc.skills)
+    findings = (
+        doc.run_server(app.loc.server, app.loc.skills)
+        if app.loc.server is not None
+        else doc.run(app.loc.db, app.loc.skills)
+    )
     ok = doc.healthy(findings)
     if as_json:
         print_json(
             {
                 "healthy": ok,
-                "database": str(app.loc.db),
+                "database": app.loc.label,
                 "skills": str(app.loc.skills),
                 "checks": [f.to_json() for f in findings],
             }

@@ -50,7 +50,7 @@ def init(ctx: typer.Context) -> None:
             info(f"copied the bundled roadmap to {target} (edit it; roadmap syncs on change)")
     app.resolve()  # the copied file is now the one in use (unless --skills says otherwise)
     app.conn()
-    info(f"database: {app.loc.db}")
+    info(f"database: {app.loc.label}")
     info(f"skills:   {app.loc.skills}")
     info("next: roadmap tree, roadmap status, roadmap log SKILL 1h")
 

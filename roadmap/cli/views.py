@@ -12,14 +12,13 @@ from roadmap.cli import complete
 from roadmap.cli.common import JsonOpt, TargetOpt, app_of, console, print_json
 
 if TYPE_CHECKING:
-    import sqlite3
-
+    from roadmap.dbapi import Conn
     from roadmap.views import World
 
 PANEL = "Views"
 
 
-def _world(ctx: typer.Context, target: str | None) -> tuple[sqlite3.Connection, World]:
+def _world(ctx: typer.Context, target: str | None) -> tuple[Conn, World]:
     from roadmap import resolve, views
     from roadmap.timeparse import local_now
 

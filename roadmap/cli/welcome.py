@@ -24,7 +24,7 @@ Try:
 
 def _has_history(ctx: typer.Context) -> bool:
     app = app_of(ctx)
-    if not app.loc.db.exists():
+    if app.loc.server is None and not app.loc.db.exists():
         return False
     conn = app.conn()
     row = conn.execute(
