@@ -251,3 +251,18 @@ def _plain(value: Any) -> Any:
 @pytest.fixture
 def sql(isolated_home: Path) -> Sql:
     return Sql(isolated_home)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test marked ``sqlite_only`` (about the file itself: bytes, WAL, permissions) runs
+    only in its SQLite variant."""
+    keep = []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_server = callspec is not None and callspec.params.get("backend") == "postgresql"
+        if on_server and item.get_closest_marker("sqlite_only"):
+            continue
+        keep.append(item)
+    if len(keep) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+        items[:] = keep
