@@ -355,7 +355,7 @@ def test_at_most_one_timer_runs_across_machines(
         observer.join()
     started = stopped = 0
     for calls in results:
-        for verb, code, out, err in calls:
+        for verb, code, _out, err in calls:
             assert code in (0, 1), (verb, code, err)
             assert "busy" not in err, err
             if verb == "start" and code == 0:
