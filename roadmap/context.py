@@ -91,10 +91,28 @@ class App:
                 "not synced; showing the tree as last synced"
             )
             return
+        previous = None
+        if self.on_server:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'tree_source'").fetchone()
+            previous = str(row[0]) if row else None
         report = self.sync(data)
         text = report.summary()
         if text:
             self.notify(f"roadmap: synced {self.loc.skills}: {text}")
+        if previous is not None and previous != self.tree_source():
+            self.notify(
+                f"roadmap: warning: the tree on the server was last synced from {previous}; "
+                f"it now follows {self.tree_source()}. Use the same skills file on every "
+                "machine, or the two will take turns"
+            )
+
+    def tree_source(self) -> str:
+        """Where the tree comes from, as recorded (on a server: which machine, which file)."""
+        if self.on_server:
+            import socket
+
+            return f"{socket.gethostname()}:{self.loc.skills}"
+        return str(self.loc.skills)
 
     def sync(self, data: bytes | None = None) -> SyncReport:
         """Validate the skills file and sync it into the database (one transaction)."""
@@ -106,7 +124,7 @@ class App:
         from roadmap import sync
 
         with self.write() as session:
-            return sync.apply(session, tree, str(self.loc.skills))
+            return sync.apply(session, tree, self.tree_source())
 
     @contextmanager
     def write(self) -> Iterator[Session]:

@@ -295,6 +295,8 @@ def apply(
     spell = Dialect(conn)
     for statement in _STAGE_INDEXES:
         conn.execute(statement.format(temp="" if spell.postgres else spell.temp))
+    if spell.postgres:
+        conn.execute("ANALYZE import_stage")  # temp tables get no statistics on their own
     conn.execute("BEGIN" if dry_run else "BEGIN IMMEDIATE")
     try:
         conn.execute(spell.sql(_MARK_DUPLICATES))

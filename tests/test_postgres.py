@@ -573,3 +573,16 @@ def test_ids_are_numbered_as_on_sqlite(backend: str, run: Run, small: Path) -> N
     run.ok("undo")
     run.ok("undo")  # the delete: #3 comes back with its id
     assert sorted(s["id"] for s in run.json("sessions")) == [1, 2, 3]
+
+
+def test_a_different_skills_file_on_another_machine_is_pointed_out(
+    server: str, run: Run, small: Path, write_yaml: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run.ok("log", "linalg", "1h")
+    other = write_yaml(small.read_text(encoding="utf-8").replace("Small test tree", "Other tree"))
+    monkeypatch.setenv("ROADMAP_SKILLS", str(other))
+    result = run.ok("status")
+    assert "last synced from" in result.stderr and str(small) in result.stderr
+    assert str(other) in result.stderr
+    again = run.ok("status")  # the same machine and file again: nothing to say
+    assert "last synced from" not in again.stderr
