@@ -283,13 +283,13 @@ def test_an_older_schema_is_backed_up_then_upgraded(
 
 @pytest.mark.slow
 def test_two_machines_logging_at_once_lose_nothing(
-    server: str, run: Run, sql: Sql, tmp_path: Path
+    empty_server: str, run: Run, sql: Sql, tmp_path: Path
 ) -> None:
     from tests.test_faults import CHILD, finish
 
     script = tmp_path / "child.py"
     script.write_text(CHILD, encoding="utf-8")
-    run.ok("tree")
+    # The database is empty: creating the schema races too.
     start_at = time.time() + 2.0
     sides = [
         subprocess.Popen(
@@ -586,3 +586,15 @@ def test_a_different_skills_file_on_another_machine_is_pointed_out(
     assert str(other) in result.stderr
     again = run.ok("status")  # the same machine and file again: nothing to say
     assert "last synced from" not in again.stderr
+
+
+def test_roadmap_alone_on_an_empty_server_database_welcomes_and_creates_nothing(
+    empty_server: str, run: Run, sql: Sql
+) -> None:
+    result = run.ok()
+    assert "roadmap tracks your skill roadmap" in result.stdout
+    assert (
+        sql("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'") == []
+    )
+    run.ok("log", "linalg", "1h")
+    assert "Readiness" in run.ok().stdout or "readiness" in run.ok().stdout.lower()

@@ -26,6 +26,8 @@ def _has_history(ctx: typer.Context) -> bool:
     app = app_of(ctx)
     if app.loc.server is None and not app.loc.db.exists():
         return False
+    if app.loc.server is not None and not _server_has_schema(app.loc.server):
+        return False  # an empty server database: the welcome, and nothing created
     conn = app.conn()
     row = conn.execute(
         "SELECT EXISTS (SELECT 1 FROM session) OR EXISTS (SELECT 1 FROM assessment) "
@@ -33,6 +35,16 @@ def _has_history(ctx: typer.Context) -> bool:
         "OR EXISTS (SELECT 1 FROM timer)"
     ).fetchone()
     return bool(row[0])
+
+
+def _server_has_schema(url: str) -> bool:
+    from roadmap import pg, server
+
+    conn = pg.connect(url)
+    try:
+        return server.revision(conn) is not None
+    finally:
+        conn.close()
 
 
 def default(ctx: typer.Context) -> None:
