@@ -27,6 +27,8 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("ROADMAP_HOME", str(home))
     monkeypatch.delenv("ROADMAP_DB", raising=False)
     monkeypatch.delenv("ROADMAP_SKILLS", raising=False)
+    for name in [k for k in os.environ if k.startswith("PG")]:  # libpq's own settings
+        monkeypatch.delenv(name)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("TZ", os.environ.get("ROADMAP_TEST_TZ", "UTC"))
