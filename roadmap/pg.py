@@ -140,7 +140,7 @@ class PgConnection:
                 self.raw.execute("BEGIN")
                 return PgCursor(self.raw.cursor(), self.label)
             if parameters is None or parameters == ():
-                cursor = self.raw.execute(sql.replace("%", "%%") if "%" in sql else sql)
+                cursor = self.raw.execute(sql)  # no parameters: sent as written
             else:
                 cursor = self.raw.execute(translate_sql(sql), parameters)
         except RoadmapError:

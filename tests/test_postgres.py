@@ -598,3 +598,21 @@ def test_roadmap_alone_on_an_empty_server_database_welcomes_and_creates_nothing(
     )
     run.ok("log", "linalg", "1h")
     assert "Readiness" in run.ok().stdout or "readiness" in run.ok().stdout.lower()
+
+
+def test_sql_is_sent_as_written_except_for_parameters(server: str) -> None:
+    from roadmap import pg
+
+    assert pg.translate_sql("SELECT ? WHERE a LIKE 'x%' AND b = '?'") == (
+        "SELECT %s WHERE a LIKE 'x%%' AND b = '?'"
+    )
+    conn = pg.connect(server)
+    try:
+        assert conn.execute("SELECT 'a%b', 'x' LIKE 'x%', '?'").fetchone() == ("a%b", True, "?")
+        assert conn.execute("SELECT 'a%b', ? LIKE 'x%', '?'", ("xy",)).fetchone() == (
+            "a%b",
+            True,
+            "?",
+        )
+    finally:
+        conn.close()
