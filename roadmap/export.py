@@ -215,6 +215,10 @@ def csv_cell(value: object) -> object:
 
 
 def _rows(conn: Conn, sql: str, args: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    stream = getattr(conn, "stream", None)  # a server: rows stream from a server-side cursor
+    if stream is not None:
+        yield from stream(sql, args)
+        return
     cursor = conn.execute(sql, args)
     while True:
         chunk = cursor.fetchmany(1000)

@@ -157,6 +157,25 @@ class PgConnection:
             raise translate(exc, self.label) from None
         return PgCursor(cursor, self.label)
 
+    def stream(self, sql: str, parameters: Any = ()) -> Iterator[Any]:
+        """Rows of a large result, a thousand at a time, through a server-side cursor (a
+        client-side one would hold the whole result in memory)."""
+        cursor = self.raw.cursor(name=f"roadmap_stream_{id(self)}", withhold=True)
+        try:
+            if parameters:
+                cursor.execute(translate_sql(sql), parameters)
+            else:
+                cursor.execute(sql)
+            while True:
+                rows = cursor.fetchmany(1000)
+                if not rows:
+                    return
+                yield from rows
+        except Exception as exc:
+            raise translate(exc, self.label) from None
+        finally:
+            cursor.close()
+
     @property
     def in_transaction(self) -> bool:
         return bool(self.raw.info.transaction_status != 0)  # 0: idle
