@@ -212,7 +212,7 @@ def session_by_id(conn: Conn, session_id: int) -> dict[str, Any] | None:
 def descendants(conn: Conn, skill_id: str) -> list[str]:
     """``skill_id`` and every skill below it (archived included)."""
     rows = conn.execute(
-        "WITH RECURSIVE d(id) AS (SELECT ? UNION SELECT s.id FROM skill s JOIN d "
+        "WITH RECURSIVE d(id) AS (SELECT id FROM skill WHERE id = ? UNION SELECT s.id FROM skill s JOIN d "
         "ON s.parent_id = d.id) SELECT id FROM d",
         (skill_id,),
     ).fetchall()
