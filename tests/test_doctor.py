@@ -7,13 +7,18 @@ import hashlib
 import json
 import os
 import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from roadmap import db, doctor, models
-from tests.conftest import Run
+from roadmap import copydb, db, doctor, models
+from roadmap.dburl import redact
+from tests.conftest import Run, Sql, fresh_pg_database
+
+pytestmark = pytest.mark.usefixtures("backend")
 
 
 def digest(path: Path) -> str:
@@ -36,14 +41,44 @@ def status(data: dict[str, Any], check: str) -> tuple[str, str]:
     return found[0]["status"], found[0]["detail"]
 
 
-def sql(path: Path, *statements: str) -> None:
+def damage(sql: Sql, *statements: str, params: tuple[Any, ...] = ()) -> None:
+    """Run ``statements`` with foreign keys unchecked (the triggers still fire): how a
+    database gets references that do not resolve."""
+    conn = sql.connect()
+    try:
+        if isinstance(conn, sqlite3.Connection):
+            conn.execute("PRAGMA foreign_keys=OFF")
+            for statement in statements:
+                conn.execute(statement, params)
+            return
+        # On the server: switch off only the foreign-key triggers, in one transaction.
+        conn.execute("BEGIN")
+        names = list(copydb.tables(conn))
+        for name in names:
+            conn.execute(f'ALTER TABLE "{name}" DISABLE TRIGGER ALL')
+            conn.execute(f'ALTER TABLE "{name}" ENABLE TRIGGER USER')
+        for statement in statements:
+            conn.execute(statement, params)
+        for name in names:
+            conn.execute(f'ALTER TABLE "{name}" ENABLE TRIGGER ALL')
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
+def sqlite_file(path: Path, *statements: str) -> None:
     conn = sqlite3.connect(path, isolation_level=None)
     try:
-        conn.execute("PRAGMA foreign_keys=OFF")
         for statement in statements:
             conn.execute(statement)
     finally:
         conn.close()
+
+
+@pytest.fixture
+def state(backend: str, db_path: Path, sql: Sql) -> Callable[[], Any]:
+    """What the database holds now: the file's bytes on SQLite, every row on a server."""
+    return lambda: digest(db_path) if backend == "sqlite" else sql.dump()
 
 
 @pytest.fixture
@@ -54,38 +89,54 @@ def ready(run: Run, small: Path, db_path: Path) -> Path:
     return db_path
 
 
-def test_a_healthy_database_passes_every_check_and_is_not_written(run: Run, ready: Path) -> None:
-    before = digest(ready)
+def test_a_healthy_database_passes_every_check_and_is_not_written(
+    backend: str, run: Run, ready: Path, state: Callable[[], Any]
+) -> None:
+    before = state()
     data = report(run, code=0)
     assert data["healthy"] is True
-    assert data["database"] == str(ready)
+    if backend == "sqlite":
+        assert data["database"] == str(ready)
+    else:
+        assert data["database"] == redact(os.environ["ROADMAP_DB"])
     names = [c["check"] for c in data["checks"]]
-    for check in (
-        "location",
-        "integrity",
-        "foreign keys",
-        "schema",
-        "orphans",
-        "timer",
-        "skills file",
-    ):
+    common = ("location", "foreign keys", "schema", "orphans", "timer", "skills file")
+    # A server has no file to quick_check: it keeps its own pages sound.
+    for check in (*common, "integrity") if backend == "sqlite" else common:
         assert check in names
         assert status(data, check)[0] == "ok", status(data, check)
     assert f"revision {models.HEAD_REVISION}" in status(data, "schema")[1]
-    assert digest(ready) == before
+    assert state() == before
     text = run.ok("doctor").stdout
     assert text.rstrip().endswith("healthy")
-    assert "ok       integrity: quick_check: ok" in text
+    if backend == "sqlite":
+        assert "ok       integrity: quick_check: ok" in text
+    assert state() == before
 
 
 def test_a_fresh_data_dir_is_fine_and_doctor_creates_nothing(
-    run: Run, small: Path, db_path: Path
+    backend: str,
+    run: Run,
+    small: Path,
+    db_path: Path,
+    sql: Sql,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    data = report(run, code=0)
-    assert "does not exist yet" in status(data, "database")[1]
+    if backend == "sqlite":
+        data = report(run, code=0)
+        assert "does not exist yet" in status(data, "database")[1]
+    else:  # the server's counterpart: a database without a single table
+        empty = fresh_pg_database(request.getfixturevalue("pg_cluster"), empty=True)
+        monkeypatch.setenv("ROADMAP_DB", empty)
+        data = report(run, code=0)
+        assert "is empty: first use sets it up" in status(data, "database")[1]
+        tables = "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
+        assert sql.one(tables) == 0
     assert not db_path.exists() and not db_path.parent.exists()
 
 
+@pytest.mark.sqlite_only
 def test_a_missing_database_with_history_is_a_problem(run: Run, ready: Path) -> None:
     ready.unlink()
     data = report(run, code=1)
@@ -94,6 +145,7 @@ def test_a_missing_database_with_history_is_a_problem(run: Run, ready: Path) -> 
     assert not ready.exists()
 
 
+@pytest.mark.sqlite_only
 def test_a_damaged_file_is_a_problem(run: Run, ready: Path) -> None:
     raw = bytearray(ready.read_bytes())
     page = 4096
@@ -110,6 +162,7 @@ def test_a_damaged_file_is_a_problem(run: Run, ready: Path) -> None:
     assert text.exit_code == 1 and "PROBLEM" in text.stdout and "problem(s) found" in text.stdout
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize(
     ("content", "needle"),
     [
@@ -127,32 +180,41 @@ def test_a_file_that_is_not_ours_is_a_problem_left_untouched(
     assert db_path.read_bytes() == content
 
 
+@pytest.mark.sqlite_only
 def test_another_applications_sqlite_file_is_a_problem(
     run: Run, small: Path, db_path: Path
 ) -> None:
     db_path.parent.mkdir(parents=True)
-    sql(db_path, "CREATE TABLE photos (id INTEGER PRIMARY KEY)", "INSERT INTO photos VALUES (1)")
+    sqlite_file(
+        db_path, "CREATE TABLE photos (id INTEGER PRIMARY KEY)", "INSERT INTO photos VALUES (1)"
+    )
     before = digest(db_path)
     assert "another application" in status(report(run, code=1), "database")[1]
     assert digest(db_path) == before
 
 
-def test_broken_foreign_keys_and_orphans_are_problems(run: Run, ready: Path) -> None:
-    sql(
-        ready,
+def test_broken_foreign_keys_and_orphans_are_problems(
+    backend: str, run: Run, ready: Path, sql: Sql
+) -> None:
+    damage(
+        sql,
         "INSERT INTO session (skill_id, started_at, day, minutes, note, tags, links, source, "
         "created_at) VALUES ('ghost', '2026-01-01T10:00:00Z', '2026-01-01', 30, '', '[]', '[]', "
         "'log', '2026-01-01T10:30:00Z')",
     )
     data = report(run, code=1)
-    assert status(data, "foreign keys") == ("problem", "1 broken reference(s), in session")
+    if backend == "sqlite":
+        assert status(data, "foreign keys") == ("problem", "1 broken reference(s), in session")
+    else:  # the server checks its foreign keys itself; doctor still finds the orphans
+        assert status(data, "foreign keys") == ("ok", "enforced by the server")
     state, detail = status(data, "orphans")
     assert state == "problem" and "1 orphaned sessions" in detail
+    assert "1 orphaned daily totals" in detail and "out of step" not in detail
 
 
-def test_orphans_no_foreign_key_can_catch_are_found(run: Run, ready: Path) -> None:
-    sql(
-        ready,
+def test_orphans_no_foreign_key_can_catch_are_found(run: Run, ready: Path, sql: Sql) -> None:
+    damage(
+        sql,
         "INSERT INTO prerequisite (skill_id, requires_id, level) VALUES ('linalg', 'ghost', 1)",
         "UPDATE skill SET parent_id = 'nowhere' WHERE id = 'cpp-memory'",
     )
@@ -163,14 +225,14 @@ def test_orphans_no_foreign_key_can_catch_are_found(run: Run, ready: Path) -> No
     assert "1 orphaned prerequisites" in detail and "1 orphaned child skills" in detail
 
 
-def test_daily_totals_out_of_step_are_a_problem(run: Run, ready: Path) -> None:
-    sql(ready, "UPDATE skill_day SET minutes = minutes + 5 WHERE skill_id = 'linalg'")
+def test_daily_totals_out_of_step_are_a_problem(run: Run, ready: Path, sql: Sql) -> None:
+    sql("UPDATE skill_day SET minutes = minutes + 5 WHERE skill_id = 'linalg'")
     state, detail = status(report(run, code=1), "orphans")
     assert state == "problem" and "1 daily or running total(s) out of step" in detail
 
 
 @pytest.mark.parametrize(
-    "damage",
+    "change",
     [
         "UPDATE skill_total SET minutes = minutes + 5 WHERE skill_id = 'linalg'",
         "UPDATE skill_total SET last_day = '2000-01-01' WHERE skill_id = 'linalg'",
@@ -178,23 +240,32 @@ def test_daily_totals_out_of_step_are_a_problem(run: Run, ready: Path) -> None:
         "DELETE FROM study_day",
     ],
 )
-def test_running_totals_out_of_step_are_a_problem(run: Run, ready: Path, damage: str) -> None:
-    sql(ready, damage)
+def test_running_totals_out_of_step_are_a_problem(
+    run: Run, ready: Path, sql: Sql, change: str
+) -> None:
+    sql(change)
     state, detail = status(report(run, code=1), "orphans")
     assert state == "problem" and "out of step with the sessions" in detail
 
 
-def test_a_timer_running_for_more_than_a_day_is_a_warning(run: Run, ready: Path) -> None:
+def test_a_timer_running_for_more_than_a_day_is_a_warning(run: Run, ready: Path, sql: Sql) -> None:
     run.ok("start", "linalg")
     assert status(report(run, code=0), "timer")[0] == "ok"
-    sql(ready, "UPDATE timer SET started_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-26 hours')")
+    long_ago = (datetime.now(UTC) - timedelta(hours=26)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    sql("UPDATE timer SET started_at = ?", (long_ago,))
     data = report(run, code=0)
     state, detail = status(data, "timer")
     assert state == "warning" and "linalg" in detail and "roadmap cancel" in detail
+    assert long_ago in detail
 
 
 def test_skills_with_history_missing_from_the_file_are_listed(
-    run: Run, ready: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small: Path
+    run: Run,
+    ready: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    small: Path,
+    state: Callable[[], Any],
 ) -> None:
     trimmed = tmp_path / "trimmed.yaml"
     text = small.read_text()
@@ -204,13 +275,13 @@ def test_skills_with_history_missing_from_the_file_are_listed(
         .replace(", calculus: 1}", "}")
     )
     monkeypatch.setenv("ROADMAP_SKILLS", str(trimmed))
-    before = digest(ready)
+    before = state()
     data = report(run, code=0)
-    state, detail = status(data, "skills file")
-    assert state == "warning" and "1 skill(s) with history" in detail and "calculus" in detail
+    found, detail = status(data, "skills file")
+    assert found == "warning" and "1 skill(s) with history" in detail and "calculus" in detail
     assert "linalg" not in detail.split(":", 1)[1].split(";")[0]
     assert status(data, "sync")[0] == "warning"
-    assert digest(ready) == before  # doctor did not sync
+    assert state() == before  # doctor did not sync
     # A rename with was: keeps the history reachable: no warning.
     renamed = tmp_path / "renamed.yaml"
     renamed.write_text(
@@ -220,6 +291,7 @@ def test_skills_with_history_missing_from_the_file_are_listed(
     )
     monkeypatch.setenv("ROADMAP_SKILLS", str(renamed))
     assert status(report(run, code=0), "skills file")[0] == "ok"
+    assert state() == before
 
 
 def test_an_invalid_skills_file_is_a_problem(
@@ -232,16 +304,21 @@ def test_an_invalid_skills_file_is_a_problem(
     assert state == "problem" and f"{bad}:2:16:" in detail
 
 
-def test_a_newer_schema_is_a_problem_and_left_untouched(run: Run, ready: Path) -> None:
-    sql(ready, "PRAGMA user_version = 7")
-    before = digest(ready)
-    state, detail = status(report(run, code=1), "schema")
-    assert state == "problem" and "newer version" in detail
-    assert digest(ready) == before
+def test_a_newer_schema_is_a_problem_and_left_untouched(
+    backend: str, run: Run, ready: Path, sql: Sql, state: Callable[[], Any]
+) -> None:
+    if backend == "sqlite":
+        sqlite_file(ready, "PRAGMA user_version = 7")
+    else:  # a server has no user_version: a newer roadmap shows in the revision alone
+        sql("UPDATE alembic_version SET version_num = '0099'")
+    before = state()
+    found, detail = status(report(run, code=1), "schema")
+    assert found == "problem" and "newer version" in detail
+    assert state() == before
 
 
-def test_an_unknown_revision_is_a_problem(run: Run, ready: Path) -> None:
-    sql(ready, "UPDATE alembic_version SET version_num = '0099'")
+def test_an_unknown_revision_is_a_problem(run: Run, ready: Path, sql: Sql) -> None:
+    sql("UPDATE alembic_version SET version_num = '0099'")
     state, detail = status(report(run, code=1), "schema")
     assert state == "problem" and "0099" in detail
 
@@ -252,6 +329,7 @@ def test_the_head_revision_constant_matches_the_migrations() -> None:
     assert db.APPLICATION_ID == models.APPLICATION_ID
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize(
     "folder",
     [
@@ -276,6 +354,7 @@ def test_a_database_in_a_synced_folder_is_a_warning(
     assert state == "warning" and "synced folder" in detail
 
 
+@pytest.mark.sqlite_only
 def test_a_local_folder_is_not_mistaken_for_a_synced_one(run: Run, ready: Path) -> None:
     for name in ("mydropbox", "boxes", "syncing", "mydrive", "dropboxes"):
         assert doctor.synced_folder(Path("/home/u") / name / "roadmap.db") is None, name
@@ -291,6 +370,7 @@ tmpfs /home/u/scratch tmpfs rw 0 0
 """
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize(
     ("path", "fstype", "network"),
     [
@@ -313,12 +393,14 @@ def test_the_mount_holding_the_database_is_found(path: str, fstype: str, network
         assert "network file system" in finding.detail
 
 
+@pytest.mark.sqlite_only
 def test_the_real_mount_table_is_read(ready: Path) -> None:
     finding = doctor.location(ready)
     assert finding.status == "ok"
     assert "(unknown)" not in finding.detail or not Path("/proc/mounts").exists()
 
 
+@pytest.mark.sqlite_only
 def test_a_read_only_database_is_a_warning_not_a_problem(run: Run, ready: Path) -> None:
     ready.chmod(0o444)
     try:

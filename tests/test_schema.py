@@ -3,9 +3,12 @@ what exists, and the trigger-kept totals always equal what the sessions add up t
 
 from __future__ import annotations
 
+import itertools
+import os
 import re
 import shutil
 import sqlite3
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import SQLModel
 
-from roadmap import db, models
-from tests.conftest import Run
+from roadmap import copydb, db, models
+from roadmap.dbapi import Conn
+from tests.conftest import Run, fresh_pg_database
+
+pytestmark = pytest.mark.usefixtures("backend")
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -26,6 +32,8 @@ def _made(run: Run, home: Path) -> Path:
     return home / "roadmap.db"
 
 
+# On a server: tests/test_postgres.py::test_the_server_schema_is_the_sqlmodel_schema.
+@pytest.mark.sqlite_only
 def test_the_migrations_build_the_sqlmodel_schema(run: Run, isolated_home: Path) -> None:
     conn = sqlite3.connect(_made(run, isolated_home))
     tables = {
@@ -59,7 +67,7 @@ def test_the_read_sql_names_only_tables_that_exist() -> None:
     assert named <= set(SQLModel.metadata.tables), named - set(SQLModel.metadata.tables)
 
 
-def _check_totals(conn: sqlite3.Connection) -> None:
+def _check_totals(conn: Conn) -> None:
     by_skill = conn.execute(
         "SELECT skill_id, SUM(minutes), COUNT(*), MAX(day) FROM session GROUP BY skill_id "
         "ORDER BY skill_id"
@@ -105,18 +113,43 @@ ops = st.lists(
 )
 
 
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(ops)
-def test_the_totals_always_equal_the_sessions(
-    tmp_path: Path, template: Path, sequence: list[tuple[Any, ...]]
-) -> None:
-    path = tmp_path / f"t{abs(hash(tuple(sequence)))}.db"
-    shutil.copyfile(template, path)
-    conn = sqlite3.connect(path)
+@pytest.fixture
+def sessionless(backend: str, template: Path, tmp_path: Path) -> Iterator[Callable[[], Conn]]:
+    """Hands out a connection to a migrated database on the bundled tree without sessions,
+    fresh for each example: a copy of the template file on SQLite; on a server, the test's
+    one database with its sessions and their totals deleted."""
+    if backend == "sqlite":
+        counter = itertools.count()
+
+        def fresh_file() -> Conn:
+            path = tmp_path / f"t{next(counter)}.db"
+            shutil.copyfile(template, path)
+            return sqlite3.connect(path, isolation_level=None)
+
+        yield fresh_file
+        return
+    from roadmap import pg
+    from roadmap.context import App
+
+    url = os.environ["ROADMAP_DB"]
+    app = App(url, str(ROOT / "skills.yaml"), notify=lambda _: None)
+    app.conn()  # syncs the bundled tree into the server database
+    app.close()
+
+    def fresh_server() -> Conn:
+        conn = pg.connect(url)
+        for table in ("session", *copydb.TRIGGER_KEPT):
+            conn.execute(f"DELETE FROM {table}")
+        return conn
+
+    yield fresh_server
+
+
+def _apply(conn: Conn, sequence: list[tuple[Any, ...]]) -> None:
+    """Insert, delete, move and resize sessions, in one transaction."""
+    conn.execute("BEGIN")
     for op in sequence:
-        ids = [r[0] for r in conn.execute("SELECT id FROM session ORDER BY id")]
+        ids = [r[0] for r in conn.execute("SELECT id FROM session ORDER BY id").fetchall()]
         if op[0] == "insert":
             _, skill, day, minutes = op
             conn.execute(
@@ -138,9 +171,22 @@ def test_the_totals_always_equal_the_sessions(
                 "UPDATE session SET minutes = ? WHERE id = ?",
                 (minutes, ids[index % len(ids)]),
             )
-    conn.commit()
-    _check_totals(conn)
-    conn.close()
+    conn.execute("COMMIT")
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(ops)
+def test_the_totals_always_equal_the_sessions(
+    sessionless: Callable[[], Conn], sequence: list[tuple[Any, ...]]
+) -> None:
+    conn = sessionless()
+    try:
+        _apply(conn, sequence)
+        _check_totals(conn)
+    finally:
+        conn.close()
 
 
 @pytest.fixture(scope="module")
@@ -156,11 +202,33 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_an_upgraded_history_gets_its_totals(tmp_path: Path) -> None:
+def test_an_upgraded_history_gets_its_totals(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     path = tmp_path / "roadmap.db"
     shutil.copyfile(DATA / "schema-0001.db", path)
-    db.open_db(path).close()
-    conn = sqlite3.connect(path)
-    assert conn.execute("SELECT COUNT(*) FROM skill_total").fetchone()[0] > 0
-    _check_totals(conn)
-    conn.close()
+    if backend == "sqlite":
+        db.open_db(path).close()
+        conn: Conn = sqlite3.connect(path)
+    else:  # the same history at 0001 on a server, upgraded as a client opens it
+        from roadmap import migrate, pg, server
+
+        url = fresh_pg_database(request.getfixturevalue("pg_cluster"), empty=True)
+        migrate.upgrade_server(url, "0001", expect=None)
+        source = sqlite3.connect(path)
+        dest = pg.connect(url)
+        try:
+            dest.execute("BEGIN")
+            assert copydb.copy(source, dest) > 0
+            dest.execute("COMMIT")
+        finally:
+            source.close()
+            dest.close()
+        server.open_server(url, tmp_path / "backups").close()
+        conn = pg.connect(url)
+        assert server.revision(conn) == models.HEAD_REVISION
+    try:
+        assert conn.execute("SELECT COUNT(*) FROM skill_total").fetchone()[0] > 0
+        _check_totals(conn)
+    finally:
+        conn.close()
