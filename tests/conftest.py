@@ -268,3 +268,78 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if len(keep) != len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in keep])
         items[:] = keep
+
+
+# A child process: ``child.py MODE ARGS...``. It waits until the wall-clock time given
+# as its first argument (so both sides start at once, imports done), then drives the
+# CLI in-process, reporting on its real stdout.
+CHILD = r"""
+import io, json, sys, time
+from contextlib import redirect_stderr, redirect_stdout
+
+from typer.main import get_command
+
+from roadmap.cli.main import app
+
+command = get_command(app)
+real_stdout = sys.stdout
+
+
+def call(*args):
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            code = command.main(list(args), prog_name="roadmap", standalone_mode=False)
+        except SystemExit as exc:
+            code = exc.code
+        except BaseException as exc:  # reported, so the parent can fail the test
+            code = f"{type(exc).__name__}: {exc}"
+    return code or 0, out.getvalue(), err.getvalue()
+
+
+mode, start_at, args = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
+while time.time() < start_at:
+    time.sleep(0.001)
+
+if mode == "log":  # log N sessions, report every call
+    count, tag = int(args[0]), args[1]
+    calls = [call("log", "linalg", "1m", "--note", f"{tag}-{i}", "--json") for i in range(count)]
+    real_stdout.write(json.dumps(calls))
+elif mode == "race":  # start then stop N times, report every call
+    calls = []
+    for _ in range(int(args[0])):
+        calls.append(("start", *call("start", "linalg")))
+        calls.append(("stop", *call("stop", "--json")))
+    real_stdout.write(json.dumps(calls))
+elif mode == "logloop":  # log until killed; say "saved ID NOTE" after each success
+    import roadmap.orm, roadmap.track  # warm up: the write path's lazy imports
+    real_stdout.write("ready\n")
+    real_stdout.flush()
+    i = 0
+    while True:
+        note = f"{args[0]}-{i}"
+        code, out, err = call("log", "calculus", "5m", "--note", note, "--json")
+        if code != 0:
+            real_stdout.write(f"error {code} {err!r}\n")
+        else:
+            real_stdout.write(f"saved {json.loads(out)['id']} {note}\n")
+        real_stdout.flush()
+        i += 1
+"""
+
+
+@pytest.fixture
+def child(tmp_path: Path) -> Callable[..., subprocess.Popen[str]]:
+    script = tmp_path / "child.py"
+    script.write_text(CHILD, encoding="utf-8")
+
+    def spawn(mode: str, *args: str, start_at: float = 0.0) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [sys.executable, "-u", str(script), mode, str(start_at), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=str(ROOT),
+        )
+
+    return spawn

@@ -23,6 +23,7 @@ import pytest
 from roadmap import dburl
 from roadmap.errors import UsageError
 from tests.conftest import ROOT, Run, Sql, fresh_pg_database
+from tests.test_faults import finish
 
 SECRET = "s3cret-Pa55"
 
@@ -283,24 +284,11 @@ def test_an_older_schema_is_backed_up_then_upgraded(
 
 @pytest.mark.slow
 def test_two_machines_logging_at_once_lose_nothing(
-    empty_server: str, run: Run, sql: Sql, tmp_path: Path
+    empty_server: str, run: Run, sql: Sql, child: Any
 ) -> None:
-    from tests.test_faults import CHILD, finish
-
-    script = tmp_path / "child.py"
-    script.write_text(CHILD, encoding="utf-8")
     # The database is empty: creating the schema races too.
     start_at = time.time() + 2.0
-    sides = [
-        subprocess.Popen(
-            [sys.executable, "-u", str(script), "log", str(start_at), "60", name],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=str(ROOT),
-        )
-        for name in ("laptop", "cluster")
-    ]
+    sides = [child("log", "60", name, start_at=start_at) for name in ("laptop", "cluster")]
     results = [finish(p, timeout=300) for p in sides]
     reported = []
     for calls in results:
@@ -316,12 +304,8 @@ def test_two_machines_logging_at_once_lose_nothing(
 
 @pytest.mark.slow
 def test_at_most_one_timer_runs_across_machines(
-    server: str, run: Run, sql: Sql, tmp_path: Path
+    server: str, run: Run, sql: Sql, child: Any
 ) -> None:
-    from tests.test_faults import CHILD, finish
-
-    script = tmp_path / "child.py"
-    script.write_text(CHILD, encoding="utf-8")
     run.ok("tree")
     most, stop = 0, threading.Event()
 
@@ -339,16 +323,7 @@ def test_at_most_one_timer_runs_across_machines(
     observer.start()
     start_at = time.time() + 2.0
     try:
-        sides = [
-            subprocess.Popen(
-                [sys.executable, "-u", str(script), "race", str(start_at), "30"],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                cwd=str(ROOT),
-            )
-            for _ in range(3)
-        ]
+        sides = [child("race", "30", start_at=start_at) for _ in range(3)]
         results = [finish(p, timeout=300) for p in sides]
     finally:
         stop.set()
@@ -395,7 +370,7 @@ def test_kill_9_inside_the_write_transaction_saves_nothing_and_frees_the_lock(
     run.ok("log", "calculus", "1h", "--note", "before")
     frames = frames_file(tmp_path / "frames", 6000, "k")
     for _ in range(3):
-        child = subprocess.Popen(
+        importer = subprocess.Popen(
             [sys.executable, "-m", "roadmap", "import", str(frames)],
             cwd=str(ROOT),
             stdout=subprocess.DEVNULL,
@@ -403,11 +378,11 @@ def test_kill_9_inside_the_write_transaction_saves_nothing_and_frees_the_lock(
         )
         deadline = time.monotonic() + 120
         while not _lock_holder(server):
-            assert child.poll() is None, child.communicate()
+            assert importer.poll() is None, importer.communicate()
             assert time.monotonic() < deadline
             time.sleep(0.002)
-        child.kill()
-        child.wait(timeout=30)
+        importer.kill()
+        importer.wait(timeout=30)
         assert sql.one("SELECT count(*) FROM session WHERE source = 'watson'") == 0
         assert sql("SELECT note FROM session") == [("before",)]
         time.sleep(0.2)  # the server notices the dead client and ends its transaction
