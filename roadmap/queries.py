@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from roadmap.dbapi import Conn
+from roadmap.dbapi import Conn, dialect
 
 
 @dataclass
@@ -189,7 +189,13 @@ def sessions(conn: Conn, flt: SessionFilter) -> list[dict[str, Any]]:
         where.append("s.day <= ?")
         args.append(flt.until)
     if flt.tag is not None:
-        where.append("EXISTS (SELECT 1 FROM json_each(s.tags) WHERE json_each.value = ?)")
+        if dialect(conn) == "sqlite":
+            where.append("EXISTS (SELECT 1 FROM json_each(s.tags) WHERE json_each.value = ?)")
+        else:  # tags is JSON text
+            where.append(
+                "EXISTS (SELECT 1 FROM jsonb_array_elements_text(s.tags::jsonb) AS t(value) "
+                "WHERE t.value = ?)"
+            )
         args.append(flt.tag)
     sql = f"SELECT {SESSION_COLUMNS} FROM session s JOIN skill k ON k.id = s.skill_id"
     if where:

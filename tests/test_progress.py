@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import SMALL
+from tests.conftest import SMALL, Sql
 from tests.test_track import assert_one_clear_error, dump
+
+pytestmark = pytest.mark.usefixtures("backend")
 
 
 @pytest.fixture
-def ready(run, small: Path, db_path: Path) -> Path:  # type: ignore[no-untyped-def]
+def ready(run, backend: str, small: Path, db_path: Path) -> Path:  # type: ignore[no-untyped-def]
     run.ok("tree")
     return db_path
 
@@ -23,31 +24,22 @@ def level(run: Any, skill: str = "linalg") -> int:
     return int(run.json("show", skill)["level"])
 
 
-def rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
-
-
-def changes(db: Path, skill: str = "linalg") -> list[tuple[int, int, str]]:
+def changes(sql: Sql, skill: str = "linalg") -> list[tuple[int, int, str]]:
     return [
         (int(r[0]), int(r[1]), str(r[2]))
-        for r in rows(
-            db,
-            f"SELECT previous, level, cause FROM level_change WHERE skill_id = '{skill}' "
-            "ORDER BY id",
+        for r in sql(
+            "SELECT previous, level, cause FROM level_change WHERE skill_id = ? ORDER BY id",
+            (skill,),
         )
     ]
 
 
-def test_milestone_by_id_or_position(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+def test_milestone_by_id_or_position(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
     first = run.ok("check", "linalg", "1.1", "--note", "did it").stdout
     assert first == "checked linalg explain-lu: Explain LU; level 0 -> 1\n"
     second = run.ok("check", "lin", "BLOCKED-LU", "--link", "https://g.it/lu").stdout
     assert second == "checked linalg blocked-lu: Implement blocked LU; level 1 -> 2\n"
-    stored = rows(ready, "SELECT key, link, note, checked_at FROM milestone ORDER BY level")
+    stored = sql("SELECT key, link, note, checked_at FROM milestone ORDER BY level")
     assert [(key, link, note) for key, link, note, _ in stored] == [
         ("explain-lu", None, "did it"),
         ("blocked-lu", "https://g.it/lu", None),
@@ -55,13 +47,13 @@ def test_milestone_by_id_or_position(run, ready: Path) -> None:  # type: ignore[
     assert all(r[3].endswith("Z") for r in stored)
     unchecked = run.ok("uncheck", "linalg", "2.1").stdout
     assert unchecked == "unchecked linalg blocked-lu: Implement blocked LU; level 2 -> 1\n"
-    assert rows(ready, "SELECT link, note, checked_at FROM milestone WHERE key = 'blocked-lu'") == [
+    assert sql("SELECT link, note, checked_at FROM milestone WHERE key = 'blocked-lu'") == [
         (None, None, None)
     ]
 
 
-def test_unknown_milestone_lists_the_choices(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
-    before = dump(ready)
+def test_unknown_milestone_lists_the_choices(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+    before = dump(sql)
     result = run("check", "linalg", "2.2")
     assert result.exit_code == 2
     assert result.stderr.startswith(
@@ -69,31 +61,31 @@ def test_unknown_milestone_lists_the_choices(run, ready: Path) -> None:  # type:
         "(1.1 explain-lu, 2.1 blocked-lu)"
     )
     assert_one_clear_error(result.stderr)
-    assert dump(ready) == before
+    assert dump(sql) == before
 
 
-def test_checked_twice_or_unchecked_when_not_checked_is_refused(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
-    before = dump(ready)
+def test_checked_twice_or_unchecked_when_not_checked_is_refused(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+    before = dump(sql)
     result = run("uncheck", "linalg", "1.1")
     assert result.exit_code == 1
     assert "milestone 'explain-lu' of 'linalg' is not checked" in result.stderr
-    assert dump(ready) == before
+    assert dump(sql) == before
     run.ok("check", "linalg", "1.1")
-    before = dump(ready)
+    before = dump(sql)
     again = run("check", "linalg", "explain-lu")
     assert again.exit_code == 1
     assert "milestone 'explain-lu' of 'linalg' is already checked" in again.stderr
     assert_one_clear_error(again.stderr)
-    assert dump(ready) == before
+    assert dump(sql) == before
 
 
-def test_milestone_level_needs_every_lower_level(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+def test_milestone_level_needs_every_lower_level(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
     # Level 2's milestone alone does not make level 2 (nor 1): 1..L must all be checked.
     assert run.ok("check", "linalg", "2.1").stdout.endswith("Implement blocked LU\n")
-    assert level(run) == 0 and changes(ready) == []
+    assert level(run) == 0 and changes(sql) == []
     run.ok("check", "linalg", "1.1")
     assert level(run) == 2
-    assert changes(ready) == [(0, 2, "milestone explain-lu checked")]
+    assert changes(sql) == [(0, 2, "milestone explain-lu checked")]
 
 
 def test_a_level_without_milestones_is_not_reached_by_milestones(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
@@ -103,7 +95,9 @@ def test_a_level_without_milestones_is_not_reached_by_milestones(run, ready: Pat
     assert level(run, "calculus") == 2
 
 
-def test_level_is_the_higher_of_latest_assessment_and_milestones(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+def test_level_is_the_higher_of_latest_assessment_and_milestones(
+    run, ready: Path, sql: Sql
+) -> None:  # type: ignore[no-untyped-def]
     assert run.ok("assess", "linalg", "4").stdout == "assessed linalg at level 4; level 0 -> 4\n"
     run.ok("check", "linalg", "1.1")
     run.ok("check", "linalg", "2.1")
@@ -115,16 +109,15 @@ def test_level_is_the_higher_of_latest_assessment_and_milestones(run, ready: Pat
     assert level(run) == 1  # milestones now give 0; the assessment gives 1
     run.ok("assess", "linalg", "0")
     assert level(run) == 0
-    assert [(p, n) for p, n, _ in changes(ready)] == [(0, 4), (4, 2), (2, 1), (1, 0)]
+    assert [(p, n) for p, n, _ in changes(sql)] == [(0, 4), (4, 2), (2, 1), (1, 0)]
 
 
-def test_every_level_change_is_recorded_with_its_date(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+def test_every_level_change_is_recorded_with_its_date(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
     run.ok("check", "linalg", "1.1")
     # An assessment that does not change the level records no change.
     assert run.ok("assess", "linalg", "1").stdout == "assessed linalg at level 1\n"
     run.ok("assess", "linalg", "3", "--note", "taught a class")
-    stored = rows(
-        ready,
+    stored = sql(
         "SELECT previous, level, changed_at, cause FROM level_change ORDER BY id",
     )
     assert [(p, n, c) for p, n, _, c in stored] == [
@@ -133,9 +126,9 @@ def test_every_level_change_is_recorded_with_its_date(run, ready: Path) -> None:
     ]
     for _, _, at, _ in stored:
         assert datetime.strptime(at, "%Y-%m-%dT%H:%M:%SZ")
-    skill = rows(ready, "SELECT level, level_changed_at FROM skill WHERE id = 'linalg'")[0]
+    skill = sql("SELECT level, level_changed_at FROM skill WHERE id = 'linalg'")[0]
     assert skill == (3, stored[-1][2])
-    assessments = rows(ready, "SELECT level, note FROM assessment ORDER BY id")
+    assessments = sql("SELECT level, note FROM assessment ORDER BY id")
     assert assessments == [(1, ""), (3, "taught a class")]
     # The views draw progress over time from these changes.
     history = run.json("show", "linalg")["level_history"]
@@ -144,13 +137,13 @@ def test_every_level_change_is_recorded_with_its_date(run, ready: Path) -> None:
 
 
 @pytest.mark.parametrize("text", ["6", "99", "abc", "2.5", "", "١"])
-def test_assess_outside_the_scale_is_refused(run, ready: Path, text: str) -> None:  # type: ignore[no-untyped-def]
-    before = dump(ready)
+def test_assess_outside_the_scale_is_refused(run, ready: Path, sql: Sql, text: str) -> None:  # type: ignore[no-untyped-def]
+    before = dump(sql)
     result = run("assess", "linalg", text)
     assert result.exit_code == 2
     assert "outside the scale: give a whole number from 0 to 5" in result.stderr
     assert_one_clear_error(result.stderr)
-    assert dump(ready) == before
+    assert dump(sql) == before
 
 
 def test_assess_follows_the_trees_own_scale(

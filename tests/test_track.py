@@ -11,32 +11,28 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, SMALL
+from tests.conftest import ROOT, SMALL, Sql
+
+pytestmark = pytest.mark.usefixtures("backend")
 
 
-def dump(db: Path) -> str:
-    conn = sqlite3.connect(db)
-    try:
-        return "\n".join(conn.iterdump())
-    finally:
-        conn.close()
+def dump(sql: Sql) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every roadmap table, whatever the backend."""
+    return sql.dump()
 
 
-def count(db: Path, table: str) -> int:
-    conn = sqlite3.connect(db)
-    try:
-        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-    finally:
-        conn.close()
+def count(sql: Sql, table: str) -> int:
+    return int(sql.one(f"SELECT count(*) FROM {table}"))
 
 
 @pytest.fixture
-def ready(run, small: Path, db_path: Path) -> Path:  # type: ignore[no-untyped-def]
+def ready(run, backend: str, small: Path, db_path: Path) -> Path:  # type: ignore[no-untyped-def]
     run.ok("tree")
     return db_path
 
@@ -123,15 +119,15 @@ def test_log_prints_the_session_with_its_id(run, ready: Path) -> None:  # type: 
     ],
 )
 def test_bad_input_exits_2_and_writes_nothing(
-    run, ready: Path, args: tuple[str, ...], needle: str
+    run, ready: Path, sql: Sql, args: tuple[str, ...], needle: str
 ) -> None:  # type: ignore[no-untyped-def]
-    before = dump(ready)
+    before = dump(sql)
     result = run(*args)
     assert result.exit_code == 2, (result.stdout, result.stderr)
     assert needle in result.stderr
     assert_one_clear_error(result.stderr)
     assert result.stdout == ""
-    assert dump(ready) == before
+    assert dump(sql) == before
 
 
 def assert_one_clear_error(stderr: str) -> None:
@@ -141,8 +137,8 @@ def assert_one_clear_error(stderr: str) -> None:
     assert len(lines) == 1 or (len(lines) == 2 and lines[1].startswith("  hint: ")), stderr
 
 
-def test_state_errors_exit_1_and_write_nothing(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
-    before = dump(ready)
+def test_state_errors_exit_1_and_write_nothing(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+    before = dump(sql)
     for args, needle in (
         (("stop",), "no timer is running"),
         (("cancel",), "no timer is running"),
@@ -154,7 +150,7 @@ def test_state_errors_exit_1_and_write_nothing(run, ready: Path) -> None:  # typ
     assert run("stop").stderr == (
         "roadmap: error: no timer is running; start one with `roadmap start SKILL`\n"
     )
-    assert dump(ready) == before
+    assert dump(sql) == before
 
 
 def test_unknown_skill_suggests_the_nearest(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
@@ -195,7 +191,7 @@ def test_skill_resolves_by_prefix_and_name(run, ready: Path) -> None:  # type: i
     )
 
 
-def test_timer_start_stop_records_one_session(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+def test_timer_start_stop_records_one_session(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
     run.ok("start", "linalg", "--note", "chapter 3")
     again = run("start", "calculus")
     assert again.exit_code == 1
@@ -205,8 +201,8 @@ def test_timer_start_stop_records_one_session(run, ready: Path) -> None:  # type
     data = run.json("stop", "--note", "done")
     assert data["source"] == "timer" and data["minutes"] == 1
     assert data["note"] == "chapter 3; done"
-    assert count(ready, "timer") == 0
-    assert count(ready, "session") == 1
+    assert count(sql, "timer") == 0
+    assert count(sql, "session") == 1
 
 
 def test_switch_stops_the_running_timer(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
@@ -217,23 +213,20 @@ def test_switch_stops_the_running_timer(run, ready: Path) -> None:  # type: igno
     assert run.json("status")["timer"]["skill"] == "calculus"
 
 
-def test_forgotten_timer_needs_yes(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+def test_forgotten_timer_needs_yes(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
     run.ok("start", "linalg")
-    conn = sqlite3.connect(ready)
-    conn.execute("UPDATE timer SET started_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-13 hours')")
-    conn.commit()
-    conn.close()
+    _timer_started(sql, 13)
     refused = run("stop")
     assert refused.exit_code == 1 and "probably forgotten" in refused.stderr
-    assert count(ready, "session") == 0
+    assert count(sql, "session") == 0
     data = run.json("stop", "--yes")
     assert 779 <= data["minutes"] <= 781
 
 
-def test_edit_delete_undo_walk_back(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
-    empty = dump(ready)
+def test_edit_delete_undo_walk_back(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+    empty = dump(sql)
     run.ok("log", "linalg", "1h")
-    after_log = dump(ready)
+    after_log = dump(sql)
     run.ok("edit", "1", "--duration", "2h", "--note", "more", "--skill", "calculus")
     edited = run.json("sessions")[0]
     assert (edited["skill"], edited["minutes"], edited["note"]) == ("calculus", 120, "more")
@@ -244,22 +237,23 @@ def test_edit_delete_undo_walk_back(run, ready: Path) -> None:  # type: ignore[n
     assert "undone: edit #1" in run.ok("undo").stdout
     restored = run.json("sessions")[0]
     assert (restored["skill"], restored["minutes"], restored["note"]) == ("linalg", 60, "")
-    assert strip_journal(dump(ready)) == strip_journal(after_log)
+    assert strip_journal(dump(sql)) == strip_journal(after_log)
     assert "undone: log #1" in run.ok("undo").stdout
-    assert strip_journal(dump(ready)) == strip_journal(empty)
+    assert strip_journal(dump(sql)) == strip_journal(empty)
     assert run("undo").exit_code == 1
 
 
-def strip_journal(text: str) -> str:
-    return "\n".join(line for line in text.splitlines() if '"journal"' not in line)
+def strip_journal(rows: dict[str, list[tuple[Any, ...]]]) -> dict[str, list[tuple[Any, ...]]]:
+    """A dump without the journal (undo appends to it, never rewinds it)."""
+    return {table: found for table, found in rows.items() if table != "journal"}
 
 
-def test_delete_asks_without_yes_and_refuses_off_terminal(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+def test_delete_asks_without_yes_and_refuses_off_terminal(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
     run.ok("log", "linalg", "1h")
     result = run("delete", "1")
     assert result.exit_code == 2
     assert "pass --yes" in result.stderr
-    assert count(ready, "session") == 1
+    assert count(sql, "session") == 1
 
 
 def test_check_levels_and_undo(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
@@ -375,13 +369,13 @@ def archived(run, ready: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         ("edit", "2", "--skill", "cpp-memory"),
     ],
 )
-def test_archived_skill_is_refused(run, archived: Path, args: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
-    before = dump(archived)
+def test_archived_skill_is_refused(run, archived: Path, sql: Sql, args: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    before = dump(sql)
     result = run(*args)
     assert result.exit_code == 2
     assert "skill 'cpp-memory' is archived" in result.stderr
     assert_one_clear_error(result.stderr)
-    assert dump(archived) == before
+    assert dump(sql) == before
 
 
 def test_archived_skills_sessions_are_listed_and_marked(run, archived: Path) -> None:  # type: ignore[no-untyped-def]
@@ -401,32 +395,28 @@ def test_archived_skills_sessions_are_listed_and_marked(run, archived: Path) -> 
 # --- the timer ---------------------------------------------------------------------------------
 
 
-def _timer_started(db: Path, hours_ago: float) -> None:
-    conn = sqlite3.connect(db)
-    conn.execute(
-        "UPDATE timer SET started_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?)",
-        (f"-{int(hours_ago * 3600)} seconds",),
-    )
-    conn.commit()
-    conn.close()
+def _timer_started(sql: Sql, hours_ago: float) -> None:
+    """Move the running timer's start ``hours_ago`` into the past (stored as UTC text)."""
+    moment = datetime.now(UTC) - timedelta(seconds=int(hours_ago * 3600))
+    sql("UPDATE timer SET started_at = ?", (moment.strftime("%Y-%m-%dT%H:%M:%SZ"),))
 
 
-def test_stop_prints_the_length_and_cancel_records_nothing(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+def test_stop_prints_the_length_and_cancel_records_nothing(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
     run.ok("start", "linalg")
-    _timer_started(ready, 1.5)
+    _timer_started(sql, 1.5)
     result = run.ok("stop")
     assert result.stdout.startswith("stopped #1 ") and "  1h30m  linalg" in result.stdout
     started = run.ok("start", "calculus", "--note", "limits")
     assert started.stdout.startswith("started timer on calculus at ")
     assert run.ok("cancel").stdout == "cancelled the timer on calculus\n"
-    assert count(ready, "timer") == 0 and count(ready, "session") == 1
+    assert count(sql, "timer") == 0 and count(sql, "session") == 1
     assert run("cancel").stderr.startswith("roadmap: error: no timer is running; start one")
 
 
-def test_start_while_running_says_which_and_since_when(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+def test_start_while_running_says_which_and_since_when(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
     run.ok("start", "linalg")
     since = datetime.now().astimezone().strftime("%Y-%m-%d %H:")
-    before = dump(ready)
+    before = dump(sql)
     result = run("start", "calculus")
     assert result.exit_code == 1
     first = result.stderr.splitlines()[0]
@@ -434,49 +424,56 @@ def test_start_while_running_says_which_and_since_when(run, ready: Path) -> None
     assert since in first
     assert "roadmap start calculus --switch" in result.stderr
     assert_one_clear_error(result.stderr)
-    assert dump(ready) == before
+    assert dump(sql) == before
 
 
-def test_switch_with_a_forgotten_timer_needs_yes(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+def test_switch_with_a_forgotten_timer_needs_yes(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
     run.ok("start", "linalg")
-    _timer_started(ready, 13)
-    before = dump(ready)
+    _timer_started(sql, 13)
+    before = dump(sql)
     refused = run("start", "calculus", "--switch")
     assert refused.exit_code == 1
     assert "probably forgotten; pass --yes" in refused.stderr
-    assert dump(ready) == before
+    assert dump(sql) == before
     result = run.ok("start", "calculus", "--switch", "--yes")
     assert "stopped #1" in result.stdout and "13h" in result.stdout
     assert run.json("status")["timer"]["skill"] == "calculus"
 
 
-def test_a_timer_over_a_day_is_refused_whatever_the_answer(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_timer_over_a_day_is_refused_whatever_the_answer(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
     run.ok("start", "linalg")
-    _timer_started(ready, 30)
-    before = dump(ready)
+    _timer_started(sql, 30)
+    before = dump(sql)
     result = run("stop", "--yes")
     assert result.exit_code == 1
     assert "has run for 1d 6h, longer than one session can be (24h)" in result.stderr
     assert "roadmap cancel" in result.stderr
-    assert dump(ready) == before
+    assert dump(sql) == before
 
 
-def test_at_most_one_timer_is_enforced_by_the_schema(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+def test_at_most_one_timer_is_enforced_by_the_schema(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
     run.ok("start", "linalg")
-    conn = sqlite3.connect(ready)
+    conn = sql.connect()
+    if isinstance(conn, sqlite3.Connection):
+        execute, refused = conn.execute, sqlite3.IntegrityError
+    else:  # the driver's own error, not roadmap's translation of it
+        import psycopg
+
+        execute, refused = conn.raw.execute, psycopg.errors.IntegrityError
     try:
-        with pytest.raises(sqlite3.IntegrityError):
-            conn.execute(
+        with pytest.raises(refused):
+            execute(
                 "INSERT INTO timer (slot, skill_id, started_at, note) "
                 "VALUES (1, 'calculus', '2026-01-01T00:00:00Z', '')"
             )
-        with pytest.raises(sqlite3.IntegrityError):
-            conn.execute(
+        with pytest.raises(refused):
+            execute(
                 "INSERT INTO timer (slot, skill_id, started_at, note) "
                 "VALUES (2, 'calculus', '2026-01-01T00:00:00Z', '')"
             )
     finally:
         conn.close()
+    assert sql("SELECT skill_id FROM timer") == [("linalg",)]
 
 
 def _spawn(*args: str) -> subprocess.Popen[str]:
@@ -490,9 +487,10 @@ def _spawn(*args: str) -> subprocess.Popen[str]:
     )
 
 
-def test_two_processes_starting_at_once_get_one_timer(run, ready: Path, proc) -> None:  # type: ignore[no-untyped-def]
+def test_two_processes_starting_at_once_get_one_timer(run, ready: Path, sql: Sql, proc) -> None:  # type: ignore[no-untyped-def]
     # Hold the write lock so both processes queue up on it, then let them race.
-    blocker = sqlite3.connect(ready, isolation_level=None, timeout=5)
+    # (On PostgreSQL, BEGIN IMMEDIATE takes the advisory lock every roadmap writer takes.)
+    blocker = sql.connect()
     blocker.execute("BEGIN IMMEDIATE")
     try:
         racers = [_spawn("start", skill) for skill in ("linalg", "calculus")]
@@ -505,13 +503,13 @@ def test_two_processes_starting_at_once_get_one_timer(run, ready: Path, proc) ->
     loser = next(err for code, _, err in results if code == 1)
     assert loser.startswith("roadmap: error: a timer is already running on '")
     assert_one_clear_error(loser)
-    assert count(ready, "timer") == 1
+    assert count(sql, "timer") == 1
     winner = "linalg" if results[0][0] == 0 else "calculus"
     # The timer lives in the database: a later, separate process stops it.
     stopped = proc("stop", "--json")
     assert stopped.returncode == 0, stopped.stderr
     assert json.loads(stopped.stdout)["skill"] == winner
-    assert count(ready, "timer") == 0 and count(ready, "session") == 1
+    assert count(sql, "timer") == 0 and count(sql, "session") == 1
 
 
 # --- confirmation on a terminal ----------------------------------------------------------------
@@ -557,40 +555,40 @@ def tty_run(*args: str, answer: str, prompt: bytes = b"[y/N]") -> tuple[int, str
     return code, out.decode("utf-8", "replace").replace("\r\n", "\n")
 
 
-def test_delete_asks_on_a_terminal(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+def test_delete_asks_on_a_terminal(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
     run.ok("log", "linalg", "1h")
     code, out = tty_run("delete", "1", answer="n")
     assert code == 1 and "delete #1 " in out and "kept" in out
-    assert count(ready, "session") == 1
+    assert count(sql, "session") == 1
     code, out = tty_run("delete", "1", answer="y")
     assert code == 0 and "deleted #1 " in out
-    assert count(ready, "session") == 0
+    assert count(sql, "session") == 0
 
 
-def test_forgotten_timer_asks_on_a_terminal(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+def test_forgotten_timer_asks_on_a_terminal(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
     run.ok("start", "linalg")
-    _timer_started(ready, 13)
+    _timer_started(sql, 13)
     code, out = tty_run("stop", answer="n")
     assert code == 1 and "probably forgotten: record it?" in out
     assert "the timer is still running" in out
-    assert count(ready, "timer") == 1 and count(ready, "session") == 0
+    assert count(sql, "timer") == 1 and count(sql, "session") == 0
     code, out = tty_run("stop", answer="y")
     assert code == 0 and "stopped #1 " in out
-    assert count(ready, "timer") == 0 and count(ready, "session") == 1
+    assert count(sql, "timer") == 0 and count(sql, "session") == 1
 
 
-def test_delete_with_yes_and_off_a_terminal(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+def test_delete_with_yes_and_off_a_terminal(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
     run.ok("log", "linalg", "1h")
-    before = dump(ready)
+    before = dump(sql)
     refused = run("delete", "1")
     assert refused.exit_code == 2
     assert refused.stderr == (
         "roadmap: error: not deleting session #1 without confirmation: input is not a terminal\n"
         "  hint: pass --yes to delete it: roadmap delete 1 --yes\n"
     )
-    assert dump(ready) == before
+    assert dump(sql) == before
     assert "deleted #1 " in run.ok("delete", "#1", "--yes").stdout
-    assert count(ready, "session") == 0
+    assert count(sql, "session") == 0
 
 
 # --- edit --------------------------------------------------------------------------------------
@@ -620,27 +618,26 @@ def test_edit_changes_what_it_is_given(run, ready: Path) -> None:  # type: ignor
         ((), "nothing to change"),
     ],
 )
-def test_refused_edit_writes_nothing(run, ready: Path, args: tuple[str, ...], needle: str) -> None:  # type: ignore[no-untyped-def]
+def test_refused_edit_writes_nothing(
+    run, ready: Path, sql: Sql, args: tuple[str, ...], needle: str
+) -> None:  # type: ignore[no-untyped-def]
     run.ok("log", "linalg", "1h")
-    before = dump(ready)
+    before = dump(sql)
     result = run("edit", "1", *args)
     assert result.exit_code == 2
     assert needle in result.stderr
     assert_one_clear_error(result.stderr)
-    assert dump(ready) == before
+    assert dump(sql) == before
 
 
-def test_sessions_limit(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
-    conn = sqlite3.connect(ready)
+def test_sessions_limit(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
     for n in range(25):
-        conn.execute(
+        sql(
             "INSERT INTO session (skill_id, started_at, day, minutes, note, tags, links, "
             "source, created_at) VALUES ('linalg', ?, ?, 30, '', '[]', '[]', 'log', "
             "'2026-01-01T00:00:00Z')",
             (f"2025-12-{n + 1:02d}T10:00:00Z", f"2025-12-{n + 1:02d}"),
         )
-    conn.commit()
-    conn.close()
     assert len(run.json("sessions")) == 20
     assert len(run.json("sessions", "--limit", "0")) == 25
     newest = run.json("sessions", "--limit", "2")
@@ -697,7 +694,11 @@ def shanghai() -> Iterator[str]:
 
 
 def test_times_are_stored_in_utc_and_shown_in_local_time(
-    run, ready: Path, shanghai: str, proc: Callable[..., subprocess.CompletedProcess[str]]
+    run,
+    ready: Path,
+    sql: Sql,
+    shanghai: str,
+    proc: Callable[..., subprocess.CompletedProcess[str]],
 ) -> None:  # type: ignore[no-untyped-def]
     assert datetime.now().astimezone().utcoffset() == timedelta(hours=8)
     data = run.json("log", "linalg", "1h", "--on", "2026-01-10T07:30")
@@ -706,16 +707,12 @@ def test_times_are_stored_in_utc_and_shown_in_local_time(
     assert noon["started_at"] == "2026-01-11T12:00:00+08:00"
     run.ok("start", "calculus")
     run.ok("check", "linalg", "1.1")
-    conn = sqlite3.connect(ready)
-    try:
-        stored = conn.execute("SELECT started_at, day FROM session ORDER BY id").fetchall()
-        timer = conn.execute("SELECT started_at FROM timer").fetchone()[0]
-        checked = conn.execute("SELECT checked_at FROM milestone WHERE key != 'blocked-lu'")
-        changed = conn.execute("SELECT changed_at FROM level_change").fetchone()[0]
-        journal_at = conn.execute("SELECT at FROM journal").fetchall()
-        moments = [timer, changed, *(r[0] for r in checked), *(r[0] for r in journal_at)]
-    finally:
-        conn.close()
+    stored = sql("SELECT started_at, day FROM session ORDER BY id")
+    timer = sql.one("SELECT started_at FROM timer")
+    checked = sql("SELECT checked_at FROM milestone WHERE key != 'blocked-lu'")
+    changed = sql.one("SELECT changed_at FROM level_change")
+    journal_at = sql("SELECT at FROM journal")
+    moments = [timer, changed, *(r[0] for r in checked), *(r[0] for r in journal_at)]
     # 07:30 in UTC+8 is 23:30 UTC the day before; the day column keeps the local day.
     assert stored == [
         ("2026-01-09T23:30:00Z", "2026-01-10"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -12,30 +14,30 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import Sql, fresh_pg_database
 from tests.test_track import assert_one_clear_error, count, dump
+
+pytestmark = pytest.mark.usefixtures("backend")
 
 
 @pytest.fixture
-def ready(run, small: Path, db_path: Path) -> Path:  # type: ignore[no-untyped-def]
+def ready(run, backend: str, small: Path, db_path: Path) -> Path:  # type: ignore[no-untyped-def]
     run.ok("tree")
     return db_path
 
 
-def state(db: Path) -> str:
-    """Every row of every table but the journal (which undo appends to, never rewinds), in
-    a stable order: a derived row deleted and re-inserted (``skill_day``) gets a new rowid."""
-    return "\n".join(sorted(line for line in dump(db).splitlines() if '"journal"' not in line))
+def state(sql: Sql) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table but the journal (which undo appends to, never rewinds),
+    each table's rows sorted: a derived row deleted and re-inserted (``skill_day``) gets a
+    new rowid."""
+    return {table: rows for table, rows in dump(sql).items() if table != "journal"}
 
 
-def journal(db: Path) -> list[tuple[str, bool]]:
-    conn = sqlite3.connect(db)
-    try:
-        return [
-            (str(action), undone is not None)
-            for action, undone in conn.execute("SELECT action, undone_at FROM journal ORDER BY id")
-        ]
-    finally:
-        conn.close()
+def journal(sql: Sql) -> list[tuple[str, bool]]:
+    return [
+        (str(action), undone is not None)
+        for action, undone in sql("SELECT action, undone_at FROM journal ORDER BY id")
+    ]
 
 
 SESSION = ("log", "linalg", "1h", "--on", "-1d", "--tag", "t", "--link", "https://x.org")
@@ -79,22 +81,22 @@ CASES: list[tuple[str, list[tuple[str, ...]], tuple[str, ...], str]] = [
     ids=[case[0] for case in CASES],
 )
 def test_each_kind_of_change_is_undone_exactly(
-    run, ready: Path, setup: list[tuple[str, ...]], action: tuple[str, ...], summary: str
+    run, ready: Path, sql: Sql, setup: list[tuple[str, ...]], action: tuple[str, ...], summary: str
 ) -> None:  # type: ignore[no-untyped-def]
     for args in setup:
         run.ok(*args)
-    before = state(ready)
-    entries = len(journal(ready))
+    before = state(sql)
+    entries = len(journal(sql))
     run.ok(*action)
-    assert state(ready) != before
+    assert state(sql) != before
     result = run.ok("undo")
     assert result.stdout.startswith(f"undone: {summary}"), result.stdout
-    assert state(ready) == before
+    assert state(sql) == before
     # The journal is append-only: the entry stays, marked undone.
-    assert journal(ready)[entries:] == [(action[0], True)]
+    assert journal(sql)[entries:] == [(action[0], True)]
 
 
-def test_undo_walks_back_through_a_mixed_history(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+def test_undo_walks_back_through_a_mixed_history(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
     steps: list[tuple[tuple[str, ...], str]] = [
         (("log", "linalg", "1h"), "log #1"),
         (("start", "calculus"), "start timer on calculus"),
@@ -107,67 +109,64 @@ def test_undo_walks_back_through_a_mixed_history(run, ready: Path) -> None:  # t
     ]
     snapshots = []
     for args, _ in steps:
-        snapshots.append(state(ready))
+        snapshots.append(state(sql))
         run.ok(*args)
     for (_, summary), snapshot in zip(reversed(steps), reversed(snapshots), strict=True):
         assert run.ok("undo").stdout.startswith(f"undone: {summary}")
-        assert state(ready) == snapshot
-    before = dump(ready)
+        assert state(sql) == snapshot
+    before = dump(sql)
     nothing = run("undo")
     assert nothing.exit_code == 1 and nothing.stderr == "roadmap: error: nothing to undo\n"
-    assert dump(ready) == before
-    assert len(journal(ready)) == len(steps) and all(undone for _, undone in journal(ready))
+    assert dump(sql) == before
+    assert len(journal(sql)) == len(steps) and all(undone for _, undone in journal(sql))
 
 
-def test_refused_commands_are_not_journalled(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+def test_refused_commands_are_not_journalled(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
     run.ok("log", "linalg", "1h")
     for args in (("log", "linalg", "0m"), ("stop",), ("check", "linalg", "9.9")):
         assert run(*args).exit_code != 0
-    assert journal(ready) == [("log", False)]
+    assert journal(sql) == [("log", False)]
     assert run.ok("undo").stdout.startswith("undone: log #1")
 
 
-def test_a_new_change_after_undo_is_undone_first(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
-    empty = state(ready)
+def test_a_new_change_after_undo_is_undone_first(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+    empty = state(sql)
     run.ok("log", "linalg", "1h")
     run.ok("undo")
     run.ok("log", "calculus", "30m")
     assert run.ok("undo").stdout.startswith("undone: log #1: 30m on calculus")
-    assert state(ready) == empty
+    assert state(sql) == empty
     assert run("undo").exit_code == 1  # the first log was undone already: no redo
-    assert journal(ready) == [("log", True), ("log", True)]
+    assert journal(sql) == [("log", True), ("log", True)]
 
 
-def test_switch_is_one_change(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+def test_switch_is_one_change(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
     run.ok("start", "linalg", "--note", "a")
-    running = state(ready)
+    running = state(sql)
     run.ok("start", "calculus", "--switch")
-    assert count(ready, "timer") == 1 and count(ready, "session") == 1
+    assert count(sql, "timer") == 1 and count(sql, "session") == 1
     assert run.ok("undo").stdout == (
         "undone: switch from linalg to calculus (stop #1: 1m on linalg); "
         "the timer on linalg is running again\n"
     )
-    assert state(ready) == running
+    assert state(sql) == running
     assert run.ok("undo").stdout.startswith("undone: start timer on linalg")
 
 
-def test_undo_refused_while_a_timer_runs_writes_nothing(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+def test_undo_refused_while_a_timer_runs_writes_nothing(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
     run.ok("start", "linalg")
     run.ok("stop")
     # A timer started outside the journal (e.g. by an older version) blocks undoing the stop.
-    conn = sqlite3.connect(ready)
-    conn.execute(
+    sql(
         "INSERT INTO timer (slot, skill_id, started_at, note) "
         "VALUES (1, 'calculus', '2026-01-01T00:00:00Z', '')"
     )
-    conn.commit()
-    conn.close()
-    before = dump(ready)
+    before = dump(sql)
     result = run("undo")
     assert result.exit_code == 1
     assert "cannot undo: a timer is running now; stop or cancel it first" in result.stderr
     assert_one_clear_error(result.stderr)
-    assert dump(ready) == before
+    assert dump(sql) == before
 
 
 COMMANDS: list[tuple[str, ...]] = [
@@ -192,15 +191,57 @@ COMMANDS: list[tuple[str, ...]] = [
 ]
 
 
+@contextmanager
+def _env(name: str, value: str) -> Iterator[None]:
+    old = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = old
+
+
+def _sqlite_copy(source: Path, target: Path) -> None:
+    """An SQLite backup: header and WAL mode kept."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+
+
 @pytest.fixture
-def template(run, ready: Path, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
-    """A synced database to copy for each example (SQLite backup: header and WAL mode kept)."""
-    path = tmp_path / "template.db"
-    source, target = sqlite3.connect(ready), sqlite3.connect(path)
-    source.backup(target)
-    source.close()
-    target.close()
-    return path
+def fresh(  # type: ignore[no-untyped-def]
+    run, backend: str, ready: Path, tmp_path: Path, request: pytest.FixtureRequest
+) -> Callable[[], AbstractContextManager[Sql]]:
+    """A new synced database for each example: on SQLite a copy of a synced file (in a home
+    of its own), on PostgreSQL a fresh database synced the same way."""
+    if backend == "sqlite":
+        template = tmp_path / "template.db"
+        _sqlite_copy(ready, template)
+
+        @contextmanager
+        def make() -> Iterator[Sql]:
+            with tempfile.TemporaryDirectory() as home:
+                _sqlite_copy(template, Path(home) / "roadmap.db")
+                with _env("ROADMAP_HOME", home):
+                    yield Sql(Path(home))
+
+        return make
+
+    cluster = request.getfixturevalue("pg_cluster")
+
+    @contextmanager
+    def make_pg() -> Iterator[Sql]:
+        with _env("ROADMAP_DB", fresh_pg_database(cluster)):
+            run.ok("tree")
+            yield Sql(Path(os.environ["ROADMAP_HOME"]))
+
+    return make_pg
 
 
 @settings(
@@ -210,32 +251,22 @@ def template(run, ready: Path, tmp_path: Path) -> Path:  # type: ignore[no-untyp
 )
 @given(st.lists(st.sampled_from(COMMANDS), min_size=1, max_size=8))
 def test_any_sequence_undoes_back_to_the_start(
-    run: Any, template: Path, commands: list[tuple[str, ...]]
+    run: Any, fresh: Callable[[], AbstractContextManager[Sql]], commands: list[tuple[str, ...]]
 ) -> None:
     """Each change pushes the state it changed; each undo must pop exactly that state; each
     refusal leaves everything (journal included) as it was; at the end undo empties it all."""
-    with tempfile.TemporaryDirectory() as home:
-        db = Path(home) / "roadmap.db"
-        source, target = sqlite3.connect(template), sqlite3.connect(db)
-        source.backup(target)
-        source.close()
-        target.close()
-        old = os.environ["ROADMAP_HOME"]
-        os.environ["ROADMAP_HOME"] = home
-        try:
-            stack = []
-            for args in commands:
-                before, full = state(db), dump(db)
-                result = run(*args)
-                if result.exit_code != 0:
-                    assert dump(db) == full, args
-                elif args == ("undo",):
-                    assert state(db) == stack.pop(), args
-                else:
-                    stack.append(before)
-            while stack:
-                run.ok("undo")
-                assert state(db) == stack.pop()
-            assert run("undo").exit_code == 1
-        finally:
-            os.environ["ROADMAP_HOME"] = old
+    with fresh() as sql:
+        stack = []
+        for args in commands:
+            before, full = state(sql), dump(sql)
+            result = run(*args)
+            if result.exit_code != 0:
+                assert dump(sql) == full, args
+            elif args == ("undo",):
+                assert state(sql) == stack.pop(), args
+            else:
+                stack.append(before)
+        while stack:
+            run.ok("undo")
+            assert state(sql) == stack.pop()
+        assert run("undo").exit_code == 1
