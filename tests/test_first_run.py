@@ -17,21 +17,45 @@ import typer
 from typer.testing import CliRunner
 
 from roadmap.cli.main import app
-from tests.conftest import Run
+from tests.conftest import Run, Sql, fresh_pg_database
+
+pytestmark = pytest.mark.usefixtures("backend")
 
 ROOT = Path(__file__).resolve().parent.parent
 
+PUBLIC_TABLES = "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
+
 
 def test_no_command_on_a_fresh_data_dir_welcomes_and_creates_nothing(
-    run: Run, isolated_home: Path
+    backend: str,
+    run: Run,
+    isolated_home: Path,
+    sql: Sql,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     home = isolated_home
+    if backend == "postgresql":  # the server's counterpart: a database without a table
+        empty = fresh_pg_database(request.getfixturevalue("pg_cluster"), empty=True)
+        monkeypatch.setenv("ROADMAP_DB", empty)
     out = run.ok().stdout
     assert "roadmap tracks your skill roadmap" in out
     assert str(home) in out
     for command in ("roadmap log SKILL", "roadmap status", "roadmap demo"):
         assert command in out
     assert not (home / "roadmap.db").exists()
+    if backend == "postgresql":
+        assert sql.one(PUBLIC_TABLES) == 0
+
+
+def test_no_command_without_history_welcomes(run: Run, sql: Sql) -> None:
+    """A database with a synced tree but nothing logged yet still gets the welcome."""
+    run.ok("tree")
+    before = sql.dump()
+    out = run.ok().stdout
+    assert "roadmap tracks your skill roadmap" in out
+    assert "readiness" not in out
+    assert sql.dump() == before
 
 
 def test_no_command_with_history_shows_status(run: Run) -> None:
@@ -52,12 +76,16 @@ def demo_dir(tmp_path: Path) -> Path:
 
 
 def test_demo_fills_a_separate_dir_and_leaves_the_users_alone(
-    run: Run, home: Path, demo_dir: Path, monkeypatch: pytest.MonkeyPatch
+    run: Run, home: Path, demo_dir: Path, sql: Sql, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    before = sql.dump() if os.environ.get("ROADMAP_DB") else None  # the user's server
     result = run.ok("demo", "--dir", str(demo_dir))
     assert not (home / "roadmap.db").exists(), "the user's own data dir was touched"
+    if before is not None:
+        assert sql.dump() == before, "the user's own database was touched"
     assert f"ROADMAP_HOME={demo_dir} roadmap status" in result.stderr
     assert f"rm -r {demo_dir}" in result.stderr
+    # The demo is always a SQLite file in its own dir, whatever database the user has.
     conn = sqlite3.connect(demo_dir / "roadmap.db")
     sessions, days = conn.execute("SELECT COUNT(*), COUNT(DISTINCT day) FROM session").fetchone()
     checked = conn.execute("SELECT COUNT(*) FROM milestone WHERE checked_at IS NOT NULL").fetchone()
@@ -66,8 +94,12 @@ def test_demo_fills_a_separate_dir_and_leaves_the_users_alone(
     assert sessions >= 60 and days >= 50
     assert checked[0] >= 5 and ups[0] >= 20
 
-    # The views look alive on it.
-    monkeypatch.setenv("ROADMAP_HOME", str(demo_dir))
+    # The views look alive on it, looked at the way the demo says.
+    hint = re.search(r"^  ((?:\w+=\S* )+)roadmap status$", result.stderr, re.MULTILINE)
+    assert hint, result.stderr
+    for assignment in shlex.split(hint[1]):
+        name, _, value = assignment.partition("=")
+        monkeypatch.setenv(name, value)
     status = run.json("status")
     assert 0.1 < status["readiness"] < 0.9
     assert status["streak"]["current"] >= 7
@@ -251,7 +283,8 @@ def test_a_real_process_registers_what_it_runs_and_still_knows_every_command(
 ) -> None:
     # A real process builds only the command it runs; unknown names still get suggestions.
     assert proc("log", "cuda", "1h").returncode == 0
-    done = proc("--db", str(home / "roadmap.db"), "sessions", "--json")
+    database = os.environ.get("ROADMAP_DB") or str(home / "roadmap.db")
+    done = proc("--db", database, "sessions", "--json")
     assert done.returncode == 0 and '"cuda-programming"' in done.stdout
     typo = proc("stats")
     assert typo.returncode == 2 and "Did you mean 'status'" in typo.stderr

@@ -15,25 +15,19 @@ import io
 import json
 import re
 import shutil
-import sqlite3
 import time
+import uuid
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import Run
+from tests.conftest import PG_TEMPLATE, Run, Sql
+
+pytestmark = pytest.mark.usefixtures("backend")
 
 LOCATION = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): ", re.MULTILINE)
-
-
-def dump(path: Path) -> str:
-    conn = sqlite3.connect(path)
-    try:
-        return "\n".join(conn.iterdump())
-    finally:
-        conn.close()
 
 
 # --- 9. hostile skills files ------------------------------------------------------------
@@ -97,9 +91,10 @@ HOSTILE_FILES: dict[str, tuple[bytes, str]] = {
 
 
 @pytest.fixture
-def synced(run: Run, small: Path, db_path: Path) -> Path:
+def synced(run: Run, small: Path, sql: Sql) -> Sql:
+    """A database with a synced tree and some history; ``.dump()`` gives every row."""
     run.ok("log", "linalg", "1h", "--note", "history")
-    return db_path
+    return sql
 
 
 def _check_refused(result: Any, path: Path, needle: str, elapsed: float) -> None:
@@ -115,46 +110,46 @@ def _check_refused(result: Any, path: Path, needle: str, elapsed: float) -> None
 
 @pytest.mark.parametrize("name", sorted(HOSTILE_FILES))
 def test_hostile_skills_file_is_refused_fast_and_writes_nothing(
-    run: Run, synced: Path, tmp_path: Path, name: str
+    run: Run, synced: Sql, tmp_path: Path, name: str
 ) -> None:
     content, needle = HOSTILE_FILES[name]
     path = tmp_path / "hostile.yaml"
     path.write_bytes(content)
-    before = dump(synced)
+    before = synced.dump()
     for args in (("--skills", str(path), "status", "--json"), ("validate", str(path))):
         started = time.perf_counter()
         result = run(*args)
         _check_refused(result, path, needle, time.perf_counter() - started)
-    assert dump(synced) == before
+    assert synced.dump() == before
 
 
 def test_a_50_mib_skills_file_is_refused_before_it_is_read(
-    run: Run, synced: Path, tmp_path: Path
+    run: Run, synced: Sql, tmp_path: Path
 ) -> None:
     path = tmp_path / "huge.yaml"
     with path.open("wb") as handle:
         handle.write(b"version: 1\npillars:\n")
         handle.truncate(50 * 1024 * 1024)  # 50 MiB (sparse: cheap to make)
-    before = dump(synced)
+    before = synced.dump()
     for args in (("--skills", str(path), "log", "linalg", "1h"), ("validate", str(path))):
         started = time.perf_counter()
         result = run(*args)
         _check_refused(result, path, "1 MiB", time.perf_counter() - started)
-    assert dump(synced) == before
+    assert synced.dump() == before
 
 
 @pytest.mark.parametrize("source", ["/dev/zero", "/dev/urandom"])
-def test_an_endless_skills_file_is_refused(run: Run, synced: Path, source: str) -> None:
+def test_an_endless_skills_file_is_refused(run: Run, synced: Sql, source: str) -> None:
     if not Path(source).exists():
         pytest.skip(f"no {source} here")
-    before = dump(synced)
+    before = synced.dump()
     started = time.perf_counter()
     result = run("--skills", source, "status")
     elapsed = time.perf_counter() - started
     assert result.exit_code == 65, result.stderr
     assert elapsed < 5.0
     assert f"{source}:1:1: " in result.stderr and "1 MiB" in result.stderr
-    assert dump(synced) == before
+    assert synced.dump() == before
 
 
 # --- 10. hostile user text ----------------------------------------------------------------
@@ -208,16 +203,15 @@ TAGS = ["=tag", "<t>", "|", "[b]t[/b]", "\x1b[1mtag"]
 LINK = "https://example.org/a?b=<c>&d=\"e\"&f='g'"
 
 
-@pytest.fixture(scope="module")
-def hostile_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A database full of hostile text, made once (through the CLI) and copied per test."""
-    work = tmp_path_factory.mktemp("hostile")
-    skills = work / "hostile-tree.yaml"
-    skills.write_text(TREE, encoding="utf-8")
+def _fill_with_hostile_text(home: Path, skills: Path, database: str | None) -> None:
+    """Sync the hostile tree and write hostile text everywhere, through the CLI."""
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("ROADMAP_HOME", str(work / "home"))
+        env.setenv("ROADMAP_HOME", str(home))
         env.setenv("ROADMAP_SKILLS", str(skills))
-        env.delenv("ROADMAP_DB", raising=False)
+        if database is None:
+            env.delenv("ROADMAP_DB", raising=False)
+        else:
+            env.setenv("ROADMAP_DB", database)
         env.setenv("NO_COLOR", "1")
         run = Run()
         tag_args = [a for tag in TAGS for a in ("--tag", tag)]
@@ -227,18 +221,49 @@ def hostile_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Pa
         run.ok("check", "s1", "m1", "--note", NOTE, "--link", LINK)
         run.ok("assess", "s2", "1", "--note", "@cmd " + NOTE)
         run.ok("start", "s3", "--note", MARKUP + ESC)
+
+
+@pytest.fixture(scope="module")
+def hostile_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A database full of hostile text, made once (through the CLI) and copied per test."""
+    work = tmp_path_factory.mktemp("hostile")
+    skills = work / "hostile-tree.yaml"
+    skills.write_text(TREE, encoding="utf-8")
+    _fill_with_hostile_text(work / "home", skills, None)
     return work / "home", skills
+
+
+@pytest.fixture(scope="module")
+def hostile_server_template(
+    hostile_template: tuple[Path, Path], pg_cluster: Any, tmp_path_factory: pytest.TempPathFactory
+) -> str:
+    """The same on the server, made once through the CLI: the name of its database."""
+    _, skills = hostile_template
+    name = f"hostile_{uuid.uuid4().hex[:12]}"
+    pg_cluster.psql_exec("postgres", f'CREATE DATABASE "{name}" TEMPLATE "{PG_TEMPLATE}"')
+    home = tmp_path_factory.mktemp("hostile-server") / "home"
+    _fill_with_hostile_text(home, skills, pg_cluster.url(name))
+    return name
 
 
 @pytest.fixture
 def hostile(
+    backend: str,
     run: Run,
     hostile_template: tuple[Path, Path],
     isolated_home: Path,
     monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
 ) -> Run:
     home, skills = hostile_template
-    shutil.copytree(home, isolated_home)
+    if backend == "postgresql":  # a copy of the server template (CREATE DATABASE ... TEMPLATE)
+        template = request.getfixturevalue("hostile_server_template")
+        cluster = request.getfixturevalue("pg_cluster")
+        name = f"t_{uuid.uuid4().hex[:12]}"
+        cluster.psql_exec("postgres", f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        monkeypatch.setenv("ROADMAP_DB", cluster.url(name))
+    else:
+        shutil.copytree(home, isolated_home)
     monkeypatch.setenv("ROADMAP_SKILLS", str(skills))
     monkeypatch.setenv("COLUMNS", "400")  # so tables do not wrap the text under test
     return run

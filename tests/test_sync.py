@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.conftest import SMALL
+from tests.conftest import SMALL, Sql
+
+pytestmark = pytest.mark.usefixtures("backend")
 
 
-def rows(db: Path, sql: str) -> list[tuple[object, ...]]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
+def without_sync_stamps(dump: dict[str, list[tuple[Any, ...]]]) -> dict[str, list[tuple[Any, ...]]]:
+    """A dump without the meta rows every sync rewrites (the file's digest, the time)."""
+    return {
+        table: [r for r in rows if not (table == "meta" and r[0] in ("tree_digest", "synced_at"))]
+        for table, rows in dump.items()
+    }
 
 
 @pytest.fixture
@@ -32,17 +34,15 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
-def test_first_sync_loads_everything(run, tree_file: Path, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_first_sync_loads_everything(run, tree_file: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
     data = run.json("tree")
     assert data["title"] == "Small test tree"
     assert [p["id"] for p in data["pillars"]] == ["math", "software"]
     cpp = data["pillars"][1]["skills"][0]
     assert cpp["id"] == "cpp"
     assert [c["id"] for c in cpp["children"]] == ["cpp-templates", "cpp-memory"]
-    assert rows(db_path, "SELECT count(*) FROM milestone") == [(2,)]
-    assert rows(
-        db_path, "SELECT target_id, skill_id, level FROM target_requirement ORDER BY 1, 2"
-    ) == [
+    assert sql("SELECT count(*) FROM milestone") == [(2,)]
+    assert sql("SELECT target_id, skill_id, level FROM target_requirement ORDER BY 1, 2") == [
         ("engineer", "calculus", 1),
         ("engineer", "cpp", 2),
         ("engineer", "linalg", 3),
@@ -50,22 +50,14 @@ def test_first_sync_loads_everything(run, tree_file: Path, db_path: Path) -> Non
     ]
 
 
-def test_syncing_twice_changes_nothing(run, tree_file: Path, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_syncing_twice_changes_nothing(run, tree_file: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
     run.ok("tree")
-    dump1 = "\n".join(sqlite3.connect(db_path).iterdump())
+    dump1 = without_sync_stamps(sql.dump())
     result = run.ok("sync")
     assert "in sync" in result.stderr
     tree_file.write_text(tree_file.read_text() + "\n# a comment changes the hash only\n")
     run.ok("tree")
-    dump2 = "\n".join(
-        line
-        for line in sqlite3.connect(db_path).iterdump()
-        if "tree_digest" not in line and "synced_at" not in line
-    )
-    dump1 = "\n".join(
-        ln for ln in dump1.splitlines() if "tree_digest" not in ln and "synced_at" not in ln
-    )
-    assert dump1 == dump2
+    assert without_sync_stamps(sql.dump()) == dump1
 
 
 def test_added_skill_appears(run, tree_file: Path) -> None:  # type: ignore[no-untyped-def]
@@ -81,7 +73,7 @@ def test_added_skill_appears(run, tree_file: Path) -> None:  # type: ignore[no-u
     assert "1 skill(s) added" in result.stderr
 
 
-def test_removed_skill_is_archived_with_history(run, tree_file: Path, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_removed_skill_is_archived_with_history(run, tree_file: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
     run.ok("log", "calculus", "1h")
     edit(tree_file, "      - id: calculus\n        name: Calculus\n        hours: 5\n", "")
     edit(tree_file, "requires: [{skill: calculus, level: 2}]", "requires: []")
@@ -89,7 +81,7 @@ def test_removed_skill_is_archived_with_history(run, tree_file: Path, db_path: P
     result = run.ok("tree", "--json")
     assert "calculus" not in result.stdout
     assert "archived (calculus)" in result.stderr
-    assert rows(db_path, "SELECT archived FROM skill WHERE id = 'calculus'") == [(1,)]
+    assert sql("SELECT archived FROM skill WHERE id = 'calculus'") == [(1,)]
     sessions = run.json("sessions")
     assert [(s["skill"], s["skill_archived"]) for s in sessions] == [("calculus", True)]
     refused = run("log", "calculus", "1h")
@@ -97,7 +89,7 @@ def test_removed_skill_is_archived_with_history(run, tree_file: Path, db_path: P
     assert "archived" in refused.stderr
 
 
-def test_rename_with_was_moves_history(run, tree_file: Path, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_rename_with_was_moves_history(run, tree_file: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
     run.ok("log", "linalg", "90m")
     run.ok("check", "linalg", "1.1")
     run.ok("assess", "linalg", "2")
@@ -109,34 +101,30 @@ def test_rename_with_was_moves_history(run, tree_file: Path, db_path: Path) -> N
     tree_file.write_text(text)
     result = run.ok("tree", "--json")
     assert "linalg renamed to linear-algebra" in result.stderr
-    assert rows(db_path, "SELECT skill_id, minutes FROM session") == [("linear-algebra", 90)]
-    assert rows(
-        db_path,
+    assert sql("SELECT skill_id, minutes FROM session") == [("linear-algebra", 90)]
+    assert sql(
         "SELECT checked_at IS NOT NULL FROM milestone WHERE skill_id = 'linear-algebra' AND key = 'explain-lu'",
     ) == [(1,)]
-    assert rows(db_path, "SELECT level FROM skill WHERE id = 'linear-algebra'") == [(2,)]
-    assert rows(db_path, "SELECT count(*) FROM skill WHERE id = 'linalg'") == [(0,)]
-    assert rows(db_path, "SELECT count(*) FROM skill_day WHERE skill_id = 'linalg'") == [(0,)]
+    assert sql("SELECT level FROM skill WHERE id = 'linear-algebra'") == [(2,)]
+    assert sql("SELECT count(*) FROM skill WHERE id = 'linalg'") == [(0,)]
+    assert sql("SELECT count(*) FROM skill_day WHERE skill_id = 'linalg'") == [(0,)]
     # the old id still resolves
     run.ok("log", "linalg", "30m")
-    assert rows(db_path, "SELECT count(*) FROM session WHERE skill_id = 'linear-algebra'") == [(2,)]
+    assert sql("SELECT count(*) FROM session WHERE skill_id = 'linear-algebra'") == [(2,)]
 
 
-def test_milestone_keeps_checked_state_while_its_id_stays(
-    run, tree_file: Path, db_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+def test_milestone_keeps_checked_state_while_its_id_stays(run, tree_file: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
     run.ok("check", "linalg", "blocked-lu")
     edit(tree_file, 'text: "Implement blocked LU"', 'text: "Implement blocked LU, measure GFLOP/s"')
     run.ok("tree")
-    assert rows(
-        db_path, "SELECT text, checked_at IS NOT NULL FROM milestone WHERE key = 'blocked-lu'"
-    ) == [("Implement blocked LU, measure GFLOP/s", 1)]
+    assert sql("SELECT text, checked_at IS NOT NULL FROM milestone WHERE key = 'blocked-lu'") == [
+        ("Implement blocked LU, measure GFLOP/s", 1)
+    ]
     # a derived id changes with its text: the old milestone is archived with its check
     run.ok("check", "linalg", "explain-lu")
     edit(tree_file, '1: ["Explain LU"]', '1: ["Explain LU and QR"]')
     run.ok("tree")
-    assert rows(
-        db_path,
+    assert sql(
         "SELECT key, archived, checked_at IS NOT NULL FROM milestone WHERE skill_id = 'linalg' ORDER BY key",
     ) == [
         ("blocked-lu", 0, 1),
@@ -145,11 +133,11 @@ def test_milestone_keeps_checked_state_while_its_id_stays(
     ]
 
 
-def test_invalid_tree_writes_nothing(run, tree_file: Path, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_tree_writes_nothing(run, tree_file: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
     run.ok("tree")
-    before = "\n".join(sqlite3.connect(db_path).iterdump())
+    before = sql.dump()
     edit(tree_file, "weight: 3", "weight: 30")
     result = run("status")
     assert result.exit_code == 65
     assert f"{tree_file}:12:17: weight must be from 1 to 5" in result.stderr
-    assert "\n".join(sqlite3.connect(db_path).iterdump()) == before
+    assert sql.dump() == before

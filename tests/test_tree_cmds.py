@@ -5,7 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import Run
+
+pytestmark = pytest.mark.usefixtures("backend")
 
 
 def _find(skills: list[dict[str, Any]], skill_id: str) -> dict[str, Any]:

@@ -4,7 +4,6 @@ addition is deliberate) and exact numbers through the whole stack (CLI → SQL �
 from __future__ import annotations
 
 import math
-import sqlite3
 import subprocess
 import sys
 from datetime import date, datetime, timedelta
@@ -12,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, Run
+from tests.conftest import ROOT, Run, Sql
+
+pytestmark = pytest.mark.usefixtures("backend")
 
 BY = date(2027, 12, 31)  # the engineer target's date in tests/data/small.yaml
 
@@ -85,13 +86,8 @@ def ready(run: Run, small: Path) -> Run:
     return run
 
 
-def set_level_changed(db: Path, skill: str, day: date) -> None:
-    conn = sqlite3.connect(db)
-    with conn:
-        conn.execute(
-            "UPDATE skill SET level_changed_at = ? WHERE id = ?", (f"{day}T12:00:00Z", skill)
-        )
-    conn.close()
+def set_level_changed(sql: Sql, skill: str, day: date) -> None:
+    sql("UPDATE skill SET level_changed_at = ? WHERE id = ?", (f"{day}T12:00:00Z", skill))
 
 
 # --- JSON contracts ----------------------------------------------------------------------------
@@ -119,11 +115,8 @@ def test_status_json_contract(ready: Run) -> None:
     assert isinstance(data["readiness"], float) and isinstance(data["week_minutes"], int)
 
 
-def test_status_without_goal_or_timer_gives_nulls(ready: Run, db_path: Path) -> None:
-    conn = sqlite3.connect(db_path)
-    with conn:
-        conn.execute("DELETE FROM meta WHERE key = 'weekly_goal_hours'")
-    conn.close()
+def test_status_without_goal_or_timer_gives_nulls(ready: Run, sql: Sql) -> None:
+    sql("DELETE FROM meta WHERE key = 'weekly_goal_hours'")
     data = ready.json("status")
     assert data["weekly_goal_minutes"] is None
     assert data["timer"] is None
@@ -162,9 +155,9 @@ def test_report_json_contract(ready: Run) -> None:
     assert data["level_ups"] == [{"skill": "linalg", "name": "Linear algebra", "from": 0, "to": 1}]
 
 
-def test_review_json_contract(ready: Run, db_path: Path) -> None:
+def test_review_json_contract(ready: Run, sql: Sql) -> None:
     ready.ok("assess", "linalg", "1")
-    set_level_changed(db_path, "linalg", today() - timedelta(days=30))
+    set_level_changed(sql, "linalg", today() - timedelta(days=30))
     rows = ready.json("review")
     assert rows and all(set(r) == STALE_KEYS for r in rows)
 
@@ -308,15 +301,13 @@ def test_forecast_without_sessions_says_the_needed_pace(ready: Run) -> None:
     assert "needs" in status
 
 
-def test_a_level_change_restarts_the_hours_towards_the_next_level(
-    ready: Run, db_path: Path
-) -> None:
+def test_a_level_change_restarts_the_hours_towards_the_next_level(ready: Run, sql: Sql) -> None:
     ready.ok("log", "linalg", "4h", "--on", "-3d")
     assert ready.json("forecast")["remaining_hours"] == 115 - 4
     ready.ok("assess", "linalg", "1")  # hours logged before this change no longer count
     assert ready.json("forecast")["remaining_hours"] == 115 - 10
     assert ready.json("show", "linalg")["hours_to_next_level"] == 10
-    set_level_changed(db_path, "linalg", today() - timedelta(days=5))
+    set_level_changed(sql, "linalg", today() - timedelta(days=5))
     assert ready.json("forecast")["remaining_hours"] == 115 - 10 - 4
     assert ready.json("show", "linalg")["hours_to_next_level"] == 6
 
@@ -336,11 +327,11 @@ def test_week_minutes_totals_and_streaks(ready: Run) -> None:
     assert (pillars["software"]["minutes_total"], pillars["software"]["minutes_week"]) == (60, 0)
 
 
-def test_review_lists_stale_skills_most_overdue_first(ready: Run, db_path: Path) -> None:
+def test_review_lists_stale_skills_most_overdue_first(ready: Run, sql: Sql) -> None:
     ready.ok("assess", "linalg", "2")
     ready.ok("assess", "calculus", "1")
-    set_level_changed(db_path, "linalg", today() - timedelta(days=30))  # every 14 days
-    set_level_changed(db_path, "calculus", today() - timedelta(days=40))  # every 7 days
+    set_level_changed(sql, "linalg", today() - timedelta(days=30))  # every 14 days
+    set_level_changed(sql, "calculus", today() - timedelta(days=40))  # every 7 days
     ready.ok("log", "calculus", "30m", "--on", "-10d")  # practised since: 10 − 7 = 3
     rows = ready.json("review")
     assert [(r["skill"], r["overdue_days"], r["interval_days"]) for r in rows] == [
@@ -514,8 +505,8 @@ def test_read_path_does_not_import_the_orm() -> None:
     assert done.stdout.strip() == "[]"
 
 
-def test_status_reads_without_the_orm(ready: Run, db_path: Path) -> None:
-    """Once the tree is synced, the views run on stdlib sqlite3 only."""
+def test_status_reads_without_the_orm(ready: Run) -> None:
+    """Once the tree is synced, the views run on stdlib sqlite3 (or psycopg) only."""
     code = (
         "import sys\n"
         "from typer.testing import CliRunner\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 from pathlib import Path
 from typing import Annotated
@@ -69,16 +70,22 @@ def demo(
     finally:
         demo_app.close()
     home = shlex.quote(str(target))
+    # $ROADMAP_DB (a server, or another file) and $ROADMAP_SKILLS win over ROADMAP_HOME: the
+    # commands that look at the demo clear them, or they would show (or sync) the user's own.
+    look = " ".join(
+        [f"{name}=" for name in ("ROADMAP_DB", "ROADMAP_SKILLS") if os.environ.get(name)]
+        + [f"ROADMAP_HOME={home}"]
+    )
     info(
         f"demo data: {summary.sessions} sessions ({summary.minutes // 60} h) since "
         f"{summary.first_day:%Y-%m-%d}, {summary.milestones} milestones checked, "
         f"{summary.level_changes} level changes\n"
         f"  in {target} (your own data is untouched)\n\n"
         "Look at it:\n"
-        f"  ROADMAP_HOME={home} roadmap status\n"
-        f"  ROADMAP_HOME={home} roadmap tree\n"
-        f"  ROADMAP_HOME={home} roadmap heatmap\n"
-        f"  ROADMAP_HOME={home} roadmap export --format html -o demo-report.html\n\n"
+        f"  {look} roadmap status\n"
+        f"  {look} roadmap tree\n"
+        f"  {look} roadmap heatmap\n"
+        f"  {look} roadmap export --format html -o demo-report.html\n\n"
         "Delete it:\n"
         f"  rm -r {home}"
     )
