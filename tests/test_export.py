@@ -14,7 +14,6 @@ import json
 import os
 import re
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -26,7 +25,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import DATA, ROOT, Run
+from tests.conftest import DATA, ROOT, Run, Sql, fresh_pg_database
+
+pytestmark = pytest.mark.usefixtures("backend")
 
 GOLDEN = DATA / "golden"
 HOSTILE_TREE = GOLDEN / "hostile.yaml"
@@ -92,6 +93,16 @@ def history(run: Run, small: Path) -> Run:
     run.ok("check", "linalg", "1.1", "--note", "<b>done</b>")
     run.ok("assess", "calculus", "2", "--note", "| table breaker")
     return run
+
+
+def use_a_fresh_database(
+    home: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Sql:
+    """Point the CLI at an empty data dir (and, on a server, a fresh database)."""
+    monkeypatch.setenv("ROADMAP_HOME", str(home))
+    if os.environ.get("ROADMAP_DB", "").startswith("postgresql"):
+        monkeypatch.setenv("ROADMAP_DB", fresh_pg_database(request.getfixturevalue("pg_cluster")))
+    return Sql(home)
 
 
 def golden(name: str, text: str) -> None:
@@ -192,12 +203,12 @@ def test_the_schema_has_teeth(hostile: Run) -> None:
 
 
 def test_json_round_trip_through_an_empty_data_dir(
-    hostile: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    hostile: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> None:
     first = json.loads(hostile.ok("export", "--format", "json").stdout)
     path = tmp_path / "export.json"
     path.write_text(json.dumps(first, indent=2))
-    monkeypatch.setenv("ROADMAP_HOME", str(tmp_path / "fresh"))
+    use_a_fresh_database(tmp_path / "fresh", monkeypatch, request)
     result = hostile.json("import", str(path))
     assert result["imported"] == 6 and result["state_items"] > 0
     second = json.loads(hostile.ok("export", "--format", "json").stdout)
@@ -509,7 +520,7 @@ def test_export_when_the_unnamed_file_cannot_be_linked(
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
 
 
-def test_export_errors(history: Run, tmp_path: Path) -> None:
+def test_export_errors(history: Run, tmp_path: Path, backend: str) -> None:
     cases = [
         (["-f", "pdf"], 2, "unknown format 'pdf'"),
         (["--since", "2026-11-10", "--until", "2026-11-01"], 2, "is after --until"),
@@ -523,7 +534,8 @@ def test_export_errors(history: Run, tmp_path: Path) -> None:
         assert message in result.stderr
         assert len(result.stderr.strip().splitlines()) <= 2  # one line (and a hint)
         assert "Traceback" not in result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["home"]
+    # no stray output; the data dir holds the SQLite file (a server needs none)
+    assert sorted(p.name for p in tmp_path.iterdir()) == (["home"] if backend == "sqlite" else [])
 
 
 def test_export_to_a_read_only_directory(history: Run, tmp_path: Path) -> None:
@@ -542,9 +554,9 @@ def test_export_to_a_read_only_directory(history: Run, tmp_path: Path) -> None:
 # --- real processes: kill -9, SIGTERM, a closed pipe, memory -----------------------------------
 
 
-def populate(db_path: Path, sessions: int) -> None:
+def populate(sql: Sql, sessions: int) -> None:
     """Add ``sessions`` sessions straight into the database (fast)."""
-    conn = sqlite3.connect(db_path)
+    conn = sql.connect()
     rows = [
         (
             ("linalg", "calculus", "cpp-memory")[i % 3],
@@ -555,13 +567,16 @@ def populate(db_path: Path, sessions: int) -> None:
         )
         for i in range(sessions)
     ]
-    conn.executemany(
-        "INSERT INTO session (skill_id, started_at, day, minutes, note, tags, links, source, "
-        "created_at) VALUES (?, ?, ?, ?, ?, '[]', '[]', 'log', '2026-01-01T00:00:00Z')",
-        rows,
-    )
-    conn.commit()
-    conn.close()
+    try:
+        conn.execute("BEGIN")
+        conn.executemany(
+            "INSERT INTO session (skill_id, started_at, day, minutes, note, tags, links, source, "
+            "created_at) VALUES (?, ?, ?, ?, ?, '[]', '[]', 'log', '2026-01-01T00:00:00Z')",
+            rows,
+        )
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
 
 
 def _writing_into(pid: int, directory: Path) -> bool:
@@ -578,16 +593,15 @@ def _writing_into(pid: int, directory: Path) -> bool:
 
 
 @pytest.fixture
-def big(run: Run, small: Path, db_path: Path) -> Path:
+def big(run: Run, small: Path, sql: Sql) -> None:
     run.ok("tree")
-    populate(db_path, 40_000)
-    return db_path
+    populate(sql, 40_000)
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
 def test_export_killed_mid_write_leaves_the_old_file(
-    big: Path, tmp_path: Path, sig: signal.Signals
+    big: None, tmp_path: Path, sig: signal.Signals
 ) -> None:
     out_dir = tmp_path / "out"
     out_dir.mkdir()
@@ -613,7 +627,7 @@ def test_export_killed_mid_write_leaves_the_old_file(
     assert [p.name for p in out_dir.iterdir()] == ["export.json"]
 
 
-def test_export_into_a_closed_pipe_is_quiet(big: Path) -> None:
+def test_export_into_a_closed_pipe_is_quiet(big: None) -> None:
     child = subprocess.Popen(
         [sys.executable, "-m", "roadmap", "export", "--format", "csv"],
         cwd=str(ROOT),
@@ -635,13 +649,13 @@ class _Sink(io.StringIO):
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
 def test_export_streams_without_holding_the_history(
-    run: Run, small: Path, db_path: Path, fmt: str
+    run: Run, small: Path, sql: Sql, fmt: str
 ) -> None:
     from roadmap import export
 
     run.ok("tree")
-    populate(db_path, 20_000)
-    conn = sqlite3.connect(db_path)
+    populate(sql, 20_000)
+    conn = sql.connect()
     try:
         tracemalloc.start()
         if fmt == "json":
@@ -669,7 +683,7 @@ def test_markdown_of_a_small_tree_names_skills(history: Run) -> None:
 
 
 def test_undo_reverts_a_whole_json_import(
-    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> None:
     run.ok("log", "cuda", "1h", "--on", "-2d")
     run.ok("check", "cuda", "1.1")
@@ -677,22 +691,16 @@ def test_undo_reverts_a_whole_json_import(
     export = tmp_path / "export.json"
     run.ok("export", "--format", "json", "-o", str(export))
 
-    fresh = tmp_path / "fresh"
-    monkeypatch.setenv("ROADMAP_HOME", str(fresh))
+    sql = use_a_fresh_database(tmp_path / "fresh", monkeypatch, request)
     run.ok("tree")  # a database with the tree and nothing else
-    conn = sqlite3.connect(fresh / "roadmap.db")
 
     def state() -> list[Any]:
         return [
-            conn.execute("SELECT COUNT(*) FROM session").fetchone()[0],
-            conn.execute("SELECT COUNT(*) FROM milestone WHERE checked_at IS NOT NULL").fetchone()[
-                0
-            ],
-            conn.execute("SELECT COUNT(*) FROM assessment").fetchone()[0],
-            conn.execute("SELECT COUNT(*) FROM level_change").fetchone()[0],
-            conn.execute(
-                "SELECT id, level, level_changed_at FROM skill WHERE level > 0"
-            ).fetchall(),
+            sql.one("SELECT COUNT(*) FROM session"),
+            sql.one("SELECT COUNT(*) FROM milestone WHERE checked_at IS NOT NULL"),
+            sql.one("SELECT COUNT(*) FROM assessment"),
+            sql.one("SELECT COUNT(*) FROM level_change"),
+            sql("SELECT id, level, level_changed_at FROM skill WHERE level > 0 ORDER BY id"),
         ]
 
     empty = state()

@@ -22,7 +22,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import DATA, ROOT, Run, kill_while_writing
+from tests.conftest import DATA, ROOT, Run, Sql, fresh_pg_database, kill_while_writing
+
+pytestmark = pytest.mark.usefixtures("backend")
 
 FIXTURES = DATA / "import"
 WATSON = FIXTURES / "watson-frames"
@@ -36,40 +38,28 @@ def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ROADMAP_NOW", "2026-11-20T18:00:00+00:00")
 
 
-def count(db_path: Path, table: str = "session") -> int:
-    conn = sqlite3.connect(db_path)
-    try:
-        return int(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
-    finally:
-        conn.close()
-
-
-def snapshot(db_path: Path) -> list[Any]:
-    conn = sqlite3.connect(db_path)
-    try:
-        return [
-            conn.execute("SELECT * FROM session ORDER BY id").fetchall(),
-            conn.execute("SELECT * FROM journal ORDER BY id").fetchall(),
-            conn.execute("SELECT * FROM assessment ORDER BY id").fetchall(),
-            conn.execute("SELECT skill_id, key, checked_at FROM milestone").fetchall(),
-        ]
-    finally:
-        conn.close()
+def snapshot(sql: Sql) -> list[Any]:
+    return [
+        sql("SELECT * FROM session ORDER BY id"),
+        sql("SELECT * FROM journal ORDER BY id"),
+        sql("SELECT * FROM assessment ORDER BY id"),
+        sql("SELECT skill_id, key, checked_at FROM milestone ORDER BY skill_id, key"),
+    ]
 
 
 # --- Watson ---------------------------------------------------------------------------------
 
 
-def test_watson_unknown_projects_stop_the_import(run: Run, small: Path, db_path: Path) -> None:
+def test_watson_unknown_projects_stop_the_import(run: Run, small: Path, sql: Sql) -> None:
     run.ok("tree")
-    before = snapshot(db_path)
+    before = snapshot(sql)
     refused = run("import", str(WATSON))
     assert refused.exit_code == 65
     assert refused.stderr.splitlines()[0] == (
         "roadmap: error: unknown skills, nothing imported: cooking (2)"
     )
     assert "--map NAME=SKILL" in refused.stderr and "--skip-unknown" in refused.stderr
-    assert snapshot(db_path) == before
+    assert snapshot(sql) == before
 
 
 def test_watson_frames_with_map(run: Run, small: Path) -> None:
@@ -194,20 +184,21 @@ def test_minimal_csv(run: Run, small: Path) -> None:
     assert run.json("import", str(MINIMAL_CSV))["duplicates"] == 3
 
 
-def test_csv_export_round_trip(run: Run, small: Path, tmp_path: Path, db_path: Path) -> None:
+def test_csv_export_round_trip(
+    run: Run, small: Path, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     run.json("import", str(OUR_CSV))
     exported = tmp_path / "again.csv"
     run.ok("export", "--format", "csv", "-o", str(exported))
     assert run.json("import", str(exported))["duplicates"] == 4  # same data dir: nothing new
-    fresh = tmp_path / "fresh"
-    os.environ["ROADMAP_HOME"] = str(fresh)
-    try:
+    with pytest.MonkeyPatch.context() as mp:  # an empty data dir (on a server: a new database)
+        mp.setenv("ROADMAP_HOME", str(tmp_path / "fresh"))
+        if os.environ.get("ROADMAP_DB", "").startswith("postgresql"):
+            mp.setenv("ROADMAP_DB", fresh_pg_database(request.getfixturevalue("pg_cluster")))
         assert run.json("import", str(exported))["imported"] == 4
         first = sorted(
             (s["skill"], s["started_at"], s["note"], s["tags"]) for s in run.json("sessions")
         )
-    finally:
-        os.environ["ROADMAP_HOME"] = str(db_path.parent)
     again = sorted(
         (s["skill"], s["started_at"], s["note"], s["tags"]) for s in run.json("sessions")
     )
@@ -368,7 +359,7 @@ def test_bad_input_is_one_clear_line_and_writes_nothing(
     run: Run,
     small: Path,
     tmp_path: Path,
-    db_path: Path,
+    sql: Sql,
     name: str,
     content: bytes,
     args: list[str],
@@ -376,7 +367,7 @@ def test_bad_input_is_one_clear_line_and_writes_nothing(
     message: str,
 ) -> None:
     run.ok("log", "linalg", "1h")
-    before = snapshot(db_path)
+    before = snapshot(sql)
     path = tmp_path / name
     path.write_bytes(content)
     result = run("import", str(path), *args)
@@ -386,7 +377,7 @@ def test_bad_input_is_one_clear_line_and_writes_nothing(
     assert message.replace("truncated.json", "") in result.stderr
     assert len(lines) <= 2 and all(line.startswith("  hint: ") for line in lines[1:])
     assert "Traceback" not in result.stderr and result.stdout == ""
-    assert snapshot(db_path) == before
+    assert snapshot(sql) == before
 
 
 def test_json_errors_point_at_the_line(run: Run, small: Path, tmp_path: Path) -> None:
@@ -416,7 +407,7 @@ def test_missing_or_unreadable_files(run: Run, small: Path, tmp_path: Path) -> N
 
 
 def test_a_bad_record_late_in_the_file_adds_nothing(
-    run: Run, small: Path, tmp_path: Path, db_path: Path
+    run: Run, small: Path, tmp_path: Path, sql: Sql
 ) -> None:
     frames = [
         [1794000000 + i * 7200, 1794000000 + i * 7200 + 1800, "linalg", f"f{i}", [], 0]
@@ -426,23 +417,24 @@ def test_a_bad_record_late_in_the_file_adds_nothing(
     path = tmp_path / "frames"
     path.write_text(json.dumps(frames))
     run.ok("tree")
-    before = snapshot(db_path)
+    before = snapshot(sql)
     result = run("import", str(path))
     assert result.exit_code == 65 and "frame 3001: the tags must be a list" in result.stderr
-    assert snapshot(db_path) == before
+    assert snapshot(sql) == before
 
 
-def test_dry_run_writes_nothing(run: Run, small: Path, db_path: Path) -> None:
+def test_dry_run_writes_nothing(run: Run, small: Path, sql: Sql) -> None:
     run.ok("tree")
-    before = snapshot(db_path)
+    before = snapshot(sql)
     result = run.json("import", str(WATSON), "--dry-run", "--skip-unknown")
     assert result["imported"] == 5 and result["dry_run"] is True
-    assert snapshot(db_path) == before
+    assert snapshot(sql) == before
     run.ok("import", str(WATSON), "--skip-unknown")
     again = run.json("import", str(WATSON), "--dry-run", "--skip-unknown")
     assert again["imported"] == 0 and again["duplicates"] == 5
 
 
+@pytest.mark.sqlite_only  # a read-only database file and directory
 def test_dry_run_on_a_read_only_database(run: Run, small: Path, db_path: Path) -> None:
     run.ok("tree")
     db_path.chmod(0o444)
@@ -494,18 +486,19 @@ def big_watson(path: Path, frames: int) -> None:
         out.write("\n]\n")
 
 
+@pytest.mark.sqlite_only  # SQLite's write lock and file; tests/test_postgres.py: the server
 @pytest.mark.skipif(sys.platform == "win32", reason="kill -9")
 def test_an_import_killed_mid_way_leaves_the_database_as_it_was(
-    run: Run, small: Path, tmp_path: Path, db_path: Path
+    run: Run, small: Path, tmp_path: Path, db_path: Path, sql: Sql
 ) -> None:
     run.ok("log", "linalg", "1h")
     path = tmp_path / "frames"
     big_watson(path, 60_000)
-    before = snapshot(db_path)
+    before = snapshot(sql)
     kill_while_writing(
         db_path, "import", str(path), what="import"
     )  # inside its one write transaction
-    assert snapshot(db_path) == before
+    assert snapshot(sql) == before
     conn = sqlite3.connect(db_path)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()
@@ -552,13 +545,18 @@ def test_no_progress_bar_when_not_a_terminal(run: Run, small: Path, tmp_path: Pa
 def test_import_streams_without_holding_the_file(
     run: Run, small: Path, tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from roadmap import db, importers, importing
+    from roadmap import db, importers, importing, server
 
     run.ok("tree")
     path = tmp_path / "frames"
     big_watson(path, 20_000)  # ~2.3 MB of JSON
     monkeypatch.setattr(importers, "CHUNK", 1 << 16)
-    conn = db.open_db(db_path)
+    url = os.environ.get("ROADMAP_DB", "")
+    conn = (
+        server.open_server(url, db.backups_dir(db_path))
+        if url.startswith("postgresql")
+        else db.open_db(db_path)
+    )
     source = importers.TextSource(path)
     try:
         tracemalloc.start()
