@@ -210,6 +210,7 @@ def run(db_path: Path, skills_path: Path | None = None) -> list[Finding]:
 def run_server(url: str, skills_path: Path | None = None) -> list[Finding]:
     """Every check on a server database, without writing anything."""
     from roadmap import pg, server
+    from roadmap.backups import known_revisions
     from roadmap.dburl import has_password, redact
 
     label = redact(url)
@@ -231,7 +232,7 @@ def run_server(url: str, skills_path: Path | None = None) -> list[Finding]:
     try:
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         revision = server.revision(conn)
-        known = server_known()
+        known = known_revisions()
         if revision is None:
             names = server.table_names(conn)
             if names:
@@ -272,12 +273,6 @@ def run_server(url: str, skills_path: Path | None = None) -> list[Finding]:
     finally:
         conn.close()
     return findings
-
-
-def server_known() -> set[str]:
-    from roadmap.backups import known_revisions
-
-    return known_revisions()
 
 
 def _checks(conn: sqlite3.Connection, skills_path: Path | None) -> list[Finding]:

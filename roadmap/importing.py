@@ -317,7 +317,9 @@ def apply(
         conn.execute(spell.insert(keep=True), (now,))
         top = conn.execute(spell.sql("SELECT COALESCE(MAX(id), 0) FROM main.session")).fetchone()[0]
         if spell.postgres:
-            conn.execute(pg_resync())  # new ids follow the kept ones, as on SQLite
+            from roadmap.pg import RESYNC_IDS
+
+            conn.execute(RESYNC_IDS)  # new ids follow the kept ones, as on SQLite
         conn.execute(spell.insert(keep=False), (now,))
         ids = kept + [
             r[0]
@@ -351,12 +353,6 @@ def drop_stage(conn: Conn) -> None:
         conn.execute(f"DROP TABLE IF EXISTS {Dialect(conn).temp}import_stage")
     except Exception:
         pass  # the connection is closing anyway
-
-
-def pg_resync() -> str:
-    from roadmap.pg import RESYNC_IDS
-
-    return RESYNC_IDS
 
 
 def apply_state(

@@ -107,18 +107,12 @@ def upgrade_server(
     """Upgrade the server database at ``url``; ``expect`` is the revision seen before
     taking the lock (if another client moved it meanwhile, nothing is done here)."""
     from alembic import command
-    from sqlalchemy import create_engine
     from sqlalchemy.exc import DBAPIError
-    from sqlalchemy.pool import NullPool
 
     from roadmap import pg
     from roadmap.dburl import redact
 
-    eng = create_engine(
-        "postgresql+psycopg://",
-        poolclass=NullPool,
-        creator=lambda: pg.raw_connect(url, autocommit=False),
-    )
+    eng = pg.engine(url)
     label = redact(url)
     try:
         with eng.connect() as conn, conn.begin():

@@ -63,11 +63,7 @@ def server_transaction(url: str) -> Iterator[Session]:
     from roadmap import pg
     from roadmap.dburl import redact
 
-    eng = create_engine(
-        "postgresql+psycopg://",
-        poolclass=NullPool,
-        creator=lambda: pg.raw_connect(url, autocommit=False),
-    )
+    eng = pg.engine(url)
 
     @event.listens_for(eng, "begin")
     def _begin(conn: Any) -> None:

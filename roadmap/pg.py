@@ -207,6 +207,18 @@ def raw_connect(url: str, *, autocommit: bool = True) -> Any:
     return conn
 
 
+def engine(url: str) -> Any:
+    """A SQLAlchemy engine on ``url`` (libpq parses the URL; one connection per use)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    return create_engine(
+        "postgresql+psycopg://",
+        poolclass=NullPool,
+        creator=lambda: raw_connect(url, autocommit=False),
+    )
+
+
 def connect(url: str) -> PgConnection:
     return PgConnection(raw_connect(url), url)
 

@@ -37,20 +37,13 @@ def table_names(conn: pg.PgConnection) -> set[str]:
     }
 
 
-def head() -> str:
-    from roadmap.backups import known_revisions
-
-    return max(known_revisions())
-
-
 def open_server(url: str, backups_to: Path) -> pg.PgConnection:
     """Connect, create or upgrade as needed, and return a ready connection."""
     label = redact(url)
     conn = pg.connect(url)
     try:
         current = revision(conn)
-        names = table_names(conn)
-        if current is None and names:
+        if current is None and (names := table_names(conn)):
             raise DatabaseRefused(
                 f"the database {label} holds other tables ({', '.join(sorted(names)[:5])}"
                 f"{'...' if len(names) > 5 else ''}) and is not a roadmap database; left untouched",
@@ -60,7 +53,7 @@ def open_server(url: str, backups_to: Path) -> pg.PgConnection:
 
         known = known_revisions()
         if current is not None and current not in known:
-            if not names >= ROADMAP_TABLES:
+            if not table_names(conn) >= ROADMAP_TABLES:
                 raise DatabaseRefused(
                     f"the database {label} is another application's (Alembic revision "
                     f"{current}), not a roadmap database; left untouched",

@@ -163,16 +163,13 @@ def test_an_empty_database_gets_the_schema_on_first_use(
 
 def test_the_server_schema_is_the_sqlmodel_schema(server: str) -> None:
     """The migrations build on PostgreSQL exactly the tables and columns the models define."""
-    from sqlalchemy import create_engine, inspect
-    from sqlalchemy.pool import NullPool
+    from sqlalchemy import inspect
     from sqlmodel import SQLModel
 
     import roadmap.models  # noqa: F401
     from roadmap import pg
 
-    engine = create_engine(
-        "postgresql+psycopg://", poolclass=NullPool, creator=lambda: pg.raw_connect(server)
-    )
+    engine = pg.engine(server)
     try:
         found = inspect(engine)
         tables = set(found.get_table_names()) - {"alembic_version"}
