@@ -23,6 +23,11 @@ def now() -> datetime:
     return datetime.now().astimezone()
 
 
+def stored_now() -> str:
+    """Now as stored: UTC ISO 8601 with a Z."""
+    return to_stored(now())
+
+
 def to_stored(moment: datetime) -> str:
     """An aware datetime as stored: ``2026-11-20T09:30:00Z``."""
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -2,11 +2,13 @@
 
 Commands ask for :meth:`App.conn` (stdlib sqlite3, fast, or psycopg for a server; the
 database is opened, migrated if needed and the tree synced if the skills file changed)
-and for :meth:`App.write` (a SQLModel transaction, imported only by commands that write).
+and for :meth:`App.write` (one write transaction on that same connection: the one write
+path of :mod:`roadmap.store.write`).
 """
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,8 +19,6 @@ from roadmap.dbapi import Conn
 from roadmap.skillsfile import digest, read_bytes
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
-
     from roadmap.sync import SyncReport
 
 
@@ -61,12 +61,13 @@ class App:
         """The open, migrated and synced database (opened once per invocation)."""
         if self._conn is None:
             conn = self.open_raw()
+            self._conn = conn  # a sync below writes through this same connection
             try:
                 self._sync_if_changed(conn)
             except BaseException:
+                self._conn = None
                 conn.close()
                 raise
-            self._conn = conn
         return self._conn
 
     def close(self) -> None:
@@ -123,23 +124,23 @@ class App:
         tree = parse_tree(data, str(self.loc.skills))
         from roadmap import sync
 
-        with self.write() as session:
-            return sync.apply(session, tree, self.tree_source())
+        with self.write() as conn:
+            return sync.apply(conn, tree, self.tree_source())
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self) -> Iterator[Conn]:
         """One write transaction on the database (BEGIN IMMEDIATE; all or nothing)."""
-        from roadmap import orm
-
-        if self.loc.server is not None:
-            with orm.server_transaction(self.loc.server) as session:
-                yield session
-            return
-        if not db.writable(self.loc.db):
+        if self.loc.server is None and not db.writable(self.loc.db):
             from roadmap.errors import PermissionDenied
 
             raise PermissionDenied(
                 f"the database {self.loc.db} (or its directory) is read-only; nothing was written"
             )
-        with orm.transaction(self.loc.db) as session:
-            yield session
+        conn = self.conn()
+        from roadmap.store import write
+
+        try:
+            with write.transaction(conn):
+                yield conn
+        except sqlite3.Error as exc:
+            raise db.translate(exc, self.loc.db) from None

@@ -128,50 +128,53 @@ def _stored(moment: datetime) -> str:
     return clock.to_stored(moment)
 
 
-def fill(session: Any, today: date, seed: int = 2026) -> Summary:
-    """Write the demo history into an empty, synced database (one transaction)."""
-    from sqlmodel import col, select
+def fill(conn: Any, now: datetime, seed: int = 2026) -> Summary:
+    """Write the demo history into an empty, synced database (inside the caller's
+    transaction). ``now`` is the clock's (``ROADMAP_NOW`` pins it)."""
+    from roadmap import track
+    from roadmap.store import write
 
-    from roadmap import levels, models, track
-
+    today = now.date()
     rng = random.Random(seed)
     first = today - timedelta(days=DAYS - 1)
-    skills = {s.id: s for s in session.exec(select(models.Skill)).all()}
+    skills: dict[str, dict[str, Any]] = {
+        str(r[0]): {"hours": float(r[1]), "level": int(r[2])}
+        for r in conn.execute("SELECT id, hours, level FROM skill")
+    }
 
     # Day one: where an experienced HPC engineer starts.
     baseline_at = _stored(_at(first, 9))
-    reqs = session.exec(
-        select(models.TargetRequirement).where(
-            models.TargetRequirement.target_id == BASELINE_TARGET
-        )
-    ).all()
+    reqs = conn.execute(
+        "SELECT skill_id, level FROM target_requirement WHERE target_id = ? ORDER BY position",
+        (BASELINE_TARGET,),
+    ).fetchall()
     level_changes = 0
-    for req in reqs:
-        if req.skill_id not in skills:
+
+    def recompute(skill_id: str, at: str, cause: str) -> bool:
+        change = write.recompute_level(conn, skill_id, at, cause)
+        if change is not None:
+            skills[skill_id]["level"] = change["level"]
+        return change is not None
+
+    for skill_id, required in reqs:
+        if skill_id not in skills:
             continue
-        level = max(1, req.level - (1 if rng.random() < 0.25 else 0))
-        session.add(
-            models.Assessment(
-                skill_id=req.skill_id,
-                level=level,
-                note="baseline: where I stand after eight years of HPC",
-                assessed_at=baseline_at,
-            )
+        level = max(1, int(required) - (1 if rng.random() < 0.25 else 0))
+        write.insert_assessment(
+            conn, skill_id, level, "baseline: where I stand after eight years of HPC", baseline_at
         )
-        session.flush()
-        if levels.recompute(session, req.skill_id, baseline_at, f"assessed at {level}"):
+        if recompute(skill_id, baseline_at, f"assessed at {level}"):
             level_changes += 1
 
-    milestones: dict[str, list[Any]] = {}
-    for m in session.exec(
-        select(models.Milestone).order_by(
-            col(models.Milestone.level), col(models.Milestone.position)
-        )
-    ).all():
-        milestones.setdefault(m.skill_id, []).append(m)
+    milestones: dict[str, list[dict[str, Any]]] = {}
+    for skill_id, key, level in conn.execute(
+        "SELECT skill_id, key, level FROM milestone WHERE NOT archived ORDER BY level, position"
+    ):
+        milestones.setdefault(skill_id, []).append({"key": key, "level": int(level), "done": False})
     progress: dict[str, float] = {}
     count = minutes_total = checked = 0
     vacation = range(7 * 8 + 2, 7 * 8 + 9)
+    rows: list[dict[str, Any]] = []
     for offset in range(DAYS):
         day = first + timedelta(days=offset)
         week = offset // 7
@@ -191,11 +194,11 @@ def fill(session: Any, today: date, seed: int = 2026) -> Summary:
             )
             hour = (9.5 + 3 * part) if weekend else rng.choice((7.0, 19.5, 20.0, 21.0))
             started = _at(day, hour)
-            if offset == DAYS - 1 and started > datetime.now().astimezone():
-                started = datetime.now().astimezone() - timedelta(minutes=minutes + 5)
+            if started + timedelta(minutes=minutes) > now:
+                started = now - timedelta(minutes=minutes + 5)
             note = _note(skill_id, week, rng)
             tags = [TAGS[skill_id]] if skill_id in TAGS else []
-            session.add(
+            rows.append(
                 track.new_session(skill_id, started, minutes, note, tags, [], source="demo")
             )
             count += 1
@@ -206,40 +209,41 @@ def fill(session: Any, today: date, seed: int = 2026) -> Summary:
             todo = [
                 m
                 for m in milestones.get(skill_id, [])
-                if m.checked_at is None and m.level > skill.level
+                if not m["done"] and m["level"] > skill["level"]
             ]
             done_at = _stored(started + timedelta(minutes=minutes))
             while todo:
-                step = todo[0].level
-                in_step = [m for m in todo if m.level == step]
+                step = todo[0]["level"]
+                in_step = [m for m in todo if m["level"] == step]
                 # An experienced engineer: a level's milestones take about 60 % of its hours.
                 share = (
-                    0.6 * skill.hours / len([m for m in milestones[skill_id] if m.level == step])
+                    0.6
+                    * skill["hours"]
+                    / len([m for m in milestones[skill_id] if m["level"] == step])
                 )
                 if progress[skill_id] < share:
                     break
                 progress[skill_id] -= share
                 m = todo.pop(0)
-                m.checked_at = done_at
-                session.add(m)
-                session.flush()
+                m["done"] = True
+                write.set_milestone(conn, skill_id, m["key"], done_at, None, None)
                 checked += 1
-                change = levels.recompute(session, skill_id, done_at, f"milestone {m.key} checked")
-                if change is None and len(in_step) == 1:
+                changed = recompute(skill_id, done_at, f"milestone {m['key']} checked")
+                if not changed and len(in_step) == 1:
                     # Every milestone of the next level is done: the learner says so.
-                    session.add(
-                        models.Assessment(
-                            skill_id=skill_id,
-                            level=step,
-                            note=f"all level-{step} milestones done",
-                            assessed_at=done_at,
-                        )
+                    write.insert_assessment(
+                        conn, skill_id, step, f"all level-{step} milestones done", done_at
                     )
-                    session.flush()
-                    change = levels.recompute(session, skill_id, done_at, f"assessed at {step}")
-                if change is not None:
+                    changed = recompute(skill_id, done_at, f"assessed at {step}")
+                if changed:
                     level_changes += 1
-    session.flush()
+    columns = list(rows[0]) if rows else []
+    if rows:
+        conn.executemany(
+            f"INSERT INTO session ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' for _ in columns)})",
+            [tuple(r[c] for c in columns) for r in rows],
+        )
     return Summary(count, minutes_total, checked, level_changes, first)
 
 

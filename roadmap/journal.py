@@ -1,139 +1,157 @@
-"""The append-only journal of changes, and ``undo``.
+"""``undo``: revert the newest change in the journal, exactly.
 
 Every change a user makes (log, start, stop, switch, cancel, edit, delete, check,
-uncheck, assess, import) appends one entry whose payload holds what is needed to revert it
-exactly. ``undo`` reverts the newest entry not yet undone and marks it undone;
-repeated ``undo`` walks further back. Entries are never deleted.
+uncheck, assess, import) appends one journal entry in the same transaction (see
+:mod:`roadmap.store.write`); its payload holds what is needed to revert it. ``undo``
+reverts the newest entry not yet undone and marks it undone; repeated ``undo`` walks
+further back. Entries are never deleted.
+
+Skills may have been renamed (``was:``) or archived since the entry was written: every
+skill id in a payload is followed to where that skill lives now. An entry that can no
+longer be applied (its skill or milestone is gone) is set aside with the reason, so the
+entries before it can still be undone; ``doctor`` lists such entries.
 """
 
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete
-from sqlmodel import Session, col, select
-
-from roadmap import models
-from roadmap.db import utcnow
+from roadmap.dbapi import Conn
 from roadmap.errors import StateError
+from roadmap.store import write
 
 
-def record(session: Session, action: str, summary: str, payload: dict[str, Any]) -> None:
-    session.add(
-        models.Journal(
-            at=utcnow(),
-            action=action,
-            summary=summary,
-            payload=json.dumps(payload, ensure_ascii=False),
-        )
+@dataclass
+class Undone:
+    summary: str
+    after: str = ""
+    set_aside: str | None = None  # why the entry could not be applied
+
+    @property
+    def message(self) -> str:
+        if self.set_aside is not None:
+            return (
+                f"cannot undo '{self.summary}': {self.set_aside}; it is set aside "
+                "(roadmap undo again reverts the change before it)"
+            )
+        return self.summary + self.after
+
+
+def _skills_of(action: str, payload: dict[str, Any]) -> list[str]:
+    ids: list[str] = []
+    if "session" in payload:
+        ids.append(payload["session"]["skill_id"])
+    if "before" in payload and action == "edit":
+        ids.append(payload["before"]["skill_id"])
+    if "timer" in payload:
+        ids.append(payload["timer"]["skill_id"])
+    if "skill" in payload:
+        ids.append(payload["skill"])
+    return ids
+
+
+def problem(conn: Conn, action: str, payload: dict[str, Any]) -> str | None:
+    """Why an entry can no longer be applied, or None if it can."""
+    for skill_id in _skills_of(action, payload):
+        if write.current_skill_id(conn, skill_id) is None:
+            return f"the skill '{skill_id}' no longer exists"
+    if action in ("check", "uncheck"):
+        skill = write.current_skill_id(conn, payload["skill"])
+        if skill is None or write.milestone_row(conn, skill, payload["key"]) is None:
+            return f"the milestone '{payload['key']}' of '{payload['skill']}' no longer exists"
+    return None
+
+
+def _moved(conn: Conn, skill_id: str) -> str:
+    found = write.current_skill_id(conn, skill_id)
+    assert found is not None  # checked by problem()
+    return found
+
+
+def _put_timer_back(conn: Conn, timer: dict[str, Any]) -> None:
+    if write.timer_row(conn) is not None:
+        raise StateError("cannot undo: a timer is running now; stop or cancel it first")
+    write.insert_timer(conn, {**timer, "skill_id": _moved(conn, timer["skill_id"])})
+
+
+def _put_session_back(conn: Conn, row: dict[str, Any]) -> None:
+    row = {**row, "skill_id": _moved(conn, row["skill_id"])}
+    if write.session_row(conn, int(row["id"])) is not None:
+        row.pop("id")  # its id was given to another session since: it gets a new one
+    write.insert_session(conn, row)
+
+
+def _restore_skill(conn: Conn, payload: dict[str, Any]) -> None:
+    write.delete_ids(conn, "level_change", [int(i) for i in payload["level_changes"]])
+    state = payload["skill_before"]
+    write.set_skill_state(
+        conn, _moved(conn, payload["skill"]), int(state["level"]), state["level_changed_at"]
     )
 
 
-def session_dict(row: models.Session) -> dict[str, Any]:
-    return row.model_dump()
-
-
-def skill_state(session: Session, skill_id: str) -> dict[str, Any]:
-    skill = session.get(models.Skill, skill_id)
-    assert skill is not None
-    return {"level": skill.level, "level_changed_at": skill.level_changed_at}
-
-
-def _restore_skill(
-    session: Session, skill_id: str, state: dict[str, Any], changes: list[int]
-) -> None:
-    if changes:
-        session.execute(delete(models.LevelChange).where(col(models.LevelChange.id).in_(changes)))
-    skill = session.get(models.Skill, skill_id)
-    if skill is not None:
-        skill.level = int(state["level"])
-        skill.level_changed_at = state["level_changed_at"]
-        session.add(skill)
-
-
-def _insert_timer(session: Session, timer: dict[str, Any]) -> None:
-    if session.exec(select(models.Timer)).first() is not None:
-        raise StateError("cannot undo: a timer is running now; stop or cancel it first")
-    session.add(models.Timer(**timer))
-
-
-def undo(session: Session) -> str:
-    """Revert the newest change not yet undone; return what was reverted."""
-    entry = session.exec(
-        select(models.Journal)
-        .where(col(models.Journal.undone_at).is_(None))
-        .order_by(col(models.Journal.id).desc())
-        .limit(1)
-    ).first()
+def undo(conn: Conn) -> Undone:
+    """Revert the newest change not yet undone (inside the caller's transaction)."""
+    entry = write.latest_entry(conn)
     if entry is None:
         raise StateError("nothing to undo")
-    payload = json.loads(entry.payload)
-    action = entry.action
+    entry_id, action, summary, payload = entry
+    reason = problem(conn, action, payload)
+    if reason is not None:
+        write.mark_undone(conn, entry_id, set_aside=reason)
+        return Undone(summary, set_aside=reason)
     after = ""
     if action in ("log", "stop", "switch"):
         if action == "switch":  # the timer it started goes first
-            session.execute(delete(models.Timer))
-        row = session.get(models.Session, payload["session"]["id"])
-        if row is not None:
-            session.delete(row)
+            write.delete_timer(conn)
+        write.delete_session(conn, int(payload["session"]["id"]))
         if action in ("stop", "switch"):
-            session.flush()
-            _insert_timer(session, payload["timer"])
-            after = f"; the timer on {payload['timer']['skill_id']} is running again"
+            _put_timer_back(conn, payload["timer"])
+            after = f"; the timer on {_moved(conn, payload['timer']['skill_id'])} is running again"
     elif action == "import":
-        ids = payload["sessions"]
-        for start in range(0, len(ids), 500):
-            session.execute(
-                delete(models.Session).where(col(models.Session.id).in_(ids[start : start + 500]))
-            )
-        _undo_import_state(session, payload.get("state") or {})
+        write.delete_ids(conn, "session", [int(i) for i in payload["sessions"]])
+        _undo_import_state(conn, payload.get("state") or {})
     elif action == "start":
-        session.execute(delete(models.Timer))
+        write.delete_timer(conn)
     elif action == "cancel":
-        _insert_timer(session, payload["timer"])
+        _put_timer_back(conn, payload["timer"])
         after = "; it is running again"
     elif action == "edit":
-        row = session.get(models.Session, payload["before"]["id"])
-        if row is not None:
-            for key, value in payload["before"].items():
-                setattr(row, key, value)
-            session.add(row)
+        before = {**payload["before"], "skill_id": _moved(conn, payload["before"]["skill_id"])}
+        session_id = int(before.pop("id"))
+        if write.session_row(conn, session_id) is not None:
+            write.update_session(conn, session_id, before)
     elif action == "delete":
-        session.add(models.Session(**payload["session"]))
+        _put_session_back(conn, payload["session"])
     elif action in ("check", "uncheck"):
-        milestone = session.get(models.Milestone, (payload["skill"], payload["key"]))
-        if milestone is not None:
-            for key, value in payload["before"].items():
-                setattr(milestone, key, value)
-            session.add(milestone)
-        _restore_skill(session, payload["skill"], payload["skill_before"], payload["level_changes"])
+        before = payload["before"]
+        write.set_milestone(
+            conn,
+            _moved(conn, payload["skill"]),
+            payload["key"],
+            before["checked_at"],
+            before["link"],
+            before["note"],
+        )
+        _restore_skill(conn, payload)
     elif action == "assess":
-        assessment = session.get(models.Assessment, payload["assessment"])
-        if assessment is not None:
-            session.delete(assessment)
-        _restore_skill(session, payload["skill"], payload["skill_before"], payload["level_changes"])
-    else:  # pragma: no cover - a journal written by a newer version
+        write.delete_ids(conn, "assessment", [int(payload["assessment"])])
+        _restore_skill(conn, payload)
+    else:  # a journal written by a newer version
         raise StateError(f"cannot undo '{action}': not known to this version")
-    entry.undone_at = utcnow()
-    session.add(entry)
-    session.flush()
-    return entry.summary + after
+    write.mark_undone(conn, entry_id)
+    return Undone(summary, after)
 
 
-def _undo_import_state(session: Session, state: dict[str, Any]) -> None:
+def _undo_import_state(conn: Conn, state: dict[str, Any]) -> None:
     """Revert what an import of our JSON export added besides sessions."""
     for skill_id, key, link, note in state.get("checks", []):
-        milestone = session.get(models.Milestone, (skill_id, key))
-        if milestone is not None:
-            milestone.checked_at, milestone.link, milestone.note = None, link, note
-            session.add(milestone)
-    for table, name in ((models.Assessment, "assessments"), (models.LevelChange, "level_changes")):
-        ids = state.get(name, [])
-        for start in range(0, len(ids), 500):
-            session.execute(delete(table).where(col(table.id).in_(ids[start : start + 500])))
-    for skill_id, level, changed_at in state.get("skills", []):
-        skill = session.get(models.Skill, skill_id)
+        skill = write.current_skill_id(conn, skill_id)
         if skill is not None:
-            skill.level, skill.level_changed_at = level, changed_at
-            session.add(skill)
+            write.set_milestone(conn, skill, key, None, link, note)
+    write.delete_ids(conn, "assessment", [int(i) for i in state.get("assessments", [])])
+    write.delete_ids(conn, "level_change", [int(i) for i in state.get("level_changes", [])])
+    for skill_id, level, changed_at in state.get("skills", []):
+        skill = write.current_skill_id(conn, skill_id)
+        if skill is not None:
+            write.set_skill_state(conn, skill, int(level), changed_at)

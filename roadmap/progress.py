@@ -1,37 +1,44 @@
-"""Use-cases that record progress: check / uncheck a milestone, assess a level."""
+"""Use-cases that record progress: check / uncheck a milestone, assess a level.
+
+Each runs inside the caller's write transaction and appends one journal entry.
+"""
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from typing import Any
 
-from roadmap import journal, levels, models
-from roadmap.db import utcnow
+from roadmap import clock
+from roadmap.dbapi import Conn
 from roadmap.errors import StateError, UsageError
+from roadmap.store import write
+
+Row = dict[str, Any]
 
 
-def _level_changes(change: models.LevelChange | None) -> list[int]:
-    return [change.id] if change is not None and change.id is not None else []
+def _level_changes(change: Row | None) -> list[int]:
+    return [int(change["id"])] if change is not None else []
+
+
+def _milestone(conn: Conn, skill_id: str, key: str) -> Row:
+    milestone = write.milestone_row(conn, skill_id, key)
+    if milestone is None:
+        raise UsageError(f"unknown milestone '{key}' for skill '{skill_id}'")
+    return milestone
 
 
 def check(
-    session: Session, skill_id: str, key: str, link: str | None, note: str | None
-) -> tuple[models.Milestone, models.LevelChange | None]:
-    milestone = session.get(models.Milestone, (skill_id, key))
-    if milestone is None:
-        raise UsageError(f"unknown milestone '{key}' for skill '{skill_id}'")
-    if milestone.checked_at is not None:
+    conn: Conn, skill_id: str, key: str, link: str | None, note: str | None
+) -> tuple[Row, Row | None]:
+    milestone = _milestone(conn, skill_id, key)
+    if milestone["checked_at"] is not None:
         raise StateError(f"milestone '{key}' of '{skill_id}' is already checked")
-    before = {"checked_at": None, "link": milestone.link, "note": milestone.note}
-    state = journal.skill_state(session, skill_id)
-    now = utcnow()
-    milestone.checked_at = now
-    milestone.link = link
-    milestone.note = note
-    session.add(milestone)
-    session.flush()
-    change = levels.recompute(session, skill_id, now, f"milestone {key} checked")
-    journal.record(
-        session,
+    before = {"checked_at": None, "link": milestone["link"], "note": milestone["note"]}
+    state = write.skill_state(conn, skill_id)
+    now = clock.stored_now()
+    write.set_milestone(conn, skill_id, key, now, link, note)
+    change = write.recompute_level(conn, skill_id, now, f"milestone {key} checked")
+    write.journal(
+        conn,
         "check",
         f"check {skill_id} {key}",
         {
@@ -42,28 +49,24 @@ def check(
             "level_changes": _level_changes(change),
         },
     )
-    return milestone, change
+    return {**milestone, "checked_at": now, "link": link, "note": note}, change
 
 
-def uncheck(
-    session: Session, skill_id: str, key: str
-) -> tuple[models.Milestone, models.LevelChange | None]:
-    milestone = session.get(models.Milestone, (skill_id, key))
-    if milestone is None:
-        raise UsageError(f"unknown milestone '{key}' for skill '{skill_id}'")
-    if milestone.checked_at is None:
+def uncheck(conn: Conn, skill_id: str, key: str) -> tuple[Row, Row | None]:
+    milestone = _milestone(conn, skill_id, key)
+    if milestone["checked_at"] is None:
         raise StateError(f"milestone '{key}' of '{skill_id}' is not checked")
-    before = {"checked_at": milestone.checked_at, "link": milestone.link, "note": milestone.note}
-    state = journal.skill_state(session, skill_id)
-    milestone.checked_at = None
-    milestone.link = None
-    milestone.note = None
-    session.add(milestone)
-    session.flush()
-    now = utcnow()
-    change = levels.recompute(session, skill_id, now, f"milestone {key} unchecked")
-    journal.record(
-        session,
+    before = {
+        "checked_at": milestone["checked_at"],
+        "link": milestone["link"],
+        "note": milestone["note"],
+    }
+    state = write.skill_state(conn, skill_id)
+    write.set_milestone(conn, skill_id, key, None, None, None)
+    now = clock.stored_now()
+    change = write.recompute_level(conn, skill_id, now, f"milestone {key} unchecked")
+    write.journal(
+        conn,
         "uncheck",
         f"uncheck {skill_id} {key}",
         {
@@ -74,27 +77,23 @@ def uncheck(
             "level_changes": _level_changes(change),
         },
     )
-    return milestone, change
+    return {**milestone, "checked_at": None, "link": None, "note": None}, change
 
 
-def assess(
-    session: Session, skill_id: str, level: int, note: str
-) -> tuple[models.Assessment, models.LevelChange | None]:
-    state = journal.skill_state(session, skill_id)
-    now = utcnow()
-    row = models.Assessment(skill_id=skill_id, level=level, note=note, assessed_at=now)
-    session.add(row)
-    session.flush()
-    change = levels.recompute(session, skill_id, now, f"assessed at {level}")
-    journal.record(
-        session,
+def assess(conn: Conn, skill_id: str, level: int, note: str) -> tuple[int, Row | None]:
+    state = write.skill_state(conn, skill_id)
+    now = clock.stored_now()
+    assessment = write.insert_assessment(conn, skill_id, level, note, now)
+    change = write.recompute_level(conn, skill_id, now, f"assessed at {level}")
+    write.journal(
+        conn,
         "assess",
         f"assess {skill_id} at level {level}",
         {
-            "assessment": row.id,
+            "assessment": assessment,
             "skill": skill_id,
             "skill_before": state,
             "level_changes": _level_changes(change),
         },
     )
-    return row, change
+    return assessment, change

@@ -1,4 +1,4 @@
-"""Sync a validated tree into the database, in one transaction.
+"""Sync a validated tree into the database, in the caller's one write transaction.
 
 Pillars, skills, milestones and targets are upserted by id. What the file no
 longer has is archived, never deleted: its sessions, checks and assessments stay.
@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import delete, update
-from sqlmodel import Session, SQLModel, col, select
-
-from roadmap import levels, models
-from roadmap.db import utcnow
+from roadmap import clock
+from roadmap.dbapi import Conn
+from roadmap.store import write
 from roadmap.tree import Tree
 
 
@@ -44,225 +43,234 @@ class SyncReport:
         return "; ".join(parts)
 
 
-HISTORY_TABLES: tuple[type[SQLModel], ...] = (
-    models.Session,
-    models.Assessment,
-    models.LevelChange,
-    models.Timer,
-    models.SkillAlias,
-)
-
-
-def apply(session: Session, tree: Tree, source: str) -> SyncReport:
+def apply(conn: Conn, tree: Tree, source: str) -> SyncReport:
     """Make the database match ``tree``; return what changed."""
-    now = utcnow()
+    now = clock.stored_now()
     report = SyncReport()
-    stored = session.get(models.Meta, "tree_digest")
-    if stored is not None and stored.value == tree.digest:
+    stored = conn.execute("SELECT value FROM meta WHERE key = 'tree_digest'").fetchone()
+    if stored is not None and stored[0] == tree.digest:
         return report  # another process synced the same file first
-    existing = {s.id: s for s in session.exec(select(models.Skill)).all()}
+    existing: dict[str, dict[str, Any]] = {
+        str(r[0]): {"archived": bool(r[1]), "level": int(r[2]), "level_changed_at": r[3]}
+        for r in conn.execute("SELECT id, archived, level, level_changed_at FROM skill")
+    }
     report.first = not existing
-    _pillars(session, tree)
+    _pillars(conn, tree)
     tree_ids = {s.id for s in tree.skills}
+    rows = []
     for spec in tree.skills:
         row = existing.get(spec.id)
         if row is None:
-            row = models.Skill(id=spec.id, pillar_id=spec.pillar, name=spec.name)
-            existing[spec.id] = row
             report.added.append(spec.id)
-        elif row.archived:
+        elif row["archived"]:
             report.restored.append(spec.id)
-        row.pillar_id = spec.pillar
-        row.parent_id = spec.parent
-        row.name = spec.name
-        row.description = spec.description
-        row.weight = spec.weight
-        row.hours = spec.hours
-        row.position = spec.position
-        row.depth = spec.depth
-        row.resources = json.dumps(
-            [{"title": r.title, "url": r.url, "kind": r.kind} for r in spec.resources],
-            ensure_ascii=False,
+        rows.append(
+            {
+                "id": spec.id,
+                "pillar_id": spec.pillar,
+                "parent_id": spec.parent,
+                "name": spec.name,
+                "description": spec.description,
+                "weight": spec.weight,
+                "hours": spec.hours,
+                "position": spec.position,
+                "depth": spec.depth,
+                "resources": json.dumps(
+                    [{"title": r.title, "url": r.url, "kind": r.kind} for r in spec.resources],
+                    ensure_ascii=False,
+                ),
+                "archived": False,
+                "archived_at": None,
+                "level": 0,
+            }
         )
-        row.archived = False
-        row.archived_at = None
-        session.add(row)
-    session.flush()
+    write.upsert(conn, "skill", ("id",), rows, keep=("level",))
     for spec in tree.skills:
         for old in spec.was:
-            old_row = existing.get(old)
-            if old_row is not None and old not in tree_ids:
-                _move_history(session, old_row, existing[spec.id])
+            if old in existing and old not in tree_ids:
+                _move_history(conn, old, spec.id, existing)
                 del existing[old]
                 report.renamed.append((old, spec.id))
                 if spec.id in report.added:
                     report.added.remove(spec.id)
-            alias = session.get(models.SkillAlias, old)
-            if alias is None:
-                session.add(models.SkillAlias(old_id=old, skill_id=spec.id))
-            else:
-                alias.skill_id = spec.id
-    for sid, row in existing.items():
-        if sid not in tree_ids and not row.archived:
-            row.archived = True
-            row.archived_at = now
-            session.add(row)
-            report.archived.append(sid)
-    session.flush()
-    _prerequisites(session, tree)
-    _milestones(session, tree)
-    _targets(session, tree)
-    _meta(session, tree, source, now)
-    session.flush()
+            write.upsert(conn, "skill_alias", ("old_id",), [{"old_id": old, "skill_id": spec.id}])
+    gone = [sid for sid, row in existing.items() if sid not in tree_ids and not row["archived"]]
+    conn.executemany(
+        "UPDATE skill SET archived = ?, archived_at = ? WHERE id = ?",
+        [(True, now, sid) for sid in gone],
+    )
+    report.archived.extend(gone)
+    _prerequisites(conn, tree)
+    _milestones(conn, tree)
+    _targets(conn, tree)
+    _meta(conn, tree, source, now)
     for spec in tree.skills:
-        change = levels.recompute(session, spec.id, now, "skills file changed")
+        change = write.recompute_level(conn, spec.id, now, "skills file changed")
         if change is not None:
-            report.level_changes.append((spec.id, change.previous, change.level))
+            report.level_changes.append((spec.id, change["previous"], change["level"]))
     return report
 
 
-def _pillars(session: Session, tree: Tree) -> None:
-    rows = {p.id: p for p in session.exec(select(models.Pillar)).all()}
-    for spec in tree.pillars:
-        row = rows.pop(spec.id, None) or models.Pillar(id=spec.id, name=spec.name)
-        row.name = spec.name
-        row.description = spec.description
-        row.position = spec.position
-        row.archived = False
-        session.add(row)
-    for row in rows.values():
-        row.archived = True
-        session.add(row)
-    session.flush()
+def _pillars(conn: Conn, tree: Tree) -> None:
+    known = {str(r[0]) for r in conn.execute("SELECT id FROM pillar")}
+    write.upsert(
+        conn,
+        "pillar",
+        ("id",),
+        (
+            {
+                "id": p.id,
+                "name": p.name,
+                "description": p.description,
+                "position": p.position,
+                "archived": False,
+            }
+            for p in tree.pillars
+        ),
+    )
+    gone = known - {p.id for p in tree.pillars}
+    conn.executemany("UPDATE pillar SET archived = ? WHERE id = ?", [(True, p) for p in gone])
 
 
-def _move_history(session: Session, old: models.Skill, new: models.Skill) -> None:
+def _move_history(conn: Conn, old: str, new: str, existing: dict[str, dict[str, Any]]) -> None:
     """Move everything recorded under ``old`` to ``new`` and drop ``old``."""
-    for table in HISTORY_TABLES:
-        column = table.__table__.c.skill_id  # type: ignore[attr-defined]
-        session.execute(update(table).where(column == old.id).values(skill_id=new.id))
-    new_keys = set(
-        session.exec(select(models.Milestone.key).where(models.Milestone.skill_id == new.id)).all()
-    )
-    for milestone in session.exec(
-        select(models.Milestone).where(models.Milestone.skill_id == old.id)
-    ).all():
-        if milestone.key in new_keys:
-            target = session.get(models.Milestone, (new.id, milestone.key))
-            if target is not None and target.checked_at is None and milestone.checked_at:
-                target.checked_at = milestone.checked_at
-                target.link = milestone.link
-                target.note = milestone.note
-                session.add(target)
-        else:
-            session.add(
-                models.Milestone(
-                    skill_id=new.id,
-                    key=milestone.key,
-                    level=milestone.level,
-                    position=milestone.position,
-                    text=milestone.text,
-                    archived=True,
-                    checked_at=milestone.checked_at,
-                    link=milestone.link,
-                    note=milestone.note,
+    for table in write.HISTORY_TABLES:
+        conn.execute(f"UPDATE {table} SET skill_id = ? WHERE skill_id = ?", (new, old))
+    new_keys = {
+        str(r[0]) for r in conn.execute("SELECT key FROM milestone WHERE skill_id = ?", (new,))
+    }
+    moved = conn.execute(
+        "SELECT key, level, position, text, checked_at, link, note FROM milestone "
+        "WHERE skill_id = ?",
+        (old,),
+    ).fetchall()
+    for key, level, position, text, checked_at, link, note in moved:
+        if key in new_keys:
+            if checked_at:
+                conn.execute(
+                    "UPDATE milestone SET checked_at = ?, link = ?, note = ? "
+                    "WHERE skill_id = ? AND key = ? AND checked_at IS NULL",
+                    (checked_at, link, note, new, key),
                 )
+        else:
+            write.upsert(
+                conn,
+                "milestone",
+                ("skill_id", "key"),
+                [
+                    {
+                        "skill_id": new,
+                        "key": key,
+                        "level": level,
+                        "position": position,
+                        "text": text,
+                        "archived": True,
+                        "checked_at": checked_at,
+                        "link": link,
+                        "note": note,
+                    }
+                ],
             )
-        session.delete(milestone)
-    if new.level_changed_at is None or (
-        old.level_changed_at and old.level_changed_at > new.level_changed_at
+    conn.execute("DELETE FROM milestone WHERE skill_id = ?", (old,))
+    before, after = existing[old], existing.get(new)
+    if (
+        after is None
+        or after["level_changed_at"] is None
+        or (before["level_changed_at"] and before["level_changed_at"] > after["level_changed_at"])
     ):
-        new.level = old.level
-        new.level_changed_at = old.level_changed_at
-    session.add(new)
-    session.flush()
-    session.execute(
-        delete(models.TargetRequirement).where(col(models.TargetRequirement.skill_id) == old.id)
-    )
-    session.execute(delete(models.Prerequisite).where(col(models.Prerequisite.skill_id) == old.id))
-    session.delete(old)
-    session.flush()
+        write.set_skill_state(conn, new, before["level"], before["level_changed_at"])
+    conn.execute("DELETE FROM target_requirement WHERE skill_id = ?", (old,))
+    conn.execute("DELETE FROM prerequisite WHERE skill_id = ?", (old,))
+    conn.execute("DELETE FROM skill WHERE id = ?", (old,))
 
 
-def _prerequisites(session: Session, tree: Tree) -> None:
-    session.execute(delete(models.Prerequisite))
-    position = 0
+def _prerequisites(conn: Conn, tree: Tree) -> None:
+    conn.execute("DELETE FROM prerequisite")
+    rows: list[tuple[str, str, int, int]] = []
     for spec in tree.skills:
         for ref, level in spec.requires:
-            position += 1
-            session.add(
-                models.Prerequisite(
-                    skill_id=spec.id, requires_id=ref, level=level, position=position
-                )
-            )
+            rows.append((spec.id, ref, level, len(rows) + 1))
+    conn.executemany(
+        "INSERT INTO prerequisite (skill_id, requires_id, level, position) VALUES (?, ?, ?, ?)",
+        rows,
+    )
 
 
-def _milestones(session: Session, tree: Tree) -> None:
-    rows = {(m.skill_id, m.key): m for m in session.exec(select(models.Milestone)).all()}
-    for spec in tree.skills:
-        for milestone in spec.milestones:
-            row = rows.pop((spec.id, milestone.key), None) or models.Milestone(
-                skill_id=spec.id,
-                key=milestone.key,
-                level=milestone.level,
-                position=milestone.position,
-                text=milestone.text,
-            )
-            row.level = milestone.level
-            row.position = milestone.position
-            row.text = milestone.text
-            row.archived = False
-            session.add(row)
-    for row in rows.values():
-        if not row.archived:
-            row.archived = True
-            session.add(row)
+def _milestones(conn: Conn, tree: Tree) -> None:
+    known = {
+        (str(r[0]), str(r[1]))
+        for r in conn.execute("SELECT skill_id, key FROM milestone WHERE NOT archived")
+    }
+    rows = [
+        {
+            "skill_id": spec.id,
+            "key": m.key,
+            "level": m.level,
+            "position": m.position,
+            "text": m.text,
+            "archived": False,
+        }
+        for spec in tree.skills
+        for m in spec.milestones
+    ]
+    write.upsert(conn, "milestone", ("skill_id", "key"), rows)
+    gone = known - {(r["skill_id"], r["key"]) for r in rows}
+    conn.executemany(
+        "UPDATE milestone SET archived = ? WHERE skill_id = ? AND key = ?",
+        [(True, s, k) for s, k in sorted(gone)],
+    )
 
 
-def _targets(session: Session, tree: Tree) -> None:
-    rows = {t.id: t for t in session.exec(select(models.Target)).all()}
-    session.execute(delete(models.TargetRequirement))
-    for spec in tree.targets:
-        row = rows.pop(spec.id, None) or models.Target(id=spec.id, name=spec.name)
-        row.name = spec.name
-        row.description = spec.description
-        row.by = spec.by.isoformat() if spec.by else None
-        row.after = spec.after
-        row.position = spec.position
-        row.archived = False
-        session.add(row)
-    session.flush()
-    position = 0
+def _targets(conn: Conn, tree: Tree) -> None:
+    known = {str(r[0]) for r in conn.execute("SELECT id FROM target")}
+    conn.execute("DELETE FROM target_requirement")
+    write.upsert(
+        conn,
+        "target",
+        ("id",),
+        (
+            {
+                "id": t.id,
+                "name": t.name,
+                "description": t.description,
+                "by": t.by.isoformat() if t.by else None,
+                "after": t.after,
+                "position": t.position,
+                "archived": False,
+            }
+            for t in tree.targets
+        ),
+    )
+    rows: list[tuple[str, str, int, int]] = []
     for spec in tree.targets:
         for skill_id, level in spec.requires.items():
-            position += 1
-            session.add(
-                models.TargetRequirement(
-                    target_id=spec.id, skill_id=skill_id, level=level, position=position
-                )
-            )
-    for row in rows.values():
-        row.archived = True
-        session.add(row)
+            rows.append((spec.id, skill_id, level, len(rows) + 1))
+    conn.executemany(
+        "INSERT INTO target_requirement (target_id, skill_id, level, position) VALUES (?, ?, ?, ?)",
+        rows,
+    )
+    gone = known - {t.id for t in tree.targets}
+    conn.executemany("UPDATE target SET archived = ? WHERE id = ?", [(True, t) for t in gone])
 
 
-def _meta(session: Session, tree: Tree, source: str, now: str) -> None:
-    values = {
-        "tree_digest": tree.digest,
-        "tree_source": source,
-        "synced_at": now,
-        "title": tree.title,
-        "default_target": tree.default_target or "",
-        "weekly_goal_hours": "" if tree.weekly_goal_hours is None else str(tree.weekly_goal_hours),
-        "levels": json.dumps(
-            [
-                {"level": lv.level, "name": lv.name, "description": lv.description}
-                for lv in tree.levels
-            ],
-            ensure_ascii=False,
-        ),
-    }
-    for key, value in values.items():
-        row = session.get(models.Meta, key) or models.Meta(key=key, value=value)
-        row.value = value
-        session.add(row)
+def _meta(conn: Conn, tree: Tree, source: str, now: str) -> None:
+    write.meta_set(
+        conn,
+        {
+            "tree_digest": tree.digest,
+            "tree_source": source,
+            "synced_at": now,
+            "title": tree.title,
+            "default_target": tree.default_target or "",
+            "weekly_goal_hours": ""
+            if tree.weekly_goal_hours is None
+            else str(tree.weekly_goal_hours),
+            "levels": json.dumps(
+                [
+                    {"level": lv.level, "name": lv.name, "description": lv.description}
+                    for lv in tree.levels
+                ],
+                ensure_ascii=False,
+            ),
+        },
+    )

@@ -312,7 +312,7 @@ elif mode == "race":  # start then stop N times, report every call
         calls.append(("stop", *call("stop", "--json")))
     real_stdout.write(json.dumps(calls))
 elif mode == "logloop":  # log until killed; say "saved ID NOTE" after each success
-    import roadmap.orm, roadmap.track  # warm up: the write path's lazy imports
+    import roadmap.store.write, roadmap.track  # warm up: the write path's lazy imports
     real_stdout.write("ready\n")
     real_stdout.flush()
     i = 0

@@ -35,10 +35,10 @@ def demo(
     Example: roadmap demo && ROADMAP_HOME=/tmp/roadmap-demo roadmap status
     """
     import shutil
-    from datetime import date
 
     from roadmap import demo as demo_data
     from roadmap import paths
+    from roadmap.clock import now
     from roadmap.context import App
     from roadmap.errors import StateError
 
@@ -65,8 +65,8 @@ def demo(
     demo_app = App(str(target / paths.DB_NAME), str(paths.bundled_skills()), notify=lambda _: None)
     try:
         demo_app.conn()
-        with demo_app.write() as session:
-            summary = demo_data.fill(session, date.today())
+        with demo_app.write() as conn:
+            summary = demo_data.fill(conn, now())
     finally:
         demo_app.close()
     home = shlex.quote(str(target))

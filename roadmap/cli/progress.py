@@ -15,7 +15,7 @@ PANEL = "Progress"
 def _level_note(change: Any) -> str:
     if change is None:
         return ""
-    return f"; level {change.previous} -> {change.level}"
+    return f"; level {change['previous']} -> {change['level']}"
 
 
 def check(
@@ -39,8 +39,8 @@ def check(
     conn = app.conn()
     ref = resolve.skill(conn, skill)
     key, text = resolve.milestone(conn, ref.id, milestone)
-    with app.write() as session:
-        _, change = progress.check(session, ref.id, key, links[0] if links else None, note)
+    with app.write() as conn:
+        _, change = progress.check(conn, ref.id, key, links[0] if links else None, note)
     typer.echo(clean(f"checked {ref.id} {key}: {text}{_level_note(change)}"))
 
 
@@ -62,8 +62,8 @@ def uncheck(
     conn = app.conn()
     ref = resolve.skill(conn, skill)
     key, text = resolve.milestone(conn, ref.id, milestone)
-    with app.write() as session:
-        _, change = progress.uncheck(session, ref.id, key)
+    with app.write() as conn:
+        _, change = progress.uncheck(conn, ref.id, key)
     typer.echo(clean(f"unchecked {ref.id} {key}: {text}{_level_note(change)}"))
 
 
@@ -97,8 +97,8 @@ def assess(
             f"level '{shown}' is outside the scale: give a whole number from 0 to {top}"
         )
     value = int(text)
-    with app.write() as session:
-        _, change = progress.assess(session, ref.id, value, note or "")
+    with app.write() as conn:
+        _, change = progress.assess(conn, ref.id, value, note or "")
     typer.echo(f"assessed {ref.id} at level {value}{_level_note(change)}")
 
 

@@ -112,10 +112,8 @@ def log(
     ref = resolve.skill(app.conn(), skill)
     started = track.started_for(when, minutes, now)
     row = track.new_session(ref.id, started, minutes, note or "", tags, links)
-    with app.write() as session:
-        track.log(session, row, ref.name)
-        session_id = row.id
-    assert session_id is not None
+    with app.write() as conn:
+        session_id = track.log(conn, row)["id"]
     _show(ctx, session_id, "logged", as_json)
 
 
@@ -149,13 +147,13 @@ def start(
     now = local_now()
     confirmed = _forgotten_ok(ctx, now, yes) if switch else False
     stopped = None
-    with app.write() as session:
+    with app.write() as conn:
         if switch:
-            stopped, _ = track.switch(session, ref.id, note or "", now, confirmed)
+            stopped, _ = track.switch(conn, ref.id, note or "", now, confirmed)
         else:
-            track.start(session, ref.id, note or "", now)
+            track.start(conn, ref.id, note or "", now)
     if stopped is not None:
-        _show(ctx, stopped.id or 0, "stopped", False)
+        _show(ctx, stopped["id"], "stopped", False)
     typer.echo(f"started timer on {ref.id} at {now:%H:%M}; stop it with: roadmap stop")
 
 
@@ -179,10 +177,8 @@ def stop(
         raise track.no_timer()
     now = local_now()
     confirmed = _forgotten_ok(ctx, now, yes)
-    with app.write() as session:
-        row = track.stop(session, now, note, confirmed)
-        session_id = row.id
-    assert session_id is not None
+    with app.write() as conn:
+        session_id = track.stop(conn, now, note, confirmed)["id"]
     _show(ctx, session_id, "stopped", as_json)
 
 
@@ -195,9 +191,9 @@ def cancel(ctx: typer.Context) -> None:
 
     app = app_of(ctx)
     app.conn()
-    with app.write() as session:
-        timer = track.cancel(session)
-    typer.echo(f"cancelled the timer on {timer.skill_id}")
+    with app.write() as conn:
+        timer = track.cancel(conn)
+    typer.echo(f"cancelled the timer on {timer['skill_id']}")
 
 
 def sessions(
@@ -277,8 +273,8 @@ def edit(
         changes.skill_id = resolve.skill(conn, skill).id
     if changes == track.Changes():
         raise UsageError("nothing to change: give --duration, --on, --note, --skill or --tag")
-    with app.write() as session:
-        track.edit(session, session_id, changes)
+    with app.write() as conn:
+        track.edit(conn, session_id, changes)
     _show(ctx, session_id, "edited", as_json)
 
 
@@ -311,8 +307,8 @@ def delete(
     if not confirm(f"delete {_line(current)}?", yes=yes):
         info("kept")
         raise typer.Exit(1)
-    with app.write() as session:
-        track.delete(session, session_id)
+    with app.write() as conn:
+        track.delete(conn, session_id)
     typer.echo(f"deleted {_line(current)} (roadmap undo brings it back)")
 
 
@@ -324,12 +320,17 @@ def undo(ctx: typer.Context) -> None:
     Example: roadmap undo
     """
     from roadmap import journal
+    from roadmap.render import clean
 
     app = app_of(ctx)
     app.conn()
-    with app.write() as session:
-        summary = journal.undo(session)
-    typer.echo(f"undone: {summary}")
+    with app.write() as conn:
+        done = journal.undo(conn)
+    if done.set_aside is not None:
+        from roadmap.errors import StateError
+
+        raise StateError(clean(done.message))
+    typer.echo(clean(f"undone: {done.message}"))
 
 
 def register(app: typer.Typer) -> None:
