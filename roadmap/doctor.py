@@ -267,6 +267,7 @@ def run_server(url: str, skills_path: Path | None = None) -> list[Finding]:
         findings.append(Finding("schema", "ok", f"revision {revision}, current"))
         findings.append(_orphans(conn))
         findings.append(_timer(conn))
+        findings += [_journal(conn), _dates(conn)]
         findings += _skills_file(conn, skills_path)
     except RoadmapError as exc:
         findings.append(Finding("database", "problem", exc.message))
@@ -301,6 +302,7 @@ def _checks(conn: sqlite3.Connection, skills_path: Path | None) -> list[Finding]
         return out  # the content checks below assume this version's schema
     out.append(_orphans(conn))
     out.append(_timer(conn))
+    out += [_journal(conn), _dates(conn)]
     out += _skills_file(conn, skills_path)
     return out
 
@@ -433,6 +435,56 @@ def _timer(conn: Conn) -> Finding:
         "warning",
         f"the timer on {row[0]} has run since {row[1]}, more than a day: forgotten? "
         "roadmap cancel drops it; then log the real time with roadmap log",
+    )
+
+
+def _journal(conn: Conn, depth: int = 200) -> Finding:
+    """Journal entries ``undo`` would reach but could no longer apply."""
+    import json
+
+    from roadmap import journal
+
+    stuck = []
+    for entry_id, action, summary, payload in conn.execute(
+        "SELECT id, action, summary, payload FROM journal WHERE undone_at IS NULL "
+        "ORDER BY id DESC LIMIT ?",
+        (depth,),
+    ).fetchall():
+        try:
+            reason = journal.problem(conn, str(action), json.loads(payload))
+        except (ValueError, KeyError, TypeError):
+            reason = "its record is damaged"
+        if reason is not None:
+            stuck.append(f"#{entry_id} '{summary}': {reason}")
+    if not stuck:
+        return Finding("journal", "ok", "every change undo can reach still applies")
+    return Finding(
+        "journal",
+        "warning",
+        f"{len(stuck)} journal entr{'y' if len(stuck) == 1 else 'ies'} can no longer be "
+        f"undone ({'; '.join(stuck[:3])}): undo sets each aside and goes on to the one before",
+    )
+
+
+def _dates(conn: Conn) -> Finding:
+    """Sessions dated before 1970 or more than a day in the future (typos, foreign files)."""
+    from datetime import timedelta
+
+    from roadmap import clock
+
+    late = clock.to_stored(clock.now() + timedelta(days=1))
+    row = conn.execute(
+        "SELECT COUNT(*), MIN(id) FROM session WHERE started_at < '1970-01-01' "
+        "OR started_at > ? OR LENGTH(started_at) <> 20",
+        (late,),
+    ).fetchone()
+    if not row[0]:
+        return Finding("dates", "ok", "every session is dated between 1970 and now")
+    return Finding(
+        "dates",
+        "problem",
+        f"{row[0]} session(s) dated outside 1970..now (first #{row[1]}): "
+        f"fix with roadmap edit ID --on DATE, or roadmap delete ID",
     )
 
 

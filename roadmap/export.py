@@ -41,7 +41,12 @@ CSV_COLUMNS = (
     "note",
     "links",
     "source",
+    "source_key",
 )
+# A session's identity wherever it travels: the key it came with, else ours (its id and the
+# moment it was recorded, which an edit never changes). Import skips a record whose identity
+# is already there, never one that merely looks alike (two real sessions can).
+SOURCE_KEY = "COALESCE({t}source_key, 'roadmap:' || {t}id || '@' || {t}created_at)"
 
 
 def _file_mode(path: Path) -> int:
@@ -375,7 +380,9 @@ def write_json(
     count = 0
     for row in _rows(
         conn,
-        "SELECT id, skill_id, started_at, minutes, note, tags, links, source, source_key "
+        "SELECT id, skill_id, started_at, minutes, note, tags, links, source, "
+        + SOURCE_KEY.format(t="")
+        + " "
         f"FROM session{where} ORDER BY started_at, id",
         args,
     ):
@@ -448,7 +455,9 @@ def write_csv(
     for r in _rows(
         conn,
         "SELECT s.id, s.day, s.started_at, s.minutes, s.skill_id, k.name, k.pillar_id, s.tags, "
-        "s.note, s.links, s.source FROM session s JOIN skill k ON k.id = s.skill_id"
+        "s.note, s.links, s.source, "
+        + SOURCE_KEY.format(t="s.")
+        + " FROM session s JOIN skill k ON k.id = s.skill_id"
         f"{where} ORDER BY s.started_at, s.id",
         args,
     ):
@@ -465,6 +474,7 @@ def write_csv(
                 csv_cell(r[8]),
                 csv_cell(" ".join(json.loads(r[9]))),
                 csv_cell(r[10]),
+                csv_cell(r[11]),
             ]
         )
         count += 1

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -461,6 +462,7 @@ def roadmap_csv(source: TextSource) -> Iterator[Record]:
             index = cols.get(name) if name else None
             return _unquote(row[index]) if index is not None and index < len(row) else ""
 
+        seen: Counter[str] = Counter()  # look-alike rows are distinct records
         for row in reader:
             line = reader.line_num
             if not any(c.strip() for c in row):
@@ -493,11 +495,18 @@ def roadmap_csv(source: TextSource) -> Iterator[Record]:
                 tags=[t.strip() for t in cell(row, "tags").split(",") if t.strip()],
                 links=cell(row, "links").split(),
                 source=cell(row, "source").strip() or "csv",
-                source_key=f"csv:{start_text or day_text}|{minutes}|{skill}",
+                source_key=cell(row, "source_key").strip()
+                or _nth(seen, f"csv:{start_text or day_text}|{minutes}|{skill}"),
                 where=where,
             )
     except csv.Error as exc:
         raise DataError(f"{path}:{reader.line_num}: not valid CSV: {exc}") from None
+
+
+def _nth(seen: Counter[str], key: str) -> str:
+    """``key`` made unique by its occurrence: the 2nd of two look-alike rows is ``key#2``."""
+    seen[key] += 1
+    return key if seen[key] == 1 else f"{key}#{seen[key]}"
 
 
 # --- our own JSON export ----------------------------------------------------------------------
@@ -511,6 +520,8 @@ class ExportState:
     assessments: list[dict[str, Any]] = field(default_factory=list)
     level_history: list[dict[str, Any]] = field(default_factory=list)
     skill_levels: list[dict[str, Any]] = field(default_factory=list)
+    skills: dict[str, dict[str, Any]] = field(default_factory=dict)  # the export's tree, by id
+    pillars: dict[str, dict[str, Any]] = field(default_factory=dict)
     complete: bool = False
 
 
@@ -547,6 +558,8 @@ def _session(item: Any, label: str) -> Record:
     if session_id is not None and (_int(session_id, label, "id") < 1):
         raise DataError(f"{label}: id must be 1 or more")
     key = item.get("source_key")
+    if key is None and session_id is not None:  # an export made before keys were written
+        key = f"roadmap:{session_id}:{item.get('started_at')}"
     return Record(
         names=[_str(item.get("skill"), label, "skill")],
         started=_iso(item.get("started_at"), label, "started_at"),
@@ -642,6 +655,12 @@ def roadmap_json(source: TextSource) -> tuple[ExportState, Iterator[Record]]:
                     "tree.skills",
                     {"id": "str", "level": "int", "level_changed_at": "time?"},
                 )
+                for item in tree.get("skills", []):
+                    if isinstance(item, dict) and isinstance(item.get("id"), str):
+                        state.skills[item["id"]] = item
+                for item in tree.get("pillars", []) or []:
+                    if isinstance(item, dict) and isinstance(item.get("id"), str):
+                        state.pillars[item["id"]] = item
             else:
                 stream.value()  # known fields we do not import (timer, exported_at...)
         stream.finish()

@@ -18,6 +18,7 @@ Unknown skills stop the import (listed with counts) unless ``--skip-unknown`` or
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from roadmap import clock
 from roadmap.dbapi import Conn, dialect
 from roadmap.errors import DataError
 from roadmap.importers import ExportState, Record
+from roadmap.store import write
 
 BATCH = 1000
 MAX_MINUTES = 24 * 60
@@ -46,28 +48,32 @@ CREATE TEMP TABLE import_stage (
     links TEXT NOT NULL,
     source TEXT NOT NULL,
     source_key TEXT,
+    own_id BIGINT,
+    own_created TEXT,
     dup INTEGER NOT NULL DEFAULT 0,
     keep_id INTEGER
 )"""
 _STAGE_INDEXES = (
     "CREATE INDEX {temp}ix_stage_key ON import_stage (source_key)",
-    "CREATE INDEX {temp}ix_stage_natural ON import_stage (skill_id, started_at, minutes)",
     "CREATE INDEX {temp}ix_stage_session ON import_stage (session_id)",
 )
+# A duplicate is the same record coming back: the same source identity (``source_key``:
+# a Watson frame id, our own session identity...), in the database or earlier in the file.
+# Two records that merely look alike (same skill, start and length) are two real sessions.
 _MARK_DUPLICATES = """
 UPDATE import_stage SET dup = 1 WHERE
-    (source_key IS NOT NULL AND EXISTS
-        (SELECT 1 FROM main.session s WHERE s.source_key = import_stage.source_key))
-    OR EXISTS (SELECT 1 FROM main.session s WHERE s.skill_id = import_stage.skill_id
-        AND s.started_at = import_stage.started_at AND s.minutes = import_stage.minutes)
-    OR (source_key IS NOT NULL AND EXISTS (SELECT 1 FROM import_stage e
-        WHERE e.source_key = import_stage.source_key AND e.seq < import_stage.seq))
-    OR EXISTS (SELECT 1 FROM import_stage e WHERE e.skill_id = import_stage.skill_id
-        AND e.started_at = import_stage.started_at AND e.minutes = import_stage.minutes
-        AND e.seq < import_stage.seq)
+    EXISTS (SELECT 1 FROM main.session s WHERE s.source_key = import_stage.source_key)
+    OR (own_id IS NOT NULL AND EXISTS (SELECT 1 FROM main.session s WHERE s.id = own_id
+        AND s.created_at = own_created AND s.source_key IS NULL))
+    OR EXISTS (SELECT 1 FROM import_stage e
+        WHERE e.source_key = import_stage.source_key AND e.seq < import_stage.seq)
 """
-_KEEP_IDS = """
+# An id from the file is kept only when it is free and in our own range: ids from a file
+# are never trusted to be ours (a huge one would leave no room for the next session).
+MAX_KEPT_ID = 2**31 - 1
+_KEEP_IDS = f"""
 UPDATE import_stage SET keep_id = session_id WHERE dup = 0 AND session_id IS NOT NULL
+    AND session_id BETWEEN 1 AND {MAX_KEPT_ID}
     AND NOT EXISTS (SELECT 1 FROM main.session s WHERE s.id = import_stage.session_id)
     AND NOT EXISTS (SELECT 1 FROM import_stage e WHERE e.session_id = import_stage.session_id
         AND e.dup = 0 AND e.seq < import_stage.seq)
@@ -203,10 +209,12 @@ def stage(
     conn.execute(_STAGE.format(serial="BIGSERIAL" if spell.postgres else "INTEGER"))
     out = Outcome()
     now = clock.now()
+    natural: Counter[str] = Counter()
     batch: list[tuple[Any, ...]] = []
     insert = (
         "INSERT INTO import_stage (session_id, skill_id, started_at, day, minutes, note, tags, "
-        "links, source, source_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        "links, source, source_key, own_id, own_created) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     )
 
     def flush() -> None:
@@ -236,6 +244,7 @@ def stage(
         if skill is None:
             out.unknown[record.label or (record.names[0] if record.names else "(no skill)")] += 1
             continue
+        key = record.source_key or nth(natural, f"{record.source}:{record.started}|{skill}")
         batch.append(
             (
                 record.session_id,
@@ -247,7 +256,8 @@ def stage(
                 _json_list(record.tags),
                 _json_list(record.links),
                 record.source,
-                record.source_key,
+                key,
+                *_own_identity(key),
             )
         )
         if len(batch) >= BATCH:
@@ -255,6 +265,95 @@ def stage(
     if batch:
         flush()
     return out
+
+
+_OWN_KEY = re.compile(r"roadmap:(\d{1,18})@(\S+)")
+
+
+def _own_identity(key: str) -> tuple[int | None, str | None]:
+    """A key our own export wrote for a session recorded here (``roadmap:ID@CREATED_AT``):
+    that session's id and creation time, to find it without a key of its own."""
+    match = _OWN_KEY.fullmatch(key)
+    return (int(match[1]), match[2]) if match else (None, None)
+
+
+def nth(seen: Counter[str], key: str) -> str:
+    """``key`` made unique by its occurrence: the 2nd of two look-alike records is ``key#2``."""
+    seen[key] += 1
+    return key if seen[key] == 1 else f"{key}#{seen[key]}"
+
+
+def archived_resolver(
+    state: ExportState | None, resolve: Callable[[list[str]], str | None]
+) -> tuple[Callable[[list[str]], str | None], set[str]]:
+    """``resolve``, then the archived skills our own export carries (their history comes
+    along: the skill is created, archived, when the import is applied)."""
+    needed: set[str] = set()
+
+    def resolver(names: list[str]) -> str | None:
+        found = resolve(names)
+        if found is not None or state is None:
+            return found
+        for name in names:
+            spec = state.skills.get(name.strip())
+            if spec is not None and spec.get("archived"):
+                needed.add(spec["id"])
+                return str(spec["id"])
+        return None
+
+    return resolver, needed
+
+
+def create_archived(conn: Conn, state: ExportState, needed: set[str] | None) -> list[str]:
+    """Create, archived, the skills (and pillars) of ``needed`` not in the database yet."""
+    made: list[str] = []
+    now = clock.stored_now()
+    for skill_id in sorted(needed or ()):
+        if write.current_skill_id(conn, skill_id) is not None:
+            continue
+        spec = state.skills[skill_id]
+        pillar = str(spec.get("pillar") or "archived")
+        if not conn.execute("SELECT 1 FROM pillar WHERE id = ?", (pillar,)).fetchone():
+            p = state.pillars.get(pillar, {})
+            write.upsert(
+                conn,
+                "pillar",
+                ("id",),
+                [
+                    {
+                        "id": pillar,
+                        "name": str(p.get("name") or pillar),
+                        "description": str(p.get("description") or ""),
+                        "position": 1000,
+                        "archived": True,
+                    }
+                ],
+                keep=("name", "description", "position", "archived"),
+            )
+        write.upsert(
+            conn,
+            "skill",
+            ("id",),
+            [
+                {
+                    "id": skill_id,
+                    "pillar_id": pillar,
+                    "parent_id": None,
+                    "name": str(spec.get("name") or skill_id),
+                    "description": str(spec.get("description") or ""),
+                    "weight": int(spec.get("weight") or 1),
+                    "hours": float(spec.get("hours") or 20.0),
+                    "position": 1000,
+                    "depth": 0,
+                    "resources": "[]",
+                    "level": 0,
+                    "archived": True,
+                    "archived_at": now,
+                }
+            ],
+        )
+        made.append(skill_id)
+    return made
 
 
 def _problem(record: Record, now: datetime) -> str:
@@ -289,6 +388,7 @@ def apply(
     resolve: Callable[[list[str]], str | None],
     *,
     dry_run: bool,
+    archived_needed: set[str] | None = None,
 ) -> Outcome:
     """Phase 2: mark duplicates and insert the rest, all in one transaction (or, for a
     dry run, count in a read transaction that is rolled back)."""
@@ -305,6 +405,9 @@ def apply(
         ]
         out.imported = out.staged - out.duplicates
         undo: dict[str, list[Any]] = {}
+        created: list[str] = []
+        if state is not None and not dry_run:
+            created = create_archived(conn, state, archived_needed)
         if state is not None:
             out.state_items = apply_state(conn, state, resolve, dry_run=dry_run, undo=undo)
         if dry_run:
@@ -313,32 +416,29 @@ def apply(
             return out
         now = clock.to_stored(clock.now())
         conn.execute(spell.sql(_KEEP_IDS))
-        kept = [r[0] for r in conn.execute("SELECT keep_id FROM import_stage WHERE keep_id > 0")]
         conn.execute(spell.insert(keep=True), (now,))
-        top = conn.execute(spell.sql("SELECT COALESCE(MAX(id), 0) FROM main.session")).fetchone()[0]
         if spell.postgres:
             from roadmap.pg import RESYNC_IDS
 
             conn.execute(RESYNC_IDS)  # new ids follow the kept ones, as on SQLite
         conn.execute(spell.insert(keep=False), (now,))
-        ids = kept + [
+        ids = [
             r[0]
             for r in conn.execute(
-                spell.sql("SELECT id FROM main.session WHERE id > ? ORDER BY id"), (top,)
+                spell.sql(
+                    "SELECT s.id FROM main.session s JOIN import_stage e "
+                    "ON e.source_key = s.source_key WHERE e.dup = 0 ORDER BY s.id"
+                )
             )
         ]
         out.imported = len(ids)
-        conn.execute(
-            spell.sql(
-                "INSERT INTO main.journal (at, action, summary, payload) VALUES (?, 'import', ?, ?)"
-            ),
-            (
-                now,
-                f"import of {len(ids)} session(s) from {label}",
-                json.dumps({"sessions": ids, "state": undo}),
-            ),
+        write.journal(
+            conn,
+            "import",
+            f"import of {len(ids)} session(s) from {label}",
+            {"sessions": ids, "state": undo, "created_skills": created},
         )
-        del ids, kept
+        del ids
     except BaseException:
         conn.execute("ROLLBACK")
         raise

@@ -111,6 +111,8 @@ def undo(conn: Conn) -> Undone:
     elif action == "import":
         write.delete_ids(conn, "session", [int(i) for i in payload["sessions"]])
         _undo_import_state(conn, payload.get("state") or {})
+        for skill_id in payload.get("created_skills", []):
+            write.drop_unused_skill(conn, skill_id)
     elif action == "start":
         write.delete_timer(conn)
     elif action == "cancel":

@@ -236,7 +236,7 @@ def test_csv_escapes_formulas_and_keeps_numbers(hostile: Run) -> None:
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == [
         "id", "date", "start", "minutes", "skill_id", "skill_name", "pillar",
-        "tags", "note", "links", "source",
+        "tags", "note", "links", "source", "source_key",
     ]  # fmt: skip
     body = rows[1:]
     notes = [r[8] for r in body]

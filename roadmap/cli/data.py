@@ -159,8 +159,8 @@ def import_(
                 f"the database {app.loc.db} (or its directory) is read-only; nothing was imported"
             )
         mapped = {name: resolving.skill(conn, skill).id for name, skill in pairs}
-        resolver = importing.Resolver(conn, mapped)
         state, records = importers.open_records(fmt, reader)
+        resolver, archived = importing.archived_resolver(state, importing.Resolver(conn, mapped))
         large = reader.size > 1_000_000
         try:
             with _Bar("reading " + file.name, reader.size, large, unit="bytes") as bar:
@@ -168,7 +168,13 @@ def import_(
                 outcome = importing.stage(conn, records, resolver, tick)
             importing.check_unknown(outcome, skip_unknown)
             outcome = importing.apply(
-                conn, outcome, f"{fmt} file {file.name}", state, resolver, dry_run=dry_run
+                conn,
+                outcome,
+                f"{fmt} file {file.name}",
+                state,
+                resolver,
+                dry_run=dry_run,
+                archived_needed=archived,
             )
         finally:
             importing.drop_stage(conn)

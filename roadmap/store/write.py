@@ -327,3 +327,14 @@ def insert_assessment(conn: Conn, skill_id: str, level: int, note: str, at: str)
 
 def meta_set(conn: Conn, values: dict[str, str]) -> None:
     upsert(conn, "meta", ("key",), ({"key": k, "value": v} for k, v in values.items()))
+
+
+def drop_unused_skill(conn: Conn, skill_id: str) -> None:
+    """Delete a skill that an import created, if nothing refers to it any more."""
+    for table in HISTORY_TABLES:
+        if conn.execute(f"SELECT 1 FROM {table} WHERE skill_id = ?", (skill_id,)).fetchone():
+            return
+    for table in ("skill_day", "skill_total"):
+        conn.execute(f"DELETE FROM {table} WHERE skill_id = ?", (skill_id,))
+    conn.execute("DELETE FROM milestone WHERE skill_id = ?", (skill_id,))
+    conn.execute("DELETE FROM skill WHERE id = ?", (skill_id,))
