@@ -20,10 +20,11 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
 from collections.abc import Iterator
-from datetime import datetime, timezone
 from pathlib import Path
 
+from roadmap import clock
 from roadmap.errors import (
     BusyError,
     DatabaseRefused,
@@ -37,13 +38,6 @@ SCHEMA_VERSION = 3  # keep in sync with roadmap.models.SCHEMA_VERSION
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MARKER_SUFFIX = ".created"
 BUSY_TIMEOUT_MS = 5000
-
-
-def utcnow() -> str:
-    """Now as stored: UTC ISO 8601 with a Z."""
-    from roadmap.clock import now
-
-    return now().astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def marker_path(db: Path) -> Path:
@@ -68,6 +62,37 @@ def history_signs(db: Path) -> list[str]:
     if backups.is_dir() and any(backups.glob(db.stem + "-*.db")):
         signs.append(f"{backups.name}/")
     return signs
+
+
+def check_path(db: Path) -> None:
+    """Refuse, before anything opens it, a database path that is not a regular file or
+    nothing: a dangling symbolic link, a FIFO (opening one waits for ever), a device."""
+    if db.is_symlink() and not db.exists():
+        raise DatabaseRefused(
+            f"the database {db} is a symbolic link to {os.readlink(db)}, which does not exist; "
+            "nothing was written",
+            hint="restore the file it points to, or remove the link to start a new database",
+        )
+    try:
+        mode = db.stat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StorageError(f"cannot read the database {db}: {exc.strerror}") from None
+    if stat.S_ISDIR(mode):
+        raise DatabaseRefused(f"the database path {db} is a directory")
+    if not stat.S_ISREG(mode):
+        kind = (
+            "FIFO"
+            if stat.S_ISFIFO(mode)
+            else "device"
+            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "socket or special file"
+        )
+        raise DatabaseRefused(
+            f"the database path {db} is a {kind}, not a file; left untouched",
+            hint="point --db / ROADMAP_DB at a roadmap database file",
+        )
 
 
 def _read_header(db: Path) -> bytes:
@@ -182,8 +207,14 @@ def backup(db: Path, dest: Path) -> Path:
 
 
 def backup_name(db: Path, note: str) -> Path:
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    return backups_dir(db) / f"{db.stem}-{stamp}-{note}.db"
+    return stamped(backups_dir(db), db.stem, note)
+
+
+def stamped(folder: Path, stem: str, note: str) -> Path:
+    """A new backup's path: the clock's time (``ROADMAP_NOW`` pins it) and a random part,
+    so two backups in the same second never share a name."""
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+    return folder / f"{stem}-{stamp}-{os.urandom(3).hex()}-{note}.db"
 
 
 def create(db: Path) -> None:
@@ -236,7 +267,7 @@ def _write_marker(db: Path) -> None:
     if marker.exists():
         return
     with contextlib.suppress(OSError):
-        marker.write_text(f"roadmap database created {utcnow()}\n", encoding="utf-8")
+        marker.write_text(f"roadmap database created {clock.stored_now()}\n", encoding="utf-8")
 
 
 def open_db(db: Path) -> sqlite3.Connection:
@@ -248,6 +279,7 @@ def open_db(db: Path) -> sqlite3.Connection:
 
 
 def _open(db: Path) -> sqlite3.Connection:
+    check_path(db)
     if not db.exists():
         signs = history_signs(db)
         if signs:

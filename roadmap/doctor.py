@@ -167,6 +167,10 @@ def location(path: Path, mounts: str | None = None) -> Finding:
 def run(db_path: Path, skills_path: Path | None = None) -> list[Finding]:
     """Every check, without writing anything."""
     findings = [location(db_path)]
+    try:
+        db.check_path(db_path)
+    except RoadmapError as exc:
+        return [*findings, Finding("database", "problem", exc.message)]
     if not db_path.exists():
         signs = db.history_signs(db_path)
         if signs:

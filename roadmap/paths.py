@@ -24,7 +24,15 @@ def data_dir() -> Path:
     """The data dir: ``$ROADMAP_HOME`` or the platform's user data dir."""
     home = os.environ.get("ROADMAP_HOME")
     if home:
-        return Path(home).expanduser()
+        path = Path(home).expanduser()
+        if path.exists() and not path.is_dir():
+            from roadmap.errors import DatabaseRefused
+
+            raise DatabaseRefused(
+                f"ROADMAP_HOME ({path}) is a file, not a directory; nothing was written",
+                hint="point ROADMAP_HOME at a directory, or unset it to use the default",
+            )
+        return path
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("roadmap", appauthor=False))

@@ -87,10 +87,9 @@ def open_server(url: str, backups_to: Path) -> pg.PgConnection:
 
 
 def _backup_name(folder: Path, note: str) -> Path:
-    from datetime import datetime
+    from roadmap.db import stamped
 
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    return folder / f"roadmap-server-{stamp}-{note}.db"
+    return stamped(folder, "roadmap-server", note)
 
 
 def backup(url: str, dest: Path | None, folder: Path) -> Path:

@@ -294,3 +294,55 @@ def write_json(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return make
+
+
+# --- 11. special files where the database or the data dir should be ------------------------
+
+
+@pytest.mark.sqlite_only
+def test_a_dangling_symlink_as_the_database_is_refused_and_nothing_written(
+    run: Run, small: Path, isolated_home: Path
+) -> None:
+    isolated_home.mkdir(parents=True)
+    link = isolated_home / "roadmap.db"
+    link.symlink_to(isolated_home / "elsewhere.db")
+    for args in (("log", "linalg", "1h"), ("status",)):
+        result = run(*args)
+        assert result.exit_code == 69, result.output
+        assert "symbolic link" in result.stderr and "Traceback" not in result.output
+    assert sorted(p.name for p in isolated_home.iterdir()) == ["roadmap.db"]
+    link.unlink()
+    run.ok("log", "linalg", "1h")  # once the link is gone, a new database starts cleanly
+
+
+@pytest.mark.sqlite_only
+def test_a_fifo_as_the_database_never_hangs(small: Path, isolated_home: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    isolated_home.mkdir(parents=True)
+    os.mkfifo(isolated_home / "roadmap.db")
+    for args in (("status",), ("doctor",), ("log", "linalg", "1h")):
+        result = subprocess.run(
+            [sys.executable, "-m", "roadmap", *args],
+            capture_output=True,
+            text=True,
+            timeout=30,  # it used to wait for a writer for ever
+        )
+        assert result.returncode in (1, 69), (args, result.stderr)
+        assert "FIFO" in result.stderr + result.stdout
+
+
+@pytest.mark.sqlite_only
+def test_roadmap_home_pointing_at_a_file_is_refused(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "not-a-dir"
+    home.write_text("mine\n")
+    monkeypatch.setenv("ROADMAP_HOME", str(home))
+    for args in (("init",), ("status",), ("doctor",)):
+        result = run(*args)
+        assert result.exit_code == 69, (args, result.output)
+        assert "is a file, not a directory" in result.stderr
+    assert home.read_text() == "mine\n"

@@ -48,9 +48,9 @@ def export(
 
     def write(out: IO[str], tick: Any = None) -> None:
         if fmt == "json":
-            from roadmap.db import utcnow
+            from roadmap.clock import stored_now
 
-            ex.write_json(conn, out, utcnow(), _iso(start), _iso(end), tick)
+            ex.write_json(conn, out, stored_now(), _iso(start), _iso(end), tick)
         elif fmt == "csv":
             ex.write_csv(conn, out, _iso(start), _iso(end), tick)
         else:
