@@ -21,7 +21,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from roadmap import db, paths
+from roadmap import db, paths, schemacheck
 from roadmap.errors import CannotCreateError, DatabaseRefused, NoInputError, StorageError
 
 _REVISION = re.compile(r"""^revision\s*(?::\s*str\s*)?=\s*["']([^"']+)["']""", re.MULTILINE)
@@ -90,6 +90,14 @@ def inspect(path: Path) -> Info:
         quick = conn.execute("PRAGMA quick_check").fetchone()[0]
         if quick != "ok":
             raise DatabaseRefused(f"{path} is damaged ({quick}); not restoring it")
+        foreign = schemacheck.differences(conn, revision)
+        if foreign:
+            raise DatabaseRefused(
+                f"{path} holds a schema roadmap does not make ({'; '.join(foreign[:5])}); "
+                "not restoring it",
+                hint="a backup is restored only as roadmap wrote it: an extra trigger or "
+                "table could change your data on the next write",
+            )
         sessions = int(conn.execute("SELECT COUNT(*) FROM session").fetchone()[0])
     except sqlite3.DatabaseError as exc:
         raise DatabaseRefused(f"{path} is damaged ({exc}); not restoring it") from None

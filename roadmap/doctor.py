@@ -304,6 +304,7 @@ def _checks(conn: sqlite3.Connection, skills_path: Path | None) -> list[Finding]
     out.append(schema)
     if schema.status != "ok":
         return out  # the content checks below assume this version's schema
+    out.append(_objects(conn))
     out.append(_orphans(conn))
     out.append(_timer(conn))
     out += [_journal(conn), _dates(conn)]
@@ -439,6 +440,22 @@ def _timer(conn: Conn) -> Finding:
         "warning",
         f"the timer on {row[0]} has run since {row[1]}, more than a day: forgotten? "
         "roadmap cancel drops it; then log the real time with roadmap log",
+    )
+
+
+def _objects(conn: sqlite3.Connection) -> Finding:
+    """Tables, indexes, triggers and views: exactly those our migrations make."""
+    from roadmap import schemacheck
+
+    row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    foreign = schemacheck.differences(conn, str(row[0])) if row else ["no alembic_version"]
+    if not foreign:
+        return Finding("schema objects", "ok", "tables, indexes and triggers are roadmap's own")
+    return Finding(
+        "schema objects",
+        "problem",
+        f"{'; '.join(foreign[:5])}: not made by roadmap (restore a backup, or export and "
+        "import into a new data dir)",
     )
 
 

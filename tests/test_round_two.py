@@ -346,3 +346,47 @@ def test_roadmap_home_pointing_at_a_file_is_refused(
         assert result.exit_code == 69, (args, result.output)
         assert "is a file, not a directory" in result.stderr
     assert home.read_text() == "mine\n"
+
+
+# --- 8. restore takes only our own schema ---------------------------------------------------
+
+
+def test_restore_refuses_a_backup_carrying_a_foreign_trigger(
+    ready: Run, sql: Sql, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    ready.ok("log", "linalg", "1h", "--on", "2026-11-30")
+    backup = tmp_path / "planted.db"
+    ready.ok("backup", str(backup))
+    conn = sqlite3.connect(backup)
+    conn.execute(
+        "CREATE TRIGGER wipe AFTER INSERT ON session BEGIN "
+        "DELETE FROM session WHERE id <> NEW.id; END"
+    )
+    conn.commit()
+    conn.close()
+    before = sql("SELECT id, minutes FROM session ORDER BY id")
+    result = ready("restore", str(backup), "--yes")
+    assert result.exit_code == 69, result.output
+    assert "unknown trigger 'wipe'" in result.stderr
+    assert sql("SELECT id, minutes FROM session ORDER BY id") == before
+    ready.ok("log", "linalg", "30m", "--on", "2026-11-29")
+    assert len(sql("SELECT id FROM session")) == 2
+
+
+@pytest.mark.sqlite_only
+def test_doctor_finds_a_foreign_trigger_in_the_live_database(
+    ready: Run, isolated_home: Path
+) -> None:
+    import sqlite3
+
+    ready.ok("log", "linalg", "1h", "--on", "2026-11-30")
+    conn = sqlite3.connect(isolated_home / "roadmap.db")
+    conn.execute("CREATE TABLE spy (x TEXT)")
+    conn.commit()
+    conn.close()
+    report = json.loads(ready("doctor", "--json").stdout)
+    found = [c for c in report["checks"] if c["check"] == "schema objects"]
+    assert found and found[0]["status"] == "problem" and "unknown table 'spy'" in found[0]["detail"]
+    assert report["healthy"] is False
