@@ -64,11 +64,32 @@ class App:
             self._conn = conn  # a sync below writes through this same connection
             try:
                 self._sync_if_changed(conn)
+                self._reday_if_moved(conn)
             except BaseException:
                 self._conn = None
                 conn.close()
                 raise
         return self._conn
+
+    def _reday_if_moved(self, conn: Conn) -> None:
+        """A session's day is the local day of its start where it is shown: after a move to
+        another time zone, the stored days (and the totals kept from them) follow."""
+        from roadmap.store import write
+
+        row = conn.execute("SELECT value FROM meta WHERE key = 'day_zone'").fetchone()
+        if row is not None and row[0] == write.zone_fingerprint():
+            return
+        if not self.writable():
+            if row is not None:
+                self.notify(
+                    "roadmap: warning: this machine's time zone differs from the one the days "
+                    "were counted in, and the database is read-only: days shown as counted there"
+                )
+            return
+        with self.write() as same:
+            moved = write.reday(same)
+        if moved:
+            self.notify(f"roadmap: time zone changed: {moved} session(s) now fall on another day")
 
     def close(self) -> None:
         if self._conn is not None:

@@ -390,3 +390,51 @@ def test_doctor_finds_a_foreign_trigger_in_the_live_database(
     found = [c for c in report["checks"] if c["check"] == "schema objects"]
     assert found and found[0]["status"] == "problem" and "unknown table 'spy'" in found[0]["detail"]
     assert report["healthy"] is False
+
+
+# --- 10. a move to another time zone ------------------------------------------------------
+
+
+def test_after_a_move_every_view_counts_days_where_it_is_shown(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Logged in Tokyo on the morning of the 30th, shown in Los Angeles: it started on the
+    29th there, and sessions, the --since/--until filter, the report and the CSV all agree."""
+    import csv
+    import io
+
+    from tests.conftest import subprocess_run
+
+    monkeypatch.setenv("ROADMAP_NOW", NOW)
+
+    def run_in(zone: str, *args: str) -> str:
+        result = subprocess_run(*args, env={"TZ": zone})
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    run_in("Asia/Tokyo", "log", "linalg", "1h", "--on", "2026-11-30T08:00")
+    assert json.loads(run_in("Asia/Tokyo", "sessions", "--json"))[0]["started_at"].startswith(
+        "2026-11-30T08:00"
+    )
+    la = "America/Los_Angeles"
+    rows = json.loads(run_in(la, "sessions", "--json"))
+    assert rows[0]["started_at"].startswith("2026-11-29T15:00")
+    assert (
+        len(
+            json.loads(
+                run_in(la, "sessions", "--since", "2026-11-29", "--until", "2026-11-29", "--json")
+            )
+        )
+        == 1
+    )
+    assert json.loads(run_in(la, "sessions", "--since", "2026-11-30", "--json")) == []
+    report = json.loads(
+        run_in(la, "report", "--since", "2026-11-29", "--until", "2026-11-29", "--json")
+    )
+    assert report["minutes"] == 60, report
+    table = list(csv.DictReader(io.StringIO(run_in(la, "export", "--format", "csv"))))
+    assert table[0]["date"] == "2026-11-29" and table[0]["start"].startswith("2026-11-29T15:00")
+    back = json.loads(
+        run_in("Asia/Tokyo", "report", "--since", "2026-11-30", "--until", "2026-11-30", "--json")
+    )
+    assert back["minutes"] == 60, back

@@ -338,3 +338,32 @@ def drop_unused_skill(conn: Conn, skill_id: str) -> None:
         conn.execute(f"DELETE FROM {table} WHERE skill_id = ?", (skill_id,))
     conn.execute("DELETE FROM milestone WHERE skill_id = ?", (skill_id,))
     conn.execute("DELETE FROM skill WHERE id = ?", (skill_id,))
+
+
+# --- the local day of every session, in the zone of the machine that shows it -----------
+
+
+def zone_fingerprint() -> str:
+    """This machine's local time zone, as far as it changes local days: its names and its
+    standard and summer offsets (``Asia/Tokyo`` and ``America/Los_Angeles`` differ)."""
+    import time
+
+    return f"{'/'.join(time.tzname)} {time.timezone} {time.altzone} {time.daylight}"
+
+
+def reday(conn: Conn) -> int:
+    """If the sessions' days were computed in another time zone, compute them again here
+    (the totals follow through the triggers); returns how many sessions moved day."""
+    zone = zone_fingerprint()
+    row = conn.execute("SELECT value FROM meta WHERE key = 'day_zone'").fetchone()
+    if row is not None and row[0] == zone:
+        return 0
+    moved = []
+    for session_id, started_at, day in conn.execute("SELECT id, started_at, day FROM session"):
+        local = clock.local_day(clock.from_stored(started_at))
+        if local != day:
+            moved.append((local, session_id))
+    for start in range(0, len(moved), 1000):
+        conn.executemany("UPDATE session SET day = ? WHERE id = ?", moved[start : start + 1000])
+    meta_set(conn, {"day_zone": zone})
+    return len(moved)
