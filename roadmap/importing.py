@@ -38,7 +38,7 @@ SHOWN_INVALID = 5
 _STAGE = """
 CREATE TEMP TABLE import_stage (
     seq {serial} PRIMARY KEY,
-    session_id INTEGER,
+    session_id BIGINT,
     skill_id TEXT NOT NULL,
     started_at TEXT NOT NULL,
     day TEXT NOT NULL,
