@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from roadmap import clock
+
 DEMO_MARKER = ".roadmap-demo"
 DAYS = 16 * 7
 BASELINE_TARGET = "hpc-engineer"
@@ -191,8 +193,8 @@ def fill(session: Any, today: date, seed: int = 2026) -> Summary:
             )
             hour = (9.5 + 3 * part) if weekend else rng.choice((7.0, 19.5, 20.0, 21.0))
             started = _at(day, hour)
-            if offset == DAYS - 1 and started > datetime.now().astimezone():
-                started = datetime.now().astimezone() - timedelta(minutes=minutes + 5)
+            if offset == DAYS - 1 and started > clock.now():
+                started = clock.now() - timedelta(minutes=minutes + 5)
             note = _note(skill_id, week, rng)
             tags = [TAGS[skill_id]] if skill_id in TAGS else []
             session.add(

@@ -35,10 +35,9 @@ def demo(
     Example: roadmap demo && ROADMAP_HOME=/tmp/roadmap-demo roadmap status
     """
     import shutil
-    from datetime import date
 
+    from roadmap import clock, paths
     from roadmap import demo as demo_data
-    from roadmap import paths
     from roadmap.context import App
     from roadmap.errors import StateError
 
@@ -66,7 +65,7 @@ def demo(
     try:
         demo_app.conn()
         with demo_app.write() as session:
-            summary = demo_data.fill(session, date.today())
+            summary = demo_data.fill(session, clock.now().date())
     finally:
         demo_app.close()
     home = shlex.quote(str(target))
