@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -142,7 +141,7 @@ def test_non_utf8_points_at_the_bad_byte() -> None:
     assert found == ["f.yaml:2:11: not UTF-8: byte 0xe9 cannot be decoded"]
 
 
-def test_alias_bomb_is_refused_fast() -> None:
+def test_alias_bomb_is_refused() -> None:
     bomb = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
         f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},"
         f"*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},"
@@ -150,9 +149,7 @@ def test_alias_bomb_is_refused_fast() -> None:
         for i in range(9)
     )
     assert len(bomb) < 700
-    started = time.perf_counter()
-    found = problems(bomb)
-    assert time.perf_counter() - started < 1.0
+    found = problems(bomb)  # refused, not expanded (bench/bench.py times it)
     assert found[0].startswith("f.yaml:1:4: anchors")
 
 

@@ -487,14 +487,45 @@ def _spawn(*args: str) -> subprocess.Popen[str]:
     )
 
 
-def test_two_processes_starting_at_once_get_one_timer(run, ready: Path, sql: Sql, proc) -> None:  # type: ignore[no-untyped-def]
-    # Hold the write lock so both processes queue up on it, then let them race.
+SLEEPING = {"35", "230"}  # x86-64 nanosleep, clock_nanosleep: SQLite's busy handler
+
+
+def _waiting_on_the_lock(racers: list[subprocess.Popen[str]], sql: Sql, db: Path) -> int:
+    """How many of ``racers`` are blocked on the write lock right now.
+
+    PostgreSQL: the server's own view, ungranted advisory locks. SQLite: the process has the
+    database open and sleeps in the busy handler (``/proc/PID/syscall``)."""
+    if os.environ.get("ROADMAP_DB", "").startswith("postgresql"):
+        return int(
+            sql.one("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+        )
+    blocked = 0
+    for racer in racers:
+        try:
+            opened = {os.readlink(fd) for fd in Path(f"/proc/{racer.pid}/fd").iterdir()}
+            syscall = Path(f"/proc/{racer.pid}/syscall").read_text().split()[0]
+        except OSError:  # gone, or a descriptor closed while we looked
+            continue
+        blocked += str(db.resolve()) in opened and syscall in SLEEPING
+    return blocked
+
+
+@pytest.mark.skipif(not Path("/proc/self/syscall").exists(), reason="needs /proc/PID/syscall")
+def test_two_processes_starting_at_once_get_one_timer(
+    run, ready: Path, sql: Sql, proc, db_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    # Hold the write lock, start both processes, see both blocked on it, then let them race.
     # (On PostgreSQL, BEGIN IMMEDIATE takes the advisory lock every roadmap writer takes.)
     blocker = sql.connect()
     blocker.execute("BEGIN IMMEDIATE")
     try:
         racers = [_spawn("start", skill) for skill in ("linalg", "calculus")]
-        time.sleep(1.5)
+        deadline = time.monotonic() + 60
+        while _waiting_on_the_lock(racers, sql, db_path) < 2:  # both queued on the lock
+            assert all(r.poll() is None for r in racers), [r.communicate() for r in racers]
+            assert time.monotonic() < deadline, "the two processes never both waited"
+            time.sleep(0.005)
+        assert count(sql, "timer") == 0  # neither got past the lock
     finally:
         blocker.execute("ROLLBACK")
         blocker.close()
