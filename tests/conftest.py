@@ -120,8 +120,11 @@ def kill_while_writing(db_path: Path, *args: str, what: str) -> None:
     child.wait(timeout=30)
 
 
+ProcRunner = Callable[..., subprocess.CompletedProcess[str]]
+
+
 @pytest.fixture
-def proc() -> Callable[..., subprocess.CompletedProcess[str]]:
+def proc() -> ProcRunner:
     return subprocess_run
 
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from roadmap.errors import DataError
 from roadmap.tree import load_tree, parse_tree
+from tests.conftest import Run
 
 HEAD = "version: 1\npillars:\n  - id: p\n    name: P\n    skills:\n"
 
@@ -176,7 +177,9 @@ def test_small_tree_loads(small: Path) -> None:
     assert [m.key for m in tree.skill("linalg").milestones] == ["explain-lu", "blocked-lu"]  # type: ignore[union-attr]
 
 
-def test_validate_command_summarises_and_fails_with_65(run, small: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_validate_command_summarises_and_fails_with_65(
+    run: Run, small: Path, tmp_path: Path
+) -> None:
     result = run.ok("validate", str(small))
     assert "valid: 2 pillars, 5 skills (4 to study), 2 milestones, 2 targets" in result.stdout
     bad = tmp_path / "bad.yaml"
