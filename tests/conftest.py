@@ -120,8 +120,11 @@ def kill_while_writing(db_path: Path, *args: str, what: str) -> None:
     child.wait(timeout=30)
 
 
+ProcRunner = Callable[..., subprocess.CompletedProcess[str]]
+
+
 @pytest.fixture
-def proc() -> Callable[..., subprocess.CompletedProcess[str]]:
+def proc() -> ProcRunner:
     return subprocess_run
 
 
@@ -146,6 +149,8 @@ def write_yaml(tmp_path: Path) -> Iterator[Callable[[str], Path]]:
 # a failure.
 
 PG_TEMPLATE = "roadmap_head"
+PER_TEST = "t_"  # the prefix of every database a test makes; dropped when the test ends
+_STARTED: list[Any] = []  # the session's cluster, once a test has asked for it
 
 
 @pytest.fixture(scope="session")
@@ -170,16 +175,27 @@ def pg_cluster() -> Iterator[Any]:
         from roadmap import migrate
 
         migrate.upgrade_server(cluster.url(PG_TEMPLATE), expect=None)
+        _STARTED.append(cluster)
         yield cluster
     finally:
+        _STARTED.clear()
         cluster.stop()
+
+
+@pytest.fixture(autouse=True)
+def _drop_test_databases(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After a test that used the server: drop the databases it made (a few MB each; kept,
+    they made the server's data dir grow by gigabytes and its teardown take minutes)."""
+    yield
+    if _STARTED and "pg_cluster" in request.fixturenames:
+        _STARTED[0].drop_databases(PER_TEST)
 
 
 def fresh_pg_database(cluster: Any, *, empty: bool = False) -> str:
     """A new database (at the schema head, or ``empty``); returns its URL."""
     import uuid
 
-    name = f"t_{uuid.uuid4().hex[:12]}"
+    name = f"{PER_TEST}{uuid.uuid4().hex[:12]}"
     if empty:
         cluster.create_database(name)
     else:
@@ -253,6 +269,66 @@ def _plain(value: Any) -> Any:
 @pytest.fixture
 def sql(isolated_home: Path) -> Sql:
     return Sql(isolated_home)
+
+
+class MadeOnce:
+    """Databases filled once per test session and copied for each test that asks for them.
+
+    ``made_once.use("big", build)`` runs ``build(sql)`` the first time, in a data dir (and, on
+    the server, a database) of its own with the test's other settings (``ROADMAP_SKILLS``,
+    ``ROADMAP_NOW``...), then points the test at a copy: the SQLite data dir copied file by
+    file, the server database with ``CREATE DATABASE ... TEMPLATE``. For fixtures that are
+    slow to fill (tens of thousands of rows through the triggers) and the same every time.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.built: set[tuple[str, str]] = set()
+
+    def use(
+        self,
+        key: str,
+        build: Callable[[Sql], None],
+        request: pytest.FixtureRequest,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> Sql:
+        import shutil
+        import uuid
+
+        on_server = os.environ.get("ROADMAP_DB", "").startswith("postgresql")
+        backend = "postgresql" if on_server else "sqlite"
+        source = self.root / f"{backend}-{key}"
+        cluster = request.getfixturevalue("pg_cluster") if on_server else None
+        template = f"made_{key}"
+        if (backend, key) not in self.built:
+            with pytest.MonkeyPatch.context() as env:
+                env.setenv("ROADMAP_HOME", str(source))
+                if cluster is not None:
+                    cluster.psql_exec(
+                        "postgres", f'CREATE DATABASE "{template}" TEMPLATE "{PG_TEMPLATE}"'
+                    )
+                    env.setenv("ROADMAP_DB", cluster.url(template))
+                else:
+                    env.delenv("ROADMAP_DB", raising=False)
+                build(Sql(source))
+            if cluster is None:  # the file alone is the whole database
+                conn = sqlite3.connect(source / "roadmap.db")
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                conn.close()
+            self.built.add((backend, key))
+        home = Path(os.environ["ROADMAP_HOME"])
+        if cluster is not None:
+            name = f"{PER_TEST}{uuid.uuid4().hex[:12]}"
+            cluster.psql_exec("postgres", f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+            monkeypatch.setenv("ROADMAP_DB", cluster.url(name))
+        elif source.exists():
+            shutil.copytree(source, home, dirs_exist_ok=True)
+        return Sql(home)
+
+
+@pytest.fixture(scope="session")
+def made_once(tmp_path_factory: pytest.TempPathFactory) -> MadeOnce:
+    return MadeOnce(tmp_path_factory.mktemp("made-once"))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -146,6 +146,19 @@ class Cluster:
         with self._connect("postgres") as conn:
             conn.execute(query)
 
+    def drop_databases(self, prefix: str) -> None:
+        """Drop every database whose name starts with ``prefix`` (their clients are cut off)."""
+        from psycopg import sql
+
+        with self._connect("postgres") as conn:
+            names = [
+                row[0]
+                for row in conn.execute("SELECT datname FROM pg_database").fetchall()
+                if str(row[0]).startswith(prefix)
+            ]
+            for name in names:
+                conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
     def stop(self) -> None:
         """Stop the server at once (``-m immediate``) and remove the whole temp dir."""
         if not self.root.exists():  # already stopped

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from roadmap import db, models, paths
+from tests.conftest import Run
 
 
 def digest(path: Path) -> str:
@@ -30,7 +31,7 @@ def test_new_database_is_created_at_head_and_stamped(db_path: Path) -> None:
     assert db.marker_path(db_path).exists()
 
 
-def _refused(run, db_path: Path, needle: str) -> None:  # type: ignore[no-untyped-def]
+def _refused(run: Run, db_path: Path, needle: str) -> None:
     before = digest(db_path)
     siblings = sorted(p.name for p in db_path.parent.iterdir())
     result = run("tree")
@@ -42,7 +43,7 @@ def _refused(run, db_path: Path, needle: str) -> None:  # type: ignore[no-untype
     assert sorted(p.name for p in db_path.parent.iterdir()) == siblings
 
 
-def test_newer_database_is_refused_untouched(run, small: Path, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_newer_database_is_refused_untouched(run: Run, small: Path, db_path: Path) -> None:
     run.ok("tree")
     conn = sqlite3.connect(db_path)
     conn.execute("PRAGMA user_version = 99")
@@ -54,7 +55,7 @@ def test_newer_database_is_refused_untouched(run, small: Path, db_path: Path) ->
     _refused(run, db_path, "made by a newer version of roadmap (schema 99")
 
 
-def test_foreign_sqlite_file_is_refused_untouched(run, small: Path, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_foreign_sqlite_file_is_refused_untouched(run: Run, small: Path, db_path: Path) -> None:
     db_path.parent.mkdir(parents=True)
     conn = sqlite3.connect(db_path)
     conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
@@ -64,21 +65,21 @@ def test_foreign_sqlite_file_is_refused_untouched(run, small: Path, db_path: Pat
     _refused(run, db_path, "another application")
 
 
-def test_zero_byte_database_is_refused_untouched(run, small: Path, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_zero_byte_database_is_refused_untouched(run: Run, small: Path, db_path: Path) -> None:
     db_path.parent.mkdir(parents=True)
     db_path.write_bytes(b"")
     _refused(run, db_path, "is empty (0 bytes)")
 
 
-def test_random_bytes_are_refused_untouched(run, small: Path, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_random_bytes_are_refused_untouched(run: Run, small: Path, db_path: Path) -> None:
     db_path.parent.mkdir(parents=True)
     db_path.write_bytes(os.urandom(8192))
     _refused(run, db_path, "is not a SQLite database")
 
 
 def test_missing_database_with_history_is_not_silently_recreated(
-    run, small: Path, db_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    run: Run, small: Path, db_path: Path
+) -> None:
     run.ok("tree")
     db_path.unlink()
     for extra in ("-wal", "-shm"):
@@ -89,7 +90,7 @@ def test_missing_database_with_history_is_not_silently_recreated(
     assert not db_path.exists()
 
 
-def test_blank_sqlite_file_is_adopted(run, small: Path, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_blank_sqlite_file_is_adopted(run: Run, small: Path, db_path: Path) -> None:
     db_path.parent.mkdir(parents=True)
     conn = sqlite3.connect(db_path)
     conn.execute("PRAGMA user_version = 0")
@@ -127,7 +128,7 @@ def test_without_roadmap_home_the_platform_dir_is_used(monkeypatch: pytest.Monke
     assert paths.data_dir() == Path(user_data_dir("roadmap", appauthor=False))
 
 
-def test_db_option_points_elsewhere(run, small: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_db_option_points_elsewhere(run: Run, small: Path, tmp_path: Path) -> None:
     other = tmp_path / "elsewhere" / "mine.db"
     run.ok("--db", str(other), "tree")
     assert other.exists()

@@ -27,7 +27,7 @@ def digest(path: Path) -> str:
 
 def report(run: Run, *args: str, code: int | None = None) -> dict[str, Any]:
     result = run(*args, "doctor", "--json")
-    data = json.loads(result.stdout)  # exactly one JSON document, whatever was found
+    data: dict[str, Any] = json.loads(result.stdout)  # one JSON document, whatever was found
     assert result.exit_code == (0 if data["healthy"] else 1), result.stderr
     if code is not None:
         assert result.exit_code == code, data

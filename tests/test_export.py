@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import DATA, ROOT, Run, Sql, fresh_pg_database
+from tests.conftest import DATA, ROOT, MadeOnce, Run, Sql, fresh_pg_database
 
 pytestmark = pytest.mark.usefixtures("backend")
 
@@ -592,10 +592,24 @@ def _writing_into(pid: int, directory: Path) -> bool:
     return False
 
 
+BIG = 20_000
+
+
+def _fill_big(sql: Sql) -> None:
+    Run().ok("tree")
+    populate(sql, BIG)
+
+
 @pytest.fixture
-def big(run: Run, small: Path, sql: Sql) -> None:
-    run.ok("tree")
-    populate(sql, 40_000)
+def big(
+    small: Path,
+    made_once: MadeOnce,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Sessions enough for an export to be interrupted mid-write and to outgrow a pipe's
+    buffer 50 times over (made once, copied for each test)."""
+    made_once.use("export-big", _fill_big, request, monkeypatch)
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
@@ -648,13 +662,9 @@ class _Sink(io.StringIO):
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
-def test_export_streams_without_holding_the_history(
-    run: Run, small: Path, sql: Sql, fmt: str
-) -> None:
+def test_export_streams_without_holding_the_history(big: None, sql: Sql, fmt: str) -> None:
     from roadmap import export
 
-    run.ok("tree")
-    populate(sql, 20_000)
     conn = sql.connect()
     try:
         tracemalloc.start()
@@ -666,7 +676,7 @@ def test_export_streams_without_holding_the_history(
     finally:
         tracemalloc.stop()
         conn.close()
-    assert count == 20_000
+    assert count == BIG
     # 20,000 sessions are ~3 MB of output (~20 MB as rows in memory); a streaming writer
     # holds a chunk of rows at a time
     assert peak < 2_500_000, f"peak {peak / 1e6:.1f} MB"

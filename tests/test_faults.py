@@ -22,15 +22,13 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, Run
-
-ProcRunner = Callable[..., subprocess.CompletedProcess[str]]
+from tests.conftest import ROOT, ProcRunner, Run
 
 
 def finish(process: subprocess.Popen[str], timeout: float = 120) -> Any:
@@ -433,9 +431,9 @@ def _exercise_read_only(run: Run, db_path: Path, frames: Path) -> None:
         if "--json" in args:
             json.loads(result.stdout)
     for command in WRITES:
-        args = [str(frames) if a == "IMPORT" else a for a in command]
-        result = run(*args)
-        assert result.exit_code == 77, (args, result.stdout, result.stderr)
+        write = [str(frames) if a == "IMPORT" else a for a in command]
+        result = run(*write)
+        assert result.exit_code == 77, (write, result.stdout, result.stderr)
         assert "read-only" in result.stderr and "Traceback" not in result.stderr
         assert result.stderr.startswith("roadmap: error: ")
         assert result.stdout == ""

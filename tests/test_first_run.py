@@ -75,9 +75,16 @@ def demo_dir(tmp_path: Path) -> Path:
     return tmp_path / "demo"
 
 
+# The first and the last day of a month, and a month after a short one: the demo's history
+# ends "today" (ROADMAP_NOW), whatever day that is.
+@pytest.mark.parametrize(
+    "now", ["2026-12-01T08:00:00+00:00", "2026-12-31T23:30:00+00:00", "2027-03-01T21:00:00+00:00"]
+)
 def test_demo_fills_a_separate_dir_and_leaves_the_users_alone(
-    run: Run, home: Path, demo_dir: Path, sql: Sql, monkeypatch: pytest.MonkeyPatch
+    run: Run, home: Path, demo_dir: Path, sql: Sql, monkeypatch: pytest.MonkeyPatch, now: str
 ) -> None:
+    monkeypatch.setenv("ROADMAP_NOW", now)
+    today, now_stored = now[:10], now[:19] + "Z"  # stored times are UTC, "...Z"
     before = sql.dump() if os.environ.get("ROADMAP_DB") else None  # the user's server
     result = run.ok("demo", "--dir", str(demo_dir))
     assert not (home / "roadmap.db").exists(), "the user's own data dir was touched"
@@ -88,11 +95,16 @@ def test_demo_fills_a_separate_dir_and_leaves_the_users_alone(
     # The demo is always a SQLite file in its own dir, whatever database the user has.
     conn = sqlite3.connect(demo_dir / "roadmap.db")
     sessions, days = conn.execute("SELECT COUNT(*), COUNT(DISTINCT day) FROM session").fetchone()
+    last_day, last_start = conn.execute("SELECT MAX(day), MAX(started_at) FROM session").fetchone()
+    this_month = conn.execute(
+        "SELECT COALESCE(SUM(minutes), 0) FROM session WHERE day >= ?", (today[:8] + "01",)
+    ).fetchone()[0]
     checked = conn.execute("SELECT COUNT(*) FROM milestone WHERE checked_at IS NOT NULL").fetchone()
     ups = conn.execute("SELECT COUNT(*) FROM level_change WHERE level > previous").fetchone()
     conn.close()
     assert sessions >= 60 and days >= 50
     assert checked[0] >= 5 and ups[0] >= 20
+    assert last_day == today and last_start <= now_stored  # the streak runs up to now, not past it
 
     # The views look alive on it, looked at the way the demo says.
     hint = re.search(r"^  ((?:\w+=\S* )+)roadmap status$", result.stderr, re.MULTILINE)
@@ -106,7 +118,8 @@ def test_demo_fills_a_separate_dir_and_leaves_the_users_alone(
     assert status["forecast"]["pace_hours_per_week"] > 3
     assert all(p["minutes_total"] > 0 for p in status["pillars"])
     assert len(status["next"]) == 3
-    assert run.json("report", "--month")["minutes"] > 600
+    assert run.json("report", "--since", "-27d")["minutes"] > 600  # four busy weeks
+    assert run.json("report", "--month")["minutes"] == this_month > 0
     assert run.json("review"), "an experienced engineer has skills going stale"
     assert "more" in run.ok("heatmap").stdout
 

@@ -1,7 +1,8 @@
 """Hostile input (issue 7, cases 9 and 10), through the CLI end to end.
 
-- Hostile skills files are refused quickly with ``FILE:LINE:COL`` and exit 65, and the
-  database is left as it was (``tests/test_loader.py`` covers the parser itself).
+- Hostile skills files are refused with ``FILE:LINE:COL`` and exit 65, and the
+  database is left as it was (``tests/test_loader.py`` covers the parser itself;
+  ``bench/bench.py`` times the refusals).
 - Hostile user text (names, descriptions, milestones, notes, tags, links) in every
   export format and every terminal view: no live HTML, no broken Markdown table, no CSV
   formula cell, and no escape sequence from user text reaches the terminal (rich markup
@@ -15,7 +16,6 @@ import io
 import json
 import re
 import shutil
-import time
 import uuid
 from html.parser import HTMLParser
 from pathlib import Path
@@ -97,9 +97,8 @@ def synced(run: Run, small: Path, sql: Sql) -> Sql:
     return sql
 
 
-def _check_refused(result: Any, path: Path, needle: str, elapsed: float) -> None:
+def _check_refused(result: Any, path: Path, needle: str) -> None:
     assert result.exit_code == 65, (result.stdout, result.stderr)
-    assert elapsed < 5.0, f"took {elapsed:.1f}s"
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
     located = [m for m in LOCATION.finditer(result.stderr) if m["file"] == str(path)]
@@ -109,7 +108,7 @@ def _check_refused(result: Any, path: Path, needle: str, elapsed: float) -> None
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE_FILES))
-def test_hostile_skills_file_is_refused_fast_and_writes_nothing(
+def test_hostile_skills_file_is_refused_and_writes_nothing(
     run: Run, synced: Sql, tmp_path: Path, name: str
 ) -> None:
     content, needle = HOSTILE_FILES[name]
@@ -117,9 +116,7 @@ def test_hostile_skills_file_is_refused_fast_and_writes_nothing(
     path.write_bytes(content)
     before = synced.dump()
     for args in (("--skills", str(path), "status", "--json"), ("validate", str(path))):
-        started = time.perf_counter()
-        result = run(*args)
-        _check_refused(result, path, needle, time.perf_counter() - started)
+        _check_refused(run(*args), path, needle)
     assert synced.dump() == before
 
 
@@ -132,9 +129,7 @@ def test_a_50_mib_skills_file_is_refused_before_it_is_read(
         handle.truncate(50 * 1024 * 1024)  # 50 MiB (sparse: cheap to make)
     before = synced.dump()
     for args in (("--skills", str(path), "log", "linalg", "1h"), ("validate", str(path))):
-        started = time.perf_counter()
-        result = run(*args)
-        _check_refused(result, path, "1 MiB", time.perf_counter() - started)
+        _check_refused(run(*args), path, "1 MiB")
     assert synced.dump() == before
 
 
@@ -143,11 +138,8 @@ def test_an_endless_skills_file_is_refused(run: Run, synced: Sql, source: str) -
     if not Path(source).exists():
         pytest.skip(f"no {source} here")
     before = synced.dump()
-    started = time.perf_counter()
-    result = run("--skills", source, "status")
-    elapsed = time.perf_counter() - started
+    result = run("--skills", source, "status")  # it ends at all: read no further than 1 MiB
     assert result.exit_code == 65, result.stderr
-    assert elapsed < 5.0
     assert f"{source}:1:1: " in result.stderr and "1 MiB" in result.stderr
     assert synced.dump() == before
 
@@ -274,8 +266,10 @@ def test_json_export_keeps_the_text_exactly(hostile: Run) -> None:
     notes = {s["note"] for s in doc["sessions"]}
     assert NOTE in notes and FORMULA in notes
     assert any(set(TAGS) <= set(s["tags"]) for s in doc["sessions"])
-    names = {s["skill_name"] for s in doc["sessions"] if "skill_name" in s}
-    assert not names or S2_NAME in names
+    assert sorted(s["skill"] for s in doc["sessions"]) == ["s1", "s2", "s3"]
+    names = {s["id"]: s["name"] for s in doc["tree"]["skills"]}  # sessions carry the id only
+    assert names["s2"] == S2_NAME
+    assert doc["timer"]["note"] == MARKUP + ESC
 
 
 def test_csv_export_has_no_formula_cell(hostile: Run) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from hypothesis import strategies as st
 
 from roadmap.errors import DataError
 from roadmap.tree import load_tree, parse_tree
+from tests.conftest import Run
 
 HEAD = "version: 1\npillars:\n  - id: p\n    name: P\n    skills:\n"
 
@@ -142,7 +142,7 @@ def test_non_utf8_points_at_the_bad_byte() -> None:
     assert found == ["f.yaml:2:11: not UTF-8: byte 0xe9 cannot be decoded"]
 
 
-def test_alias_bomb_is_refused_fast() -> None:
+def test_alias_bomb_is_refused() -> None:
     bomb = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
         f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},"
         f"*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},"
@@ -150,9 +150,7 @@ def test_alias_bomb_is_refused_fast() -> None:
         for i in range(9)
     )
     assert len(bomb) < 700
-    started = time.perf_counter()
-    found = problems(bomb)
-    assert time.perf_counter() - started < 1.0
+    found = problems(bomb)  # refused, not expanded (bench/bench.py times it)
     assert found[0].startswith("f.yaml:1:4: anchors")
 
 
@@ -179,7 +177,9 @@ def test_small_tree_loads(small: Path) -> None:
     assert [m.key for m in tree.skill("linalg").milestones] == ["explain-lu", "blocked-lu"]  # type: ignore[union-attr]
 
 
-def test_validate_command_summarises_and_fails_with_65(run, small: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_validate_command_summarises_and_fails_with_65(
+    run: Run, small: Path, tmp_path: Path
+) -> None:
     result = run.ok("validate", str(small))
     assert "valid: 2 pillars, 5 skills (4 to study), 2 milestones, 2 targets" in result.stdout
     bad = tmp_path / "bad.yaml"

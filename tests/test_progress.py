@@ -8,14 +8,14 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import SMALL, Sql
+from tests.conftest import SMALL, Run, Sql
 from tests.test_track import assert_one_clear_error, dump
 
 pytestmark = pytest.mark.usefixtures("backend")
 
 
 @pytest.fixture
-def ready(run, backend: str, small: Path, db_path: Path) -> Path:  # type: ignore[no-untyped-def]
+def ready(run: Run, backend: str, small: Path, db_path: Path) -> Path:
     run.ok("tree")
     return db_path
 
@@ -34,7 +34,7 @@ def changes(sql: Sql, skill: str = "linalg") -> list[tuple[int, int, str]]:
     ]
 
 
-def test_milestone_by_id_or_position(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+def test_milestone_by_id_or_position(run: Run, ready: Path, sql: Sql) -> None:
     first = run.ok("check", "linalg", "1.1", "--note", "did it").stdout
     assert first == "checked linalg explain-lu: Explain LU; level 0 -> 1\n"
     second = run.ok("check", "lin", "BLOCKED-LU", "--link", "https://g.it/lu").stdout
@@ -52,7 +52,7 @@ def test_milestone_by_id_or_position(run, ready: Path, sql: Sql) -> None:  # typ
     ]
 
 
-def test_unknown_milestone_lists_the_choices(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_milestone_lists_the_choices(run: Run, ready: Path, sql: Sql) -> None:
     before = dump(sql)
     result = run("check", "linalg", "2.2")
     assert result.exit_code == 2
@@ -64,7 +64,9 @@ def test_unknown_milestone_lists_the_choices(run, ready: Path, sql: Sql) -> None
     assert dump(sql) == before
 
 
-def test_checked_twice_or_unchecked_when_not_checked_is_refused(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+def test_checked_twice_or_unchecked_when_not_checked_is_refused(
+    run: Run, ready: Path, sql: Sql
+) -> None:
     before = dump(sql)
     result = run("uncheck", "linalg", "1.1")
     assert result.exit_code == 1
@@ -79,7 +81,7 @@ def test_checked_twice_or_unchecked_when_not_checked_is_refused(run, ready: Path
     assert dump(sql) == before
 
 
-def test_milestone_level_needs_every_lower_level(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+def test_milestone_level_needs_every_lower_level(run: Run, ready: Path, sql: Sql) -> None:
     # Level 2's milestone alone does not make level 2 (nor 1): 1..L must all be checked.
     assert run.ok("check", "linalg", "2.1").stdout.endswith("Implement blocked LU\n")
     assert level(run) == 0 and changes(sql) == []
@@ -88,7 +90,7 @@ def test_milestone_level_needs_every_lower_level(run, ready: Path, sql: Sql) -> 
     assert changes(sql) == [(0, 2, "milestone explain-lu checked")]
 
 
-def test_a_level_without_milestones_is_not_reached_by_milestones(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_level_without_milestones_is_not_reached_by_milestones(run: Run, ready: Path) -> None:
     # calculus has no milestones at all: only an assessment gives it a level.
     assert level(run, "calculus") == 0
     run.ok("assess", "calculus", "2")
@@ -96,8 +98,8 @@ def test_a_level_without_milestones_is_not_reached_by_milestones(run, ready: Pat
 
 
 def test_level_is_the_higher_of_latest_assessment_and_milestones(
-    run, ready: Path, sql: Sql
-) -> None:  # type: ignore[no-untyped-def]
+    run: Run, ready: Path, sql: Sql
+) -> None:
     assert run.ok("assess", "linalg", "4").stdout == "assessed linalg at level 4; level 0 -> 4\n"
     run.ok("check", "linalg", "1.1")
     run.ok("check", "linalg", "2.1")
@@ -112,7 +114,7 @@ def test_level_is_the_higher_of_latest_assessment_and_milestones(
     assert [(p, n) for p, n, _ in changes(sql)] == [(0, 4), (4, 2), (2, 1), (1, 0)]
 
 
-def test_every_level_change_is_recorded_with_its_date(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+def test_every_level_change_is_recorded_with_its_date(run: Run, ready: Path, sql: Sql) -> None:
     run.ok("check", "linalg", "1.1")
     # An assessment that does not change the level records no change.
     assert run.ok("assess", "linalg", "1").stdout == "assessed linalg at level 1\n"
@@ -137,7 +139,7 @@ def test_every_level_change_is_recorded_with_its_date(run, ready: Path, sql: Sql
 
 
 @pytest.mark.parametrize("text", ["6", "99", "abc", "2.5", "", "١"])
-def test_assess_outside_the_scale_is_refused(run, ready: Path, sql: Sql, text: str) -> None:  # type: ignore[no-untyped-def]
+def test_assess_outside_the_scale_is_refused(run: Run, ready: Path, sql: Sql, text: str) -> None:
     before = dump(sql)
     result = run("assess", "linalg", text)
     assert result.exit_code == 2
@@ -147,8 +149,8 @@ def test_assess_outside_the_scale_is_refused(run, ready: Path, sql: Sql, text: s
 
 
 def test_assess_follows_the_trees_own_scale(
-    run, small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    run: Run, small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_path: Path
+) -> None:
     text = SMALL.read_text(encoding="utf-8").replace(
         "weekly_goal_hours: 5\n",
         "weekly_goal_hours: 5\nlevels:\n"

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import SMALL, Sql
+from tests.conftest import SMALL, Run, Sql
 
 pytestmark = pytest.mark.usefixtures("backend")
 
@@ -34,7 +34,7 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
-def test_first_sync_loads_everything(run, tree_file: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+def test_first_sync_loads_everything(run: Run, tree_file: Path, sql: Sql) -> None:
     data = run.json("tree")
     assert data["title"] == "Small test tree"
     assert [p["id"] for p in data["pillars"]] == ["math", "software"]
@@ -50,7 +50,7 @@ def test_first_sync_loads_everything(run, tree_file: Path, sql: Sql) -> None:  #
     ]
 
 
-def test_syncing_twice_changes_nothing(run, tree_file: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+def test_syncing_twice_changes_nothing(run: Run, tree_file: Path, sql: Sql) -> None:
     run.ok("tree")
     dump1 = without_sync_stamps(sql.dump())
     result = run.ok("sync")
@@ -60,7 +60,7 @@ def test_syncing_twice_changes_nothing(run, tree_file: Path, sql: Sql) -> None: 
     assert without_sync_stamps(sql.dump()) == dump1
 
 
-def test_added_skill_appears(run, tree_file: Path) -> None:  # type: ignore[no-untyped-def]
+def test_added_skill_appears(run: Run, tree_file: Path) -> None:
     run.ok("tree")
     edit(
         tree_file,
@@ -73,7 +73,7 @@ def test_added_skill_appears(run, tree_file: Path) -> None:  # type: ignore[no-u
     assert "1 skill(s) added" in result.stderr
 
 
-def test_removed_skill_is_archived_with_history(run, tree_file: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+def test_removed_skill_is_archived_with_history(run: Run, tree_file: Path, sql: Sql) -> None:
     run.ok("log", "calculus", "1h")
     edit(tree_file, "      - id: calculus\n        name: Calculus\n        hours: 5\n", "")
     edit(tree_file, "requires: [{skill: calculus, level: 2}]", "requires: []")
@@ -89,7 +89,7 @@ def test_removed_skill_is_archived_with_history(run, tree_file: Path, sql: Sql) 
     assert "archived" in refused.stderr
 
 
-def test_rename_with_was_moves_history(run, tree_file: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+def test_rename_with_was_moves_history(run: Run, tree_file: Path, sql: Sql) -> None:
     run.ok("log", "linalg", "90m")
     run.ok("check", "linalg", "1.1")
     run.ok("assess", "linalg", "2")
@@ -113,7 +113,9 @@ def test_rename_with_was_moves_history(run, tree_file: Path, sql: Sql) -> None: 
     assert sql("SELECT count(*) FROM session WHERE skill_id = 'linear-algebra'") == [(2,)]
 
 
-def test_milestone_keeps_checked_state_while_its_id_stays(run, tree_file: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+def test_milestone_keeps_checked_state_while_its_id_stays(
+    run: Run, tree_file: Path, sql: Sql
+) -> None:
     run.ok("check", "linalg", "blocked-lu")
     edit(tree_file, 'text: "Implement blocked LU"', 'text: "Implement blocked LU, measure GFLOP/s"')
     run.ok("tree")
@@ -133,7 +135,7 @@ def test_milestone_keeps_checked_state_while_its_id_stays(run, tree_file: Path, 
     ]
 
 
-def test_invalid_tree_writes_nothing(run, tree_file: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_tree_writes_nothing(run: Run, tree_file: Path, sql: Sql) -> None:
     run.ok("tree")
     before = sql.dump()
     edit(tree_file, "weight: 3", "weight: 30")

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, SMALL, Sql
+from tests.conftest import ROOT, SMALL, ProcRunner, Run, Sql
 
 pytestmark = pytest.mark.usefixtures("backend")
 
@@ -32,12 +32,12 @@ def count(sql: Sql, table: str) -> int:
 
 
 @pytest.fixture
-def ready(run, backend: str, small: Path, db_path: Path) -> Path:  # type: ignore[no-untyped-def]
+def ready(run: Run, backend: str, small: Path, db_path: Path) -> Path:
     run.ok("tree")
     return db_path
 
 
-def test_log_prints_the_session_with_its_id(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+def test_log_prints_the_session_with_its_id(run: Run, ready: Path) -> None:
     result = run.ok("log", "linalg", "1h30m", "--note", "LU [bold]x[/bold]", "--tag", "book")
     assert result.stdout.startswith("logged #1 ")
     assert "1h30m  linalg  LU [bold]x[/bold]" in result.stdout
@@ -119,8 +119,8 @@ def test_log_prints_the_session_with_its_id(run, ready: Path) -> None:  # type: 
     ],
 )
 def test_bad_input_exits_2_and_writes_nothing(
-    run, ready: Path, sql: Sql, args: tuple[str, ...], needle: str
-) -> None:  # type: ignore[no-untyped-def]
+    run: Run, ready: Path, sql: Sql, args: tuple[str, ...], needle: str
+) -> None:
     before = dump(sql)
     result = run(*args)
     assert result.exit_code == 2, (result.stdout, result.stderr)
@@ -137,7 +137,7 @@ def assert_one_clear_error(stderr: str) -> None:
     assert len(lines) == 1 or (len(lines) == 2 and lines[1].startswith("  hint: ")), stderr
 
 
-def test_state_errors_exit_1_and_write_nothing(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+def test_state_errors_exit_1_and_write_nothing(run: Run, ready: Path, sql: Sql) -> None:
     before = dump(sql)
     for args, needle in (
         (("stop",), "no timer is running"),
@@ -153,7 +153,7 @@ def test_state_errors_exit_1_and_write_nothing(run, ready: Path, sql: Sql) -> No
     assert dump(sql) == before
 
 
-def test_unknown_skill_suggests_the_nearest(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_skill_suggests_the_nearest(run: Run, ready: Path) -> None:
     result = run("log", "linalj", "1h")
     assert result.exit_code == 2
     assert "did you mean linalg" in result.stderr
@@ -171,7 +171,7 @@ def test_unknown_skill_suggests_the_nearest(run, ready: Path) -> None:  # type: 
     assert run("log", "cpp-memroy", "1h").stderr.count("did you mean cpp-memory") == 1
 
 
-def test_skill_resolves_by_prefix_and_name(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+def test_skill_resolves_by_prefix_and_name(run: Run, ready: Path) -> None:
     assert run.json("log", "lin", "1h")["skill"] == "linalg"
     assert run.json("log", "CALCULUS", "1h")["skill"] == "calculus"
     assert run.json("log", "memory model", "1h")["skill"] == "cpp-memory"
@@ -191,7 +191,7 @@ def test_skill_resolves_by_prefix_and_name(run, ready: Path) -> None:  # type: i
     )
 
 
-def test_timer_start_stop_records_one_session(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+def test_timer_start_stop_records_one_session(run: Run, ready: Path, sql: Sql) -> None:
     run.ok("start", "linalg", "--note", "chapter 3")
     again = run("start", "calculus")
     assert again.exit_code == 1
@@ -205,7 +205,7 @@ def test_timer_start_stop_records_one_session(run, ready: Path, sql: Sql) -> Non
     assert count(sql, "session") == 1
 
 
-def test_switch_stops_the_running_timer(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+def test_switch_stops_the_running_timer(run: Run, ready: Path) -> None:
     run.ok("start", "linalg")
     result = run.ok("start", "calculus", "--switch")
     assert "stopped #1" in result.stdout
@@ -213,7 +213,7 @@ def test_switch_stops_the_running_timer(run, ready: Path) -> None:  # type: igno
     assert run.json("status")["timer"]["skill"] == "calculus"
 
 
-def test_forgotten_timer_needs_yes(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+def test_forgotten_timer_needs_yes(run: Run, ready: Path, sql: Sql) -> None:
     run.ok("start", "linalg")
     _timer_started(sql, 13)
     refused = run("stop")
@@ -223,7 +223,7 @@ def test_forgotten_timer_needs_yes(run, ready: Path, sql: Sql) -> None:  # type:
     assert 779 <= data["minutes"] <= 781
 
 
-def test_edit_delete_undo_walk_back(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+def test_edit_delete_undo_walk_back(run: Run, ready: Path, sql: Sql) -> None:
     empty = dump(sql)
     run.ok("log", "linalg", "1h")
     after_log = dump(sql)
@@ -248,7 +248,7 @@ def strip_journal(rows: dict[str, list[tuple[Any, ...]]]) -> dict[str, list[tupl
     return {table: found for table, found in rows.items() if table != "journal"}
 
 
-def test_delete_asks_without_yes_and_refuses_off_terminal(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+def test_delete_asks_without_yes_and_refuses_off_terminal(run: Run, ready: Path, sql: Sql) -> None:
     run.ok("log", "linalg", "1h")
     result = run("delete", "1")
     assert result.exit_code == 2
@@ -256,7 +256,7 @@ def test_delete_asks_without_yes_and_refuses_off_terminal(run, ready: Path, sql:
     assert count(sql, "session") == 1
 
 
-def test_check_levels_and_undo(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+def test_check_levels_and_undo(run: Run, ready: Path) -> None:
     assert "level 0 -> 1" in run.ok("check", "linalg", "1.1").stdout
     assert (
         "level 1 -> 2" in run.ok("check", "linalg", "blocked-lu", "--link", "https://g.it").stdout
@@ -278,7 +278,7 @@ def test_check_levels_and_undo(run, ready: Path) -> None:  # type: ignore[no-unt
     assert [h["level"] for h in run.json("show", "linalg")["level_history"]] == [1, 2]
 
 
-def test_sessions_filters(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+def test_sessions_filters(run: Run, ready: Path) -> None:
     run.ok("log", "linalg", "1h", "--on", "-10d", "--tag", "x")
     run.ok("log", "cpp-memory", "30m", "--on", "-2d")
     run.ok("log", "cpp-templates", "20m")
@@ -299,7 +299,7 @@ def test_sessions_filters(run, ready: Path) -> None:  # type: ignore[no-untyped-
     assert "cpp-templates" in table and "#x" in table
 
 
-def test_log_accepts_durations_as_people_type_them(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+def test_log_accepts_durations_as_people_type_them(run: Run, ready: Path) -> None:
     for text, minutes in (
         ("45m", 45),
         ("90", 90),
@@ -313,7 +313,7 @@ def test_log_accepts_durations_as_people_type_them(run, ready: Path) -> None:  #
         assert run.json("log", "linalg", text, "--on", "-1d")["minutes"] == minutes, text
 
 
-def test_log_dates_as_people_type_them(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+def test_log_dates_as_people_type_them(run: Run, ready: Path) -> None:
     today = date.today()
     default = run.json("log", "linalg", "30m")
     assert default["started_at"][:10] == today.isoformat()
@@ -331,7 +331,7 @@ def test_log_dates_as_people_type_them(run, ready: Path) -> None:  # type: ignor
     assert exact["started_at"].startswith("2026-01-05T09:30:00")
 
 
-def test_log_validates_links_and_tags(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+def test_log_validates_links_and_tags(run: Run, ready: Path) -> None:
     data = run.json(
         "log", "linalg", "1h", "--link", " https://ex.org/a?b=1 ", "--tag", " x ", "--tag", "x"
     )
@@ -343,7 +343,7 @@ def test_log_validates_links_and_tags(run, ready: Path) -> None:  # type: ignore
 
 
 @pytest.fixture
-def archived(run, ready: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:  # type: ignore[no-untyped-def]
+def archived(run: Run, ready: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """cpp-memory has session #1 and is then removed from the skills file (archived)."""
     run.ok("log", "cpp-memory", "1h", "--on", "-1d")
     run.ok("log", "linalg", "30m")
@@ -369,7 +369,9 @@ def archived(run, ready: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         ("edit", "2", "--skill", "cpp-memory"),
     ],
 )
-def test_archived_skill_is_refused(run, archived: Path, sql: Sql, args: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+def test_archived_skill_is_refused(
+    run: Run, archived: Path, sql: Sql, args: tuple[str, ...]
+) -> None:
     before = dump(sql)
     result = run(*args)
     assert result.exit_code == 2
@@ -378,7 +380,7 @@ def test_archived_skill_is_refused(run, archived: Path, sql: Sql, args: tuple[st
     assert dump(sql) == before
 
 
-def test_archived_skills_sessions_are_listed_and_marked(run, archived: Path) -> None:  # type: ignore[no-untyped-def]
+def test_archived_skills_sessions_are_listed_and_marked(run: Run, archived: Path) -> None:
     rows = run.json("sessions")
     assert [(r["skill"], r["skill_archived"]) for r in rows] == [
         ("linalg", False),
@@ -401,7 +403,7 @@ def _timer_started(sql: Sql, hours_ago: float) -> None:
     sql("UPDATE timer SET started_at = ?", (moment.strftime("%Y-%m-%dT%H:%M:%SZ"),))
 
 
-def test_stop_prints_the_length_and_cancel_records_nothing(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+def test_stop_prints_the_length_and_cancel_records_nothing(run: Run, ready: Path, sql: Sql) -> None:
     run.ok("start", "linalg")
     _timer_started(sql, 1.5)
     result = run.ok("stop")
@@ -413,7 +415,7 @@ def test_stop_prints_the_length_and_cancel_records_nothing(run, ready: Path, sql
     assert run("cancel").stderr.startswith("roadmap: error: no timer is running; start one")
 
 
-def test_start_while_running_says_which_and_since_when(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+def test_start_while_running_says_which_and_since_when(run: Run, ready: Path, sql: Sql) -> None:
     run.ok("start", "linalg")
     since = datetime.now().astimezone().strftime("%Y-%m-%d %H:")
     before = dump(sql)
@@ -427,7 +429,7 @@ def test_start_while_running_says_which_and_since_when(run, ready: Path, sql: Sq
     assert dump(sql) == before
 
 
-def test_switch_with_a_forgotten_timer_needs_yes(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+def test_switch_with_a_forgotten_timer_needs_yes(run: Run, ready: Path, sql: Sql) -> None:
     run.ok("start", "linalg")
     _timer_started(sql, 13)
     before = dump(sql)
@@ -440,7 +442,7 @@ def test_switch_with_a_forgotten_timer_needs_yes(run, ready: Path, sql: Sql) -> 
     assert run.json("status")["timer"]["skill"] == "calculus"
 
 
-def test_a_timer_over_a_day_is_refused_whatever_the_answer(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+def test_a_timer_over_a_day_is_refused_whatever_the_answer(run: Run, ready: Path, sql: Sql) -> None:
     run.ok("start", "linalg")
     _timer_started(sql, 30)
     before = dump(sql)
@@ -451,9 +453,10 @@ def test_a_timer_over_a_day_is_refused_whatever_the_answer(run, ready: Path, sql
     assert dump(sql) == before
 
 
-def test_at_most_one_timer_is_enforced_by_the_schema(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+def test_at_most_one_timer_is_enforced_by_the_schema(run: Run, ready: Path, sql: Sql) -> None:
     run.ok("start", "linalg")
     conn = sql.connect()
+    refused: type[Exception]
     if isinstance(conn, sqlite3.Connection):
         execute, refused = conn.execute, sqlite3.IntegrityError
     else:  # the driver's own error, not roadmap's translation of it
@@ -487,14 +490,45 @@ def _spawn(*args: str) -> subprocess.Popen[str]:
     )
 
 
-def test_two_processes_starting_at_once_get_one_timer(run, ready: Path, sql: Sql, proc) -> None:  # type: ignore[no-untyped-def]
-    # Hold the write lock so both processes queue up on it, then let them race.
+SLEEPING = {"35", "230"}  # x86-64 nanosleep, clock_nanosleep: SQLite's busy handler
+
+
+def _waiting_on_the_lock(racers: list[subprocess.Popen[str]], sql: Sql, db: Path) -> int:
+    """How many of ``racers`` are blocked on the write lock right now.
+
+    PostgreSQL: the server's own view, ungranted advisory locks. SQLite: the process has the
+    database open and sleeps in the busy handler (``/proc/PID/syscall``)."""
+    if os.environ.get("ROADMAP_DB", "").startswith("postgresql"):
+        return int(
+            sql.one("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+        )
+    blocked = 0
+    for racer in racers:
+        try:
+            opened = {os.readlink(fd) for fd in Path(f"/proc/{racer.pid}/fd").iterdir()}
+            syscall = Path(f"/proc/{racer.pid}/syscall").read_text().split()[0]
+        except OSError:  # gone, or a descriptor closed while we looked
+            continue
+        blocked += str(db.resolve()) in opened and syscall in SLEEPING
+    return blocked
+
+
+@pytest.mark.skipif(not Path("/proc/self/syscall").exists(), reason="needs /proc/PID/syscall")
+def test_two_processes_starting_at_once_get_one_timer(
+    run: Run, ready: Path, sql: Sql, proc: ProcRunner, db_path: Path
+) -> None:
+    # Hold the write lock, start both processes, see both blocked on it, then let them race.
     # (On PostgreSQL, BEGIN IMMEDIATE takes the advisory lock every roadmap writer takes.)
     blocker = sql.connect()
     blocker.execute("BEGIN IMMEDIATE")
     try:
         racers = [_spawn("start", skill) for skill in ("linalg", "calculus")]
-        time.sleep(1.5)
+        deadline = time.monotonic() + 60
+        while _waiting_on_the_lock(racers, sql, db_path) < 2:  # both queued on the lock
+            assert all(r.poll() is None for r in racers), [r.communicate() for r in racers]
+            assert time.monotonic() < deadline, "the two processes never both waited"
+            time.sleep(0.005)
+        assert count(sql, "timer") == 0  # neither got past the lock
     finally:
         blocker.execute("ROLLBACK")
         blocker.close()
@@ -555,7 +589,7 @@ def tty_run(*args: str, answer: str, prompt: bytes = b"[y/N]") -> tuple[int, str
     return code, out.decode("utf-8", "replace").replace("\r\n", "\n")
 
 
-def test_delete_asks_on_a_terminal(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+def test_delete_asks_on_a_terminal(run: Run, ready: Path, sql: Sql) -> None:
     run.ok("log", "linalg", "1h")
     code, out = tty_run("delete", "1", answer="n")
     assert code == 1 and "delete #1 " in out and "kept" in out
@@ -565,7 +599,7 @@ def test_delete_asks_on_a_terminal(run, ready: Path, sql: Sql) -> None:  # type:
     assert count(sql, "session") == 0
 
 
-def test_forgotten_timer_asks_on_a_terminal(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+def test_forgotten_timer_asks_on_a_terminal(run: Run, ready: Path, sql: Sql) -> None:
     run.ok("start", "linalg")
     _timer_started(sql, 13)
     code, out = tty_run("stop", answer="n")
@@ -577,7 +611,7 @@ def test_forgotten_timer_asks_on_a_terminal(run, ready: Path, sql: Sql) -> None:
     assert count(sql, "timer") == 0 and count(sql, "session") == 1
 
 
-def test_delete_with_yes_and_off_a_terminal(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+def test_delete_with_yes_and_off_a_terminal(run: Run, ready: Path, sql: Sql) -> None:
     run.ok("log", "linalg", "1h")
     before = dump(sql)
     refused = run("delete", "1")
@@ -594,7 +628,7 @@ def test_delete_with_yes_and_off_a_terminal(run, ready: Path, sql: Sql) -> None:
 # --- edit --------------------------------------------------------------------------------------
 
 
-def test_edit_changes_what_it_is_given(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+def test_edit_changes_what_it_is_given(run: Run, ready: Path) -> None:
     run.ok("log", "linalg", "1h", "--tag", "a", "--note", "n", "--link", "https://x.org")
     data = run.json("edit", "1", "--on", "2026-01-05", "--tag", "b", "--tag", "c")
     assert data["started_at"].startswith("2026-01-05T12:00:00")
@@ -619,8 +653,8 @@ def test_edit_changes_what_it_is_given(run, ready: Path) -> None:  # type: ignor
     ],
 )
 def test_refused_edit_writes_nothing(
-    run, ready: Path, sql: Sql, args: tuple[str, ...], needle: str
-) -> None:  # type: ignore[no-untyped-def]
+    run: Run, ready: Path, sql: Sql, args: tuple[str, ...], needle: str
+) -> None:
     run.ok("log", "linalg", "1h")
     before = dump(sql)
     result = run("edit", "1", *args)
@@ -630,7 +664,7 @@ def test_refused_edit_writes_nothing(
     assert dump(sql) == before
 
 
-def test_sessions_limit(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+def test_sessions_limit(run: Run, ready: Path, sql: Sql) -> None:
     for n in range(25):
         sql(
             "INSERT INTO session (skill_id, started_at, day, minutes, note, tags, links, "
@@ -662,7 +696,7 @@ SESSION_KEYS = {
 }
 
 
-def test_session_json_contract(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
+def test_session_json_contract(run: Run, ready: Path) -> None:
     logged = run.json("log", "linalg", "1h", "--on", "-1d")
     run.ok("start", "calculus")
     stopped = run.json("stop")
@@ -694,12 +728,12 @@ def shanghai() -> Iterator[str]:
 
 
 def test_times_are_stored_in_utc_and_shown_in_local_time(
-    run,
+    run: Run,
     ready: Path,
     sql: Sql,
     shanghai: str,
     proc: Callable[..., subprocess.CompletedProcess[str]],
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     assert datetime.now().astimezone().utcoffset() == timedelta(hours=8)
     data = run.json("log", "linalg", "1h", "--on", "2026-01-10T07:30")
     assert data["started_at"] == "2026-01-10T07:30:00+08:00"

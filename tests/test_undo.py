@@ -14,14 +14,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import Sql, fresh_pg_database
+from tests.conftest import Run, Sql, fresh_pg_database
 from tests.test_track import assert_one_clear_error, count, dump
 
 pytestmark = pytest.mark.usefixtures("backend")
 
 
 @pytest.fixture
-def ready(run, backend: str, small: Path, db_path: Path) -> Path:  # type: ignore[no-untyped-def]
+def ready(run: Run, backend: str, small: Path, db_path: Path) -> Path:
     run.ok("tree")
     return db_path
 
@@ -81,8 +81,13 @@ CASES: list[tuple[str, list[tuple[str, ...]], tuple[str, ...], str]] = [
     ids=[case[0] for case in CASES],
 )
 def test_each_kind_of_change_is_undone_exactly(
-    run, ready: Path, sql: Sql, setup: list[tuple[str, ...]], action: tuple[str, ...], summary: str
-) -> None:  # type: ignore[no-untyped-def]
+    run: Run,
+    ready: Path,
+    sql: Sql,
+    setup: list[tuple[str, ...]],
+    action: tuple[str, ...],
+    summary: str,
+) -> None:
     for args in setup:
         run.ok(*args)
     before = state(sql)
@@ -96,7 +101,7 @@ def test_each_kind_of_change_is_undone_exactly(
     assert journal(sql)[entries:] == [(action[0], True)]
 
 
-def test_undo_walks_back_through_a_mixed_history(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+def test_undo_walks_back_through_a_mixed_history(run: Run, ready: Path, sql: Sql) -> None:
     steps: list[tuple[tuple[str, ...], str]] = [
         (("log", "linalg", "1h"), "log #1"),
         (("start", "calculus"), "start timer on calculus"),
@@ -121,7 +126,7 @@ def test_undo_walks_back_through_a_mixed_history(run, ready: Path, sql: Sql) -> 
     assert len(journal(sql)) == len(steps) and all(undone for _, undone in journal(sql))
 
 
-def test_refused_commands_are_not_journalled(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+def test_refused_commands_are_not_journalled(run: Run, ready: Path, sql: Sql) -> None:
     run.ok("log", "linalg", "1h")
     for args in (("log", "linalg", "0m"), ("stop",), ("check", "linalg", "9.9")):
         assert run(*args).exit_code != 0
@@ -129,7 +134,7 @@ def test_refused_commands_are_not_journalled(run, ready: Path, sql: Sql) -> None
     assert run.ok("undo").stdout.startswith("undone: log #1")
 
 
-def test_a_new_change_after_undo_is_undone_first(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_change_after_undo_is_undone_first(run: Run, ready: Path, sql: Sql) -> None:
     empty = state(sql)
     run.ok("log", "linalg", "1h")
     run.ok("undo")
@@ -140,7 +145,7 @@ def test_a_new_change_after_undo_is_undone_first(run, ready: Path, sql: Sql) -> 
     assert journal(sql) == [("log", True), ("log", True)]
 
 
-def test_switch_is_one_change(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+def test_switch_is_one_change(run: Run, ready: Path, sql: Sql) -> None:
     run.ok("start", "linalg", "--note", "a")
     running = state(sql)
     run.ok("start", "calculus", "--switch")
@@ -153,7 +158,7 @@ def test_switch_is_one_change(run, ready: Path, sql: Sql) -> None:  # type: igno
     assert run.ok("undo").stdout.startswith("undone: start timer on linalg")
 
 
-def test_undo_refused_while_a_timer_runs_writes_nothing(run, ready: Path, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+def test_undo_refused_while_a_timer_runs_writes_nothing(run: Run, ready: Path, sql: Sql) -> None:
     run.ok("start", "linalg")
     run.ok("stop")
     # A timer started outside the journal (e.g. by an older version) blocks undoing the stop.
@@ -215,8 +220,8 @@ def _sqlite_copy(source: Path, target: Path) -> None:
 
 
 @pytest.fixture
-def fresh(  # type: ignore[no-untyped-def]
-    run, backend: str, ready: Path, tmp_path: Path, request: pytest.FixtureRequest
+def fresh(
+    run: Run, backend: str, ready: Path, tmp_path: Path, request: pytest.FixtureRequest
 ) -> Callable[[], AbstractContextManager[Sql]]:
     """A new synced database for each example: on SQLite a copy of a synced file (in a home
     of its own), on PostgreSQL a fresh database synced the same way."""
@@ -256,7 +261,7 @@ def test_any_sequence_undoes_back_to_the_start(
     """Each change pushes the state it changed; each undo must pop exactly that state; each
     refusal leaves everything (journal included) as it was; at the end undo empties it all."""
     with fresh() as sql:
-        stack = []
+        stack: list[Any] = []
         for args in commands:
             before, full = state(sql), dump(sql)
             result = run(*args)
