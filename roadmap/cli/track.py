@@ -106,6 +106,7 @@ def log(
     minutes = parse_duration(duration)
     now = local_now()
     when = parse_when(on, now)
+    track.check_note(note)
     tags = track.check_tags(tag)
     links = track.check_links(link)
     app = app_of(ctx)
@@ -144,6 +145,7 @@ def start(
     from roadmap import resolve, track
     from roadmap.timeparse import local_now
 
+    track.check_note(note)
     app = app_of(ctx)
     ref = resolve.skill(app.conn(), skill)
     now = local_now()
@@ -174,6 +176,7 @@ def stop(
     from roadmap import queries, track
     from roadmap.timeparse import local_now
 
+    track.check_note(note)
     app = app_of(ctx)
     if queries.timer(app.conn()) is None:
         raise track.no_timer()
@@ -211,7 +214,9 @@ def sessions(
         str | None, typer.Option("--until", help="Up to this day (inclusive).")
     ] = None,
     tag: Annotated[str | None, typer.Option("--tag", help="Only sessions with this tag.")] = None,
-    limit: Annotated[int, typer.Option("--limit", "-l", help="At most N (0: all).", min=0)] = 20,
+    limit: Annotated[
+        int, typer.Option("--limit", "-l", help="At most N (0: all).", min=0, max=2**63 - 1)
+    ] = 20,
     as_json: JsonOpt = False,
 ) -> None:
     """List study sessions, newest first (archived skills' sessions are marked).
@@ -265,7 +270,7 @@ def edit(
     current = queries.session_by_id(conn, session_id)
     if current is None:
         raise UsageError(f"no session #{session_id}", hint="see ids with: roadmap sessions")
-    changes = track.Changes(note=note, tags=track.check_tags(tag))
+    changes = track.Changes(note=track.check_note(note), tags=track.check_tags(tag))
     if duration is not None:
         changes.minutes = parse_duration(duration)
     if on is not None:
@@ -329,7 +334,9 @@ def undo(ctx: typer.Context) -> None:
     app.conn()
     with app.write() as session:
         summary = journal.undo(session)
-    typer.echo(f"undone: {summary}")
+    from roadmap.safetext import visible
+
+    typer.echo(visible(f"undone: {summary}"))  # the summary may quote an import file's name
 
 
 def register(app: typer.Typer) -> None:
