@@ -334,9 +334,9 @@ def undo(ctx: typer.Context) -> None:
     app.conn()
     with app.write() as session:
         summary = journal.undo(session)
-    from roadmap.safetext import visible
+    from roadmap.safetext import one_line
 
-    typer.echo(visible(f"undone: {summary}"))  # the summary may quote an import file's name
+    typer.echo(f"undone: {one_line(summary)}")  # the summary may quote an import file's name
 
 
 def register(app: typer.Typer) -> None:
