@@ -9,17 +9,35 @@ from __future__ import annotations
 import os
 from datetime import datetime, timezone
 
+# ROADMAP_NOW must lie in these years: every date computed from "now" (a week back, a
+# forecast years ahead) then stays within what a datetime can hold.
+NOW_YEARS = (1970, 2999)
+
 
 def now() -> datetime:
-    """The current time, aware, in the local time zone (``ROADMAP_NOW`` overrides it)."""
+    """The current time, aware, in the local time zone (``ROADMAP_NOW`` overrides it).
+
+    An override that is not an ISO 8601 date-time from 1970 to 2999 is a usage error
+    (exit 2) rather than silently ignored or a crash deep in some date arithmetic.
+    """
     fixed = os.environ.get("ROADMAP_NOW")
     if fixed:
         try:
             moment = datetime.fromisoformat(fixed.strip().replace("Z", "+00:00"))
-        except ValueError:
-            pass  # an unusable override is ignored rather than breaking every command
-        else:
-            return moment.astimezone()
+            moment = moment.astimezone()
+            usable = NOW_YEARS[0] <= moment.year <= NOW_YEARS[1]
+        except (ValueError, OverflowError, OSError):
+            usable = False
+        if not usable:
+            from roadmap.errors import UsageError
+            from roadmap.safetext import one_line
+
+            raise UsageError(
+                f"ROADMAP_NOW '{one_line(fixed[:40])}' is not a date-time from "
+                f"{NOW_YEARS[0]} to {NOW_YEARS[1]}",
+                hint="write it as 2026-11-20T18:00:00+01:00, or unset it",
+            )
+        return moment
     return datetime.now().astimezone()
 
 

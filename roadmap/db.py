@@ -156,9 +156,12 @@ def connect(db: Path, *, readonly: bool = False) -> sqlite3.Connection:
 def _connect_readonly(db: Path) -> sqlite3.Connection:
     """A read-only connection (``mode=ro``: no write can happen, even as root).
 
-    A WAL-mode database needs its ``-shm`` file; on a read-only file system with no
-    ``-shm`` (and no unfinished ``-wal``) SQLite cannot open it, so it is then read as
-    ``immutable``: nothing can be writing it through this file system anyway.
+    A WAL-mode database needs its ``-shm`` file; in a read-only directory or file system
+    with no ``-shm`` (and no unfinished ``-wal``) SQLite cannot open it, so it is then read
+    as ``immutable``: nothing can be writing it without a ``-shm`` beside it. SQLite says
+    "unable to open database file" (SQLITE_CANTOPEN) as root on a read-only file system, and
+    "attempt to write a readonly database" (SQLITE_READONLY_DIRECTORY, or _CANTINIT) to an
+    unprivileged user whose directory is read-only (root's permission override hides it).
     """
     uri = db.resolve().as_uri()
     conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, timeout=5)
@@ -169,7 +172,11 @@ def _connect_readonly(db: Path) -> sqlite3.Connection:
         conn.close()
         wal = db.with_name(db.name + "-wal")
         pending = wal.exists() and wal.stat().st_size > 0
-        if "unable to open" not in str(exc) or pending or os.access(db.parent, os.W_OK):
+        code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+        cannot_open = code in (8, 14) or any(  # SQLITE_READONLY_*, SQLITE_CANTOPEN
+            words in str(exc) for words in ("unable to open", "readonly database")
+        )
+        if not cannot_open or pending or os.access(db.parent, os.W_OK):
             raise
     return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None, timeout=5)
 

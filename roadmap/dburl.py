@@ -7,9 +7,8 @@ and passwords from ``~/.pgpass`` or ``$PGPASSWORD`` (so none need be typed in a 
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from roadmap.errors import UsageError
 
@@ -26,6 +25,7 @@ def parse(value: str) -> tuple[Path | None, str | None]:
                 f"bad database URL '{redact(value)}'",
                 hint="write it as postgresql://USER@HOST[:PORT]/DBNAME",
             )
+        check_server_url(value)
         return None, value
     if scheme == "sqlite" and sep:
         if not rest.startswith("///") or len(rest) == 3:
@@ -42,24 +42,75 @@ def parse(value: str) -> tuple[Path | None, str | None]:
     return Path(value).expanduser(), None
 
 
-_PASSWORD_IN_NETLOC = re.compile(r"^(?P<user>[^:@/]*):(?P<password>[^@/]*)@")
-_PASSWORD_IN_QUERY = re.compile(r"(?i)(password=)[^&]*")
+def _split(rest: str) -> tuple[str | None, str, str, str]:
+    """``rest`` (after ``scheme://``) as (userinfo or None, host and path, query, fragment).
+
+    The user part reaches the *last* ``@`` before the query, so a raw ``@`` or ``/`` in a
+    password stays inside it (libpq would split elsewhere: see :func:`parse`).
+    """
+    main, hash_, fragment = rest.partition("#")
+    main, _q, query = main.partition("?")
+    at = main.rfind("@")
+    if at < 0:
+        return None, main, query, hash_ + fragment
+    return main[:at], main[at + 1 :], query, hash_ + fragment
+
+
+def _secret_key(part: str) -> bool:
+    """Whether a query parameter (``key=value``) may carry a password, however spelled:
+    libpq percent-decodes keys (``%70assword``) and we match case-insensitively anything
+    that mentions ``pass`` (``password``, ``PGPASSWORD``, ``passwd``), but ``passfile``
+    (a path)."""
+    key = unquote(part.partition("=")[0]).strip().lower()
+    decoded = unquote(part).lower()
+    if key == "passfile":
+        return False
+    return "pass" in key or "pass" in decoded
 
 
 def redact(url: str) -> str:
-    """The URL with any password replaced by ``***`` (for messages and ``info``)."""
+    """The URL with any password replaced by ``***`` (for messages, ``info`` and doctor):
+    in the user part (even with a raw ``@`` in it), and in every query parameter that may
+    hold one (``password``, ``%70assword``, ``PassWord``, ``PGPASSWORD``...)."""
     scheme, sep, rest = url.partition("://")
     if not sep:
         return url
-    rest = _PASSWORD_IN_NETLOC.sub(lambda m: f"{m['user']}:***@", rest)
-    rest = _PASSWORD_IN_QUERY.sub(r"\1***", rest)
-    return f"{scheme}{sep}{rest}"
+    userinfo, host, query, fragment = _split(rest)
+    out = f"{scheme}{sep}"
+    if userinfo is not None:
+        user, colon, _password = userinfo.partition(":")
+        out += f"{user}:***@" if colon else f"{userinfo}@"
+    out += host
+    if query or rest.partition("#")[0].endswith("?"):
+        parts = [
+            (p.partition("=")[0] + "=***" if "=" in p else "***") if _secret_key(p) else p
+            for p in query.split("&")
+        ]
+        out += "?" + "&".join(parts)
+    if fragment:
+        out += "#***" if "pass" in unquote(fragment).lower() else fragment
+    return out
 
 
 def has_password(url: str) -> bool:
     """Whether the URL itself carries a password (discouraged: use .pgpass or PGPASSWORD)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
+    _scheme, sep, rest = url.partition("://")
+    if not sep:
         return False
-    return parts.password is not None or bool(_PASSWORD_IN_QUERY.search(parts.query))
+    userinfo, _host, query, _fragment = _split(rest)
+    if userinfo is not None and ":" in userinfo:
+        return True
+    return any(_secret_key(part) for part in query.split("&") if part)
+
+
+def check_server_url(url: str) -> None:
+    """Refuse a URL whose user part holds a raw ``@`` or ``/``: libpq would split it at the
+    first one and send the rest of the password to the name server as a host name."""
+    _scheme, _sep, rest = url.partition("://")
+    userinfo, _host, _query, _fragment = _split(rest)
+    if userinfo is not None and ("@" in userinfo or "/" in userinfo):
+        raise UsageError(
+            f"bad database URL '{redact(url)}': a '@' or '/' in the user name or password "
+            "must be written %40 or %2F",
+            hint="better: keep the password out of the URL, in ~/.pgpass or $PGPASSWORD",
+        )

@@ -11,21 +11,15 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import errno
 import json
-import os
 import re
-import shutil
-import signal
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from roadmap import __version__, jsontext
+from roadmap import __version__, atomic, jsontext
 from roadmap.clock import local_iso
 from roadmap.dbapi import Conn
-from roadmap.errors import CannotCreateError, StorageError
 
 FORMAT = "roadmap-export"
 VERSION = 1
@@ -49,130 +43,10 @@ CSV_COLUMNS = (
 SOURCE_KEY = "COALESCE({t}source_key, 'roadmap:' || {t}id || '@' || {t}created_at)"
 
 
-def _file_mode(path: Path) -> int:
-    """The mode for the new file: the old file's, else 0o666 less the umask."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0o022)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def _open_temp(directory: Path, name: str) -> tuple[int, Path | None]:
-    """An unnamed file in ``directory`` (Linux ``O_TMPFILE``: a kill leaves nothing behind),
-    else a named temp file (removed on any exception)."""
-    flag = getattr(os, "O_TMPFILE", 0)
-    if flag and os.path.isdir("/proc/self/fd"):
-        try:
-            return os.open(directory, flag | os.O_WRONLY, 0o600), None
-        except OSError:
-            pass  # not supported by this file system: fall back to a named temp file
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
-    return fd, Path(tmp)
-
-
-@contextlib.contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
-    """SIGTERM and SIGHUP raise KeyboardInterrupt while writing, so clean-up runs."""
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    saved = {}
-    for name in ("SIGTERM", "SIGHUP"):
-        signum = getattr(signal, name, None)
-        if signum is None:
-            continue
-        with contextlib.suppress(ValueError, OSError):  # not in the main thread
-            saved[signum] = signal.signal(signum, interrupt)
-    try:
-        yield
-    finally:
-        for signum, handler in saved.items():
-            signal.signal(signum, handler)
-
-
-@contextlib.contextmanager
-def atomic_output(path: Path) -> Iterator[IO[str]]:
-    """Write ``path`` through a temp file in its directory, fsync, then ``os.replace``.
-
-    An interrupted write (an error, Ctrl+C, SIGTERM; on Linux even ``kill -9``) leaves the
-    old file intact and no temp file behind.
-    """
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise CannotCreateError(f"cannot write {path}: it is a directory")
-    if not directory.is_dir():
-        raise CannotCreateError(f"cannot write {path}: the directory {directory} does not exist")
-    mode = _file_mode(path)
-    with _terminate_as_interrupt():  # before the temp file exists: SIGTERM cleans it up
-        try:
-            fd, tmp = _open_temp(directory, path.name)
-        except OSError as exc:
-            raise CannotCreateError(f"cannot write {path}: {exc.strerror}") from None
-        handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
-        try:
-            yield handle
-            handle.flush()
-            os.fchmod(fd, mode)
-            os.fsync(fd)
-            if tmp is None:  # give the unnamed file a name for an instant, then move it
-                tmp = _name_unnamed(fd, directory, path.name)
-            handle.close()
-            os.replace(tmp, path)
-            tmp = None
-            _fsync_dir(directory)
-        except BaseException as exc:
-            if not handle.closed:
-                with contextlib.suppress(OSError):
-                    handle.close()
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-            if isinstance(exc, OSError):
-                what = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror
-                raise StorageError(f"cannot write {path}: {what}; the old file is intact") from None
-            raise
-
-
-def _name_unnamed(fd: int, directory: Path, name: str) -> Path:
-    """Link an ``O_TMPFILE`` file into ``directory`` under a temp name (``linkat`` with
-    ``AT_SYMLINK_FOLLOW``, which ``os.link`` uses when given a ``src_dir_fd``); if the
-    system refuses, copy its bytes into a named temp file instead."""
-    tmp = directory / f".{name}.{os.getpid()}.tmp"
-    dir_fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.link(f"/proc/self/fd/{fd}", tmp, src_dir_fd=dir_fd, follow_symlinks=True)
-        return tmp
-    except OSError as exc:
-        if exc.errno == errno.ENOSPC:
-            raise
-    finally:
-        os.close(dir_fd)
-    out_fd, named = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
-    try:
-        os.lseek(fd, 0, os.SEEK_SET)
-        with open(f"/proc/self/fd/{fd}", "rb") as src, os.fdopen(out_fd, "wb") as dst:
-            shutil.copyfileobj(src, dst)
-            dst.flush()
-            os.fchmod(dst.fileno(), os.fstat(fd).st_mode & 0o777)
-            os.fsync(dst.fileno())
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(named)
-        raise
-    return Path(named)
-
-
-def _fsync_dir(directory: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+def atomic_output(path: Path) -> contextlib.AbstractContextManager[IO[str]]:
+    """Write ``path`` whole or not at all (:func:`roadmap.atomic.open_output`: a temp file
+    beside it, fsync, ``os.replace``; a device or FIFO is written through, never replaced)."""
+    return atomic.open_output(path)
 
 
 # --- escaping -----------------------------------------------------------------------------
@@ -207,13 +81,21 @@ def md_text(value: object) -> str:
 
 
 def csv_cell(value: object) -> object:
-    """A CSV cell safe from formula injection: numbers stay numbers."""
+    """A CSV cell safe from formula injection: numbers stay numbers; text starting with
+    ``= + - @``, tab or CR gets a ``'`` in front, and so does text starting with ``'``, so
+    that the import strips exactly one ``'`` and every text comes back exactly."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
     text = "" if value is None else str(value)
-    if text and text[0] in ("=", "+", "-", "@", "\t", "\r"):
+    if text and text[0] in ("=", "+", "-", "@", "\t", "\r", "'"):
         return "'" + text
     return text
+
+
+def join_tags(tags: list[str]) -> str:
+    """A session's tags in one CSV cell: ``", "``-separated, a comma inside a tag written
+    ``\\,`` and a backslash ``\\\\`` (read back by :func:`roadmap.importers.split_tags`)."""
+    return ", ".join(tag.replace("\\", "\\\\").replace(",", "\\,") for tag in tags)
 
 
 # --- JSON: the complete state ---------------------------------------------------------------
@@ -470,7 +352,7 @@ def write_csv(
                 csv_cell(r[4]),
                 csv_cell(r[5]),
                 csv_cell(r[6]),
-                csv_cell(", ".join(json.loads(r[7]))),
+                csv_cell(join_tags(json.loads(r[7]))),
                 csv_cell(r[8]),
                 csv_cell(" ".join(json.loads(r[9]))),
                 csv_cell(r[10]),

@@ -17,11 +17,11 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from roadmap import clock
+from roadmap import clock, limits
 from roadmap.errors import DataError, NoInputError
 
 FORMATS = ("json", "watson", "timewarrior", "csv")
@@ -281,6 +281,63 @@ def _str_list(value: Any, where: str, what: str) -> list[str]:
     raise DataError(f"{where}: {what} must be a list of text")
 
 
+def _capped(value: str, where: str, what: str, cap: int) -> str:
+    problem = limits.text_problem(value, what, cap)
+    if problem:
+        raise DataError(f"{where}: {problem}")
+    return value
+
+
+def _note(value: str, where: str, what: str = "the note") -> str:
+    return _capped(value, where, what, limits.MAX_NOTE)
+
+
+def _name(value: str, where: str, what: str) -> str:
+    return _capped(value, where, what, limits.MAX_NAME)
+
+
+def _tags(tags: list[str], where: str, *, strict: bool) -> list[str]:
+    """Tags stripped of surrounding blanks (as the CLI stores them). ``strict`` (our own
+    files): an empty tag is refused, as the CLI refuses it; other trackers' empty tags are
+    dropped."""
+    out = [tag.strip() for tag in tags]
+    if strict and any(not tag for tag in out):
+        raise DataError(f"{where}: a tag is empty (a tag needs at least one character)")
+    out = [tag for tag in out if tag]
+    problem = limits.tags_problem(out)
+    if problem:
+        raise DataError(f"{where}: {problem}")
+    return out
+
+
+def _links(links: list[str], where: str) -> list[str]:
+    """Links checked as the CLI checks them (full http, https, ftp or file URLs)."""
+    out = [link.strip() for link in links]
+    problem = limits.links_problem(out)
+    if problem:
+        raise DataError(f"{where}: {problem}")
+    return out
+
+
+def _level(value: Any, where: str, what: str) -> int:
+    level = _int(value, where, what)
+    problem = limits.level_problem(level)
+    if problem:
+        raise DataError(f"{where}: {what}: {problem}")
+    return level
+
+
+def _in_range(moment: datetime, where: str, what: str, now: datetime) -> datetime:
+    """``moment`` if it is between 1970-01-01 and a day past now, else a DataError."""
+    problem = limits.moment_problem(moment, now)
+    if problem:
+        raise DataError(f"{where}: {what} {problem}")
+    try:
+        return moment.astimezone()
+    except (OverflowError, OSError, ValueError):  # pragma: no cover - in range converts
+        raise DataError(f"{where}: {what} is not a usable date") from None
+
+
 def _kind(value: Any) -> str:
     if value is None:
         return "null"
@@ -298,13 +355,25 @@ def _minutes(start: datetime, end: datetime) -> int:
     return round((end - start).total_seconds() / 60)
 
 
-def _iso(value: Any, where: str, what: str) -> datetime:
+def _iso(value: Any, where: str, what: str, now: datetime | None = None) -> datetime:
+    """An ISO 8601 date-time, aware (a naive one is local time), between 1970-01-01 and a
+    day past now."""
     text = _str(value, where, what)
     try:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise DataError(f"{where}: {what} '{text[:40]}' is not an ISO 8601 date-time") from None
-    return moment if moment.tzinfo else moment.astimezone()
+        shown = _shown(text)
+        raise DataError(f"{where}: {what} '{shown}' is not an ISO 8601 date-time") from None
+    if moment.tzinfo is None:
+        try:
+            moment = moment.astimezone()
+        except (OverflowError, OSError, ValueError):
+            raise DataError(f"{where}: {what} '{_shown(text)}' is not a usable date") from None
+    return _in_range(moment, where, what, now or clock.now())
+
+
+def _shown(text: str) -> str:
+    return text[:40]
 
 
 # --- Watson -----------------------------------------------------------------------------------
@@ -315,6 +384,7 @@ def watson(source: TextSource) -> Iterator[Record]:
     (Unix timestamps; Watson before 1.0 wrote ``[start, stop, project, id, updated_at]``).
     The project, then each tag, may name the skill; a frame without a stop is running."""
     stream = JsonStream(source)
+    now = clock.now()
     if stream.peek() != "[":
         raise stream.error("a Watson frames file is a JSON list of frames")
     for index, (where, item) in enumerate(_located(stream, stream.where), 1):
@@ -329,13 +399,17 @@ def watson(source: TextSource) -> Iterator[Record]:
             stop = None if stop_ts is None else datetime.fromtimestamp(float(stop_ts), timezone.utc)
         except (ValueError, OverflowError, OSError):
             raise DataError(f"{label}: start or stop is out of range") from None
-        project = _str(project, label, "the project")
+        start = _in_range(start, label, "the start", now)
+        if stop is not None:
+            stop = _in_range(stop, label, "the stop", now)
+        project = _name(_str(project, label, "the project"), label, "the project")
         if not isinstance(frame_id, (str, int)) or isinstance(frame_id, bool):
             raise DataError(f"{label}: the frame id must be text")
+        _name(str(frame_id), label, "the frame id")
         raw_tags = (
             item[4] if len(item) > 5 or (len(item) == 5 and isinstance(item[4], list)) else []
         )
-        tags = _str_list(raw_tags, label, "the tags")
+        tags = _tags(_str_list(raw_tags, label, "the tags"), label, strict=False)
         yield Record(
             names=[project, *tags],
             started=start,
@@ -376,32 +450,35 @@ def _located(stream: JsonStream, where: Callable[[], str]) -> Iterator[tuple[str
 # --- Timewarrior ------------------------------------------------------------------------------
 
 
-def _timew_time(value: Any, label: str, what: str) -> datetime:
+def _timew_time(value: Any, label: str, what: str, now: datetime) -> datetime:
     text = _str(value, label, what)
     try:
-        return datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+        moment = datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
     except ValueError:
         raise DataError(f"{label}: {what} '{text[:30]}' is not like 20261120T090000Z") from None
+    return _in_range(moment, label, what, now)
 
 
 def timewarrior(source: TextSource) -> Iterator[Record]:
     """``timew export``: ``[{"id": 1, "start": "20261120T090000Z", "end": ..., "tags": [...],
     "annotation": "..."}]``; an interval without ``end`` is still running. A tag names the skill."""
     stream = JsonStream(source)
+    now = clock.now()
     if stream.peek() != "[":
         raise stream.error("a Timewarrior export is a JSON list of intervals")
     for index, (where, item) in enumerate(_located(stream, stream.where), 1):
         label = f"{where}: interval {index}"
         if not isinstance(item, dict) or "start" not in item:
             raise DataError(f"{label} is not an interval with a 'start'")
-        start = _timew_time(item["start"], label, "start")
-        end = _timew_time(item["end"], label, "end") if item.get("end") is not None else None
-        tags = _str_list(item.get("tags"), label, "the tags")
+        start = _timew_time(item["start"], label, "start", now)
+        end = _timew_time(item["end"], label, "end", now) if item.get("end") is not None else None
+        tags = _tags(_str_list(item.get("tags"), label, "the tags"), label, strict=False)
+        annotation = _str(item.get("annotation"), label, "the annotation", optional=True)
         yield Record(
             names=tags,
             started=start,
             minutes=_minutes(start, end) if end else 0,
-            note=_str(item.get("annotation"), label, "the annotation", optional=True),
+            note=_note(annotation, label, "the annotation"),
             tags=tags,
             source="timewarrior",
             source_key=f"timewarrior:{item['start']}",
@@ -415,11 +492,37 @@ def timewarrior(source: TextSource) -> Iterator[Record]:
 # --- our CSV ----------------------------------------------------------------------------------
 
 
+GUARDED = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
 def _unquote(value: str | None) -> str:
-    """Undo the export's formula guard: a ``'`` before ``= + - @``, tab or CR."""
-    if value and value.startswith("'") and value[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+    """Undo the export's formula guard: exactly one ``'`` before ``= + - @``, tab, CR or
+    ``'`` (the export guards a leading ``'`` too, so a real one survives the round trip)."""
+    if value and value.startswith("'") and value[1:2] in GUARDED and len(value) > 1:
         return value[1:]
     return value or ""
+
+
+def split_tags(cell: str) -> list[str]:
+    """The tags of a CSV cell: separated by commas; ``\\,`` is a comma inside a tag and
+    ``\\\\`` a backslash (any other backslash is itself); blanks around tags are dropped."""
+    tags: list[str] = []
+    current: list[str] = []
+    i = 0
+    while i < len(cell):
+        char = cell[i]
+        if char == "\\" and cell[i + 1 : i + 2] in (",", "\\"):
+            current.append(cell[i + 1])
+            i += 2
+            continue
+        if char == ",":
+            tags.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+        i += 1
+    tags.append("".join(current))
+    return [tag.strip() for tag in tags if tag.strip()]
 
 
 class _Lines:
@@ -446,6 +549,7 @@ def roadmap_csv(source: TextSource) -> Iterator[Record]:
     (space-separated) and ``source`` when present."""
     path = source.path
     now = clock.now()
+    today = now.date()
     reader = csv.reader(_Lines(source))
     try:
         header = [h.strip().lower() for h in next(reader, [])]
@@ -474,28 +578,31 @@ def roadmap_csv(source: TextSource) -> Iterator[Record]:
                 minutes = round(float(minutes_text))
             except (ValueError, OverflowError):
                 raise DataError(f"{where}: minutes '{minutes_text[:20]}' is not a number") from None
-            try:
-                if start_text:
-                    started = datetime.fromisoformat(start_text.replace("Z", "+00:00"))
-                    started = started if started.tzinfo else started.astimezone()
-                else:
-                    started = datetime.fromisoformat(day_text + "T12:00:00").astimezone()
-                    if started > now:  # today, logged by date: as if it ended now
-                        started = now - timedelta(minutes=max(minutes, 0))
-            except ValueError:
-                shown = (start_text or day_text)[:40]
-                raise DataError(f"{where}: '{shown}' is not a date (YYYY-MM-DD)") from None
+            if start_text:
+                started = _iso(start_text, where, "the start", now)
+            else:
+                try:
+                    day = date.fromisoformat(day_text)
+                except ValueError:
+                    shown = day_text[:40]
+                    raise DataError(f"{where}: '{shown}' is not a date (YYYY-MM-DD)") from None
+                problem = limits.day_problem(day, today)
+                if problem:
+                    raise DataError(f"{where}: the date {problem}")
+                started = datetime.combine(day, time(12)).astimezone()
+                if started > now:  # today, logged by date: as if it ended now
+                    started = now - timedelta(minutes=min(max(minutes, 0), limits.MAX_MINUTES))
             skill = row[skill_col].strip() if skill_col < len(row) else ""
             names = [skill] + ([cell(row, "skill_name")] if name_col is not None else [])
             yield Record(
-                names=[n for n in names if n],
+                names=[_name(n, where, "the skill") for n in names if n],
                 started=started,
                 minutes=minutes,
-                note=cell(row, "note"),
-                tags=[t.strip() for t in cell(row, "tags").split(",") if t.strip()],
-                links=cell(row, "links").split(),
-                source=cell(row, "source").strip() or "csv",
-                source_key=cell(row, "source_key").strip()
+                note=_note(cell(row, "note"), where),
+                tags=_tags(split_tags(cell(row, "tags")), where, strict=False),
+                links=_links(cell(row, "links").split(), where),
+                source=_name(cell(row, "source").strip() or "csv", where, "the source"),
+                source_key=_name(cell(row, "source_key").strip(), where, "the key")
                 or _nth(seen, f"csv:{start_text or day_text}|{minutes}|{skill}"),
                 where=where,
             )
@@ -525,8 +632,13 @@ class ExportState:
     complete: bool = False
 
 
-def _check_items(items: Any, where: str, what: str, spec: dict[str, str]) -> list[dict[str, Any]]:
-    """Each item an object with fields of the given kinds: str, str?, int, time, time?."""
+def _check_items(
+    items: Any, where: str, what: str, spec: dict[str, str], now: datetime
+) -> list[dict[str, Any]]:
+    """Each item an object with fields of the given kinds, checked as the command that
+    would have made it checks them: ``name`` (a skill or milestone id), ``note?``,
+    ``link?`` (a full URL), ``level`` (0..10), ``time`` / ``time?`` (1970 .. a day past
+    now), ``text?`` (a short text such as a cause)."""
     if not isinstance(items, list):
         raise DataError(f"{where}: '{what}' must be a list")
     out = []
@@ -537,38 +649,48 @@ def _check_items(items: Any, where: str, what: str, spec: dict[str, str]) -> lis
         row: dict[str, Any] = {}
         for name, kind in spec.items():
             value = item.get(name)
-            if kind == "str":
-                row[name] = _str(value, label, name)
-            elif kind == "str?":
-                row[name] = None if value is None else _str(value, label, name)
-            elif kind == "int":
-                row[name] = _int(value, label, name)
-            elif kind == "time":
-                row[name] = _iso(value, label, name)
-            elif kind == "time?":
-                row[name] = None if value is None else _iso(value, label, name)
+            optional = kind.endswith("?")
+            if optional and value is None:
+                row[name] = None
+            elif kind == "name":
+                row[name] = _name(_str(value, label, name), label, name)
+            elif kind in ("note?", "text?"):
+                row[name] = _note(_str(value, label, name), label, name)
+            elif kind == "link?":
+                row[name] = _links([_str(value, label, name)], label)[0]
+            elif kind == "level":
+                row[name] = _level(value, label, name)
+            elif kind in ("time", "time?"):
+                row[name] = _iso(value, label, name, now)
+            else:  # pragma: no cover - a spec typo
+                raise AssertionError(kind)
         out.append(row)
     return out
 
 
-def _session(item: Any, label: str) -> Record:
+def _session(item: Any, label: str, now: datetime) -> Record:
     if not isinstance(item, dict):
         raise DataError(f"{label} must be an object")
     session_id = item.get("id")
-    if session_id is not None and (_int(session_id, label, "id") < 1):
-        raise DataError(f"{label}: id must be 1 or more")
+    if session_id is not None:
+        problem = limits.id_problem(_int(session_id, label, "id"))
+        if problem:
+            raise DataError(f"{label}: id {problem}")
     key = item.get("source_key")
     if key is None and session_id is not None:  # an export made before keys were written
         key = f"roadmap:{session_id}:{item.get('started_at')}"
+    minutes = _int(item.get("minutes"), label, "minutes")
+    if abs(minutes) > limits.MAX_ID:
+        raise DataError(f"{label}: {limits.minutes_problem(minutes)}")
     return Record(
-        names=[_str(item.get("skill"), label, "skill")],
-        started=_iso(item.get("started_at"), label, "started_at"),
-        minutes=_int(item.get("minutes"), label, "minutes"),
-        note=_str(item.get("note"), label, "note", optional=True),
-        tags=_str_list(item.get("tags"), label, "tags"),
-        links=_str_list(item.get("links"), label, "links"),
-        source=_str(item.get("source", "log"), label, "source"),
-        source_key=None if key is None else _str(key, label, "source_key"),
+        names=[_name(_str(item.get("skill"), label, "skill"), label, "skill")],
+        started=_iso(item.get("started_at"), label, "started_at", now),
+        minutes=minutes,
+        note=_note(_str(item.get("note"), label, "note", optional=True), label),
+        tags=_tags(_str_list(item.get("tags"), label, "tags"), label, strict=True),
+        links=_links(_str_list(item.get("links"), label, "links"), label),
+        source=_name(_str(item.get("source", "log"), label, "source"), label, "source"),
+        source_key=None if key is None else _name(_str(key, label, "source_key"), label, "key"),
         where=label,
         session_id=session_id,
     )
@@ -580,6 +702,7 @@ def roadmap_json(source: TextSource) -> tuple[ExportState, Iterator[Record]]:
     path = source.path
     stream = JsonStream(source)
     state = ExportState()
+    now = clock.now()
 
     def records() -> Iterator[Record]:
         if stream.peek() != "{":
@@ -611,26 +734,28 @@ def roadmap_json(source: TextSource) -> tuple[ExportState, Iterator[Record]]:
                 if stream.peek() != "[":
                     raise stream.error("'sessions' must be a list")
                 for index, (where, item) in enumerate(_located(stream, stream.where), 1):
-                    yield _session(item, f"{where}: session {index}")
+                    yield _session(item, f"{where}: session {index}", now)
             elif key == "milestone_checks":
                 state.checks = _check_items(
                     stream.value(),
                     at,
                     key,
                     {
-                        "skill": "str",
-                        "milestone": "str",
+                        "skill": "name",
+                        "milestone": "name",
                         "checked_at": "time",
-                        "link": "str?",
-                        "note": "str?",
+                        "link": "link?",
+                        "note": "note?",
                     },
+                    now,
                 )
             elif key == "assessments":
                 state.assessments = _check_items(
                     stream.value(),
                     at,
                     key,
-                    {"skill": "str", "level": "int", "note": "str?", "assessed_at": "time"},
+                    {"skill": "name", "level": "level", "note": "note?", "assessed_at": "time"},
+                    now,
                 )
             elif key == "level_history":
                 state.level_history = _check_items(
@@ -638,12 +763,13 @@ def roadmap_json(source: TextSource) -> tuple[ExportState, Iterator[Record]]:
                     at,
                     key,
                     {
-                        "skill": "str",
-                        "level": "int",
-                        "previous": "int",
+                        "skill": "name",
+                        "level": "level",
+                        "previous": "level",
                         "changed_at": "time",
-                        "cause": "str?",
+                        "cause": "text?",
                     },
+                    now,
                 )
             elif key == "tree":
                 tree = stream.value()
@@ -653,7 +779,8 @@ def roadmap_json(source: TextSource) -> tuple[ExportState, Iterator[Record]]:
                     tree.get("skills", []),
                     at,
                     "tree.skills",
-                    {"id": "str", "level": "int", "level_changed_at": "time?"},
+                    {"id": "name", "level": "level", "level_changed_at": "time?"},
+                    now,
                 )
                 for item in tree.get("skills", []):
                     if isinstance(item, dict) and isinstance(item.get("id"), str):

@@ -13,7 +13,6 @@ words or symbols, so ``NO_COLOR``, piped output and ``TERM=dumb`` read the same.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -25,14 +24,14 @@ if TYPE_CHECKING:
 
     from roadmap.queries import PillarRow, SkillRow, TargetRow
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
 WIDE = 80  # from this width on, views add their optional columns and longer bars
 
 
 def clean(value: str) -> str:
-    """User text made safe for a terminal: control characters shown as ``\\xNN``."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    """User text made safe for a terminal (:func:`roadmap.safetext.visible`)."""
+    from roadmap.safetext import visible
+
+    return visible(value)
 
 
 def text(value: str, style: str = "") -> Text:

@@ -10,11 +10,13 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from roadmap import clock
 from roadmap.dbapi import Conn
 from roadmap.errors import StateError, UsageError
+from roadmap.limits import check_links as check_links
+from roadmap.limits import check_note as check_note
+from roadmap.limits import check_tags as check_tags
 from roadmap.store import write
 from roadmap.timeparse import format_duration
 
@@ -23,48 +25,10 @@ Row = dict[str, Any]
 MAX_MINUTES = 24 * 60
 FORGOTTEN_HOURS = 12
 NO_TIMER = "no timer is running; start one with `roadmap start SKILL`"
-_LINK_SCHEMES = ("http", "https", "ftp", "file")
 
 
 def no_timer() -> StateError:
     return StateError(NO_TIMER)
-
-
-def check_links(links: list[str] | None) -> list[str]:
-    """Links as given, each a full URL (http, https, ftp or file); else a UsageError.
-
-    Links end up as ``href`` in the HTML report, so ``javascript:`` and the like never get in.
-    """
-    checked = []
-    for link in links or []:
-        text = link.strip()
-        try:
-            parts = urlsplit(text)
-            scheme = parts.scheme.lower()
-            ok = (
-                scheme in _LINK_SCHEMES
-                and bool(parts.netloc or scheme == "file")
-                and not any(ch.isspace() or ord(ch) < 32 for ch in text)
-            )
-        except ValueError:  # e.g. a bad IPv6 host
-            ok = False
-        if not ok:
-            shown = "".join(ch if ch.isprintable() else "?" for ch in text[:40])
-            raise UsageError(
-                f"invalid link '{shown}': give a full URL such as https://example.org/page"
-            )
-        checked.append(text)
-    return checked
-
-
-def check_tags(tags: list[str] | None) -> list[str] | None:
-    """Tags stripped of surrounding blanks; an empty tag is a UsageError."""
-    if tags is None:
-        return None
-    cleaned = [tag.strip() for tag in tags]
-    if any(not tag for tag in cleaned):
-        raise UsageError("invalid tag '': a tag needs at least one character")
-    return cleaned
 
 
 def new_session(

@@ -238,7 +238,7 @@ def test_invalid_records_are_skipped_and_reported(run: Run, small: Path, tmp_pat
             [
                 [1794646800, 1794646810, "linalg", "short", [], 0],  # 10 s: 0 minutes
                 [1794646800, 1794646800 + 25 * 3600, "linalg", "long", [], 0],  # 25 h
-                [1795500000, 1795503600, "linalg", "future", [], 0],  # after "now"
+                [1795219200, 1795222800, "linalg", "future", [], 0],  # after "now" (by 6 h)
                 [1794751200, 1794753900, "linalg", "fine", [], 0],
             ]
         )
@@ -410,7 +410,7 @@ def test_a_bad_record_late_in_the_file_adds_nothing(
     run: Run, small: Path, tmp_path: Path, sql: Sql
 ) -> None:
     frames = [
-        [1794000000 + i * 7200, 1794000000 + i * 7200 + 1800, "linalg", f"f{i}", [], 0]
+        [1794000000 - i * 7200, 1794000000 - i * 7200 + 1800, "linalg", f"f{i}", [], 0]
         for i in range(3000)
     ]
     frames.append([1794000000, 1794001800, "linalg", "bad", "not tags", 0])

@@ -61,6 +61,11 @@ def fresh_home(request: pytest.FixtureRequest) -> Callable[[pytest.MonkeyPatch, 
 FreshHome = Callable[[pytest.MonkeyPatch, Path, str], None]
 
 
+def _without_time(text: str) -> dict[str, Any]:
+    """An export without the moment it was made."""
+    return {k: v for k, v in json.loads(text).items() if k != "exported_at"}
+
+
 # --- 1. export -> import keeps twins -----------------------------------------------------
 
 
@@ -85,8 +90,7 @@ def test_twins_survive_export_and_import(
     assert again["imported"] == 0 and again["duplicates"] == 3, again
     if fmt == "json":
         second = ready.ok("export", "--format", "json").stdout
-        strip = lambda text: {k: v for k, v in json.loads(text).items() if k != "exported_at"}  # noqa: E731
-        assert strip(second) == strip(first)
+        assert _without_time(second) == _without_time(first)
 
 
 @settings(
@@ -124,8 +128,7 @@ def test_json_round_trip_is_exact_for_any_history(
         ready.ok("tree")
         assert ready.json("import", str(path))["imported"] == len(rows)
         second = ready.ok("export", "--format", "json").stdout
-    drop = lambda text: {k: v for k, v in json.loads(text).items() if k != "exported_at"}  # noqa: E731
-    assert drop(second) == drop(first)
+    assert _without_time(second) == _without_time(first)
 
 
 # --- 2. undo after a rename --------------------------------------------------------------

@@ -61,8 +61,11 @@ def print_json(data: Any) -> None:
 
 
 def info(message: str) -> None:
-    """A message for the user (stderr, so stdout stays data)."""
-    sys.stderr.write(message + "\n")
+    """A message for the user (stderr, so stdout stays data), made visible-safe: messages
+    quote paths, names and file contents."""
+    from roadmap.safetext import visible
+
+    sys.stderr.write(visible(message) + "\n")
 
 
 def is_interactive() -> bool:

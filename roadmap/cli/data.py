@@ -69,10 +69,13 @@ def export(
         except BrokenPipeError:  # `roadmap export | head`: the reader has what it wanted
             _quiet_stdout()
         return
+    from roadmap import atomic
+
     total = ex.count_sessions(conn, _iso(start), _iso(end)) if fmt in ("json", "csv") else 0
-    with ex.atomic_output(output) as handle, _Bar("exporting", total, total > 20_000) as bar:
+    # a regular file is replaced atomically; a device or FIFO written through, never replaced
+    with atomic.open_output(output) as handle, _Bar("exporting", total, total > 20_000) as bar:
         write(handle, bar.advance if bar.enabled else None)
-    info(f"wrote {output}")
+    info(f"wrote {output}")  # info() makes the path visible-safe
 
 
 def _summary(conn: Any, target: str | None, today: Any, start: Any, end: Any) -> dict[str, Any]:
@@ -183,9 +186,11 @@ def import_(
     if as_json:
         print_json(outcome.to_json())
         return
+    from roadmap.safetext import one_line
+
     verb = "would import" if dry_run else "imported"
     typer.echo(
-        f"{verb} {outcome.imported} session(s) from {file} ({fmt}); skipped "
+        f"{verb} {outcome.imported} session(s) from {one_line(file)} ({fmt}); skipped "
         f"{outcome.duplicates} duplicate(s), {outcome.running} running, "
         f"{outcome.invalid} invalid, {outcome.skipped_unknown} with unknown skills"
         + (f"; {outcome.state_items} milestone/level item(s)" if outcome.state_items else "")
@@ -193,7 +198,7 @@ def import_(
     for problem in outcome.invalid_examples:
         info(f"  skipped {problem}")
     if outcome.skipped_unknown:
-        listing = ", ".join(f"{n} ({c})" for n, c in outcome.unknown.most_common(10))
+        listing = ", ".join(f"{one_line(n)} ({c})" for n, c in outcome.unknown.most_common(10))
         info(f"  unknown skills skipped: {listing}")
 
 
@@ -274,7 +279,9 @@ def backup(
         dest = server.backup(app.loc.server, path, db.backups_dir(app.loc.db))
     else:
         dest = backups.backup(app.loc.db, path)
-    typer.echo(f"backed up {app.loc.label} to {dest}")
+    from roadmap.safetext import one_line
+
+    typer.echo(f"backed up {one_line(app.loc.label)} to {one_line(dest)}")
 
 
 def restore(
@@ -305,9 +312,11 @@ def restore(
     else:
         saved = backups.restore(app.loc.db, path)
     app.conn()  # migrate if the backup is older; sync the tree
+    from roadmap.safetext import one_line
+
     typer.echo(
-        f"restored {path} ({found.sessions} sessions)"
-        + (f"; the previous database is in {saved}" if saved else "")
+        f"restored {one_line(path)} ({found.sessions} sessions)"
+        + (f"; the previous database is in {one_line(saved)}" if saved else "")
     )
 
 

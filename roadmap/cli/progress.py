@@ -35,6 +35,7 @@ def check(
     from roadmap.render import clean
 
     links = track.check_links([link] if link is not None else None)
+    track.check_note(note)
     app = app_of(ctx)
     conn = app.conn()
     ref = resolve.skill(conn, skill)
@@ -85,10 +86,12 @@ def assess(
     """
     from roadmap import progress, queries, resolve
     from roadmap.errors import UsageError
+    from roadmap.limits import check_note
 
     app = app_of(ctx)
     conn = app.conn()
     ref = resolve.skill(conn, skill)
+    check_note(note)
     top = max((lv["level"] for lv in queries.levels(conn)), default=5)
     text = level.strip()
     if not (text.isascii() and text.isdigit() and len(text) <= 3) or int(text) > top:

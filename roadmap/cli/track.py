@@ -106,6 +106,7 @@ def log(
     minutes = parse_duration(duration)
     now = local_now()
     when = parse_when(on, now)
+    track.check_note(note)
     tags = track.check_tags(tag)
     links = track.check_links(link)
     app = app_of(ctx)
@@ -142,6 +143,7 @@ def start(
     from roadmap import resolve, track
     from roadmap.timeparse import local_now
 
+    track.check_note(note)
     app = app_of(ctx)
     ref = resolve.skill(app.conn(), skill)
     now = local_now()
@@ -172,6 +174,7 @@ def stop(
     from roadmap import queries, track
     from roadmap.timeparse import local_now
 
+    track.check_note(note)
     app = app_of(ctx)
     if queries.timer(app.conn()) is None:
         raise track.no_timer()
@@ -207,7 +210,9 @@ def sessions(
         str | None, typer.Option("--until", help="Up to this day (inclusive).")
     ] = None,
     tag: Annotated[str | None, typer.Option("--tag", help="Only sessions with this tag.")] = None,
-    limit: Annotated[int, typer.Option("--limit", "-l", help="At most N (0: all).", min=0)] = 20,
+    limit: Annotated[
+        int, typer.Option("--limit", "-l", help="At most N (0: all).", min=0, max=2**63 - 1)
+    ] = 20,
     as_json: JsonOpt = False,
 ) -> None:
     """List study sessions, newest first (archived skills' sessions are marked).
@@ -261,7 +266,7 @@ def edit(
     current = queries.session_by_id(conn, session_id)
     if current is None:
         raise UsageError(f"no session #{session_id}", hint="see ids with: roadmap sessions")
-    changes = track.Changes(note=note, tags=track.check_tags(tag))
+    changes = track.Changes(note=track.check_note(note), tags=track.check_tags(tag))
     if duration is not None:
         changes.minutes = parse_duration(duration)
     if on is not None:
@@ -320,17 +325,18 @@ def undo(ctx: typer.Context) -> None:
     Example: roadmap undo
     """
     from roadmap import journal
-    from roadmap.render import clean
+    from roadmap.safetext import one_line
 
     app = app_of(ctx)
     app.conn()
     with app.write() as conn:
         done = journal.undo(conn)
+    # the summary may quote an import file's name: made visible-safe on one line
     if done.set_aside is not None:
         from roadmap.errors import StateError
 
-        raise StateError(clean(done.message))
-    typer.echo(clean(f"undone: {done.message}"))
+        raise StateError(one_line(done.message))
+    typer.echo(f"undone: {one_line(done.message)}")
 
 
 def register(app: typer.Typer) -> None:

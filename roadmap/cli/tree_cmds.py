@@ -75,8 +75,10 @@ def validate(
     leaves = {s.parent for s in tree.skills if s.parent}
     studyable = sum(1 for s in tree.skills if s.id not in leaves)
     milestones = sum(len(s.milestones) for s in tree.skills)
+    from roadmap.safetext import visible
+
     typer.echo(
-        f"{path}: valid: {len(tree.pillars)} pillars, {len(tree.skills)} skills "
+        visible(f"{path}") + f": valid: {len(tree.pillars)} pillars, {len(tree.skills)} skills "
         f"({studyable} to study), {milestones} milestones, {len(tree.targets)} targets"
     )
 

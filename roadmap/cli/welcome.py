@@ -54,4 +54,8 @@ def default(ctx: typer.Context) -> None:
         status(ctx, target=None, as_json=False)
         return
     app = app_of(ctx)
-    typer.echo(WELCOME.format(home=app.loc.home, skills=app.loc.skills).rstrip())
+    from roadmap.safetext import one_line
+
+    typer.echo(
+        WELCOME.format(home=one_line(app.loc.home), skills=one_line(app.loc.skills)).rstrip()
+    )
