@@ -436,7 +436,8 @@ def test_switch_with_a_forgotten_timer_needs_yes(run, ready: Path, sql: Sql) -> 
     before = dump(sql)
     refused = run("start", "calculus", "--switch")
     assert refused.exit_code == 1
-    assert "probably forgotten; pass --yes" in refused.stderr
+    assert "has been running for 13h" in refused.stderr
+    assert "probably forgotten" in refused.stderr and "--yes" in refused.stderr
     assert dump(sql) == before
     result = run.ok("start", "calculus", "--switch", "--yes")
     assert "stopped #1" in result.stdout and "13h" in result.stdout
@@ -449,7 +450,9 @@ def test_a_timer_over_a_day_is_refused_whatever_the_answer(run, ready: Path, sql
     before = dump(sql)
     result = run("stop", "--yes")
     assert result.exit_code == 1
-    assert "has run for 1d 6h, longer than one session can be (24h)" in result.stderr
+    assert "has been running for 1 day 6h (since " in result.stderr
+    assert "longer than one session can be (24h)" in result.stderr
+    assert "roadmap stop --at TIME" in result.stderr
     assert "roadmap cancel" in result.stderr
     assert dump(sql) == before
 

@@ -19,6 +19,14 @@ LinkOpt = Annotated[
     list[str] | None, typer.Option("--link", help="A URL (repeat for several).", show_default=False)
 ]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+AtOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        help="When, if not now (in the past): 9:00, 14:30, 9am, 'yesterday 22:00', "
+        "2026-11-20T09:30.",
+    ),
+]
 IdArg = Annotated[
     str, typer.Argument(metavar="ID", help="Session id, as shown by roadmap sessions.")
 ]
@@ -35,29 +43,72 @@ def _session_id(text: str) -> int:
     return int(digits)
 
 
-def _forgotten_ok(ctx: typer.Context, now: Any, yes: bool) -> bool:
-    """May a timer that ran more than 12 hours be recorded? ``--yes`` says so; on a terminal
-    the user is asked (no: exit 1, the timer keeps running); off a terminal, False, and
-    ``track.stop`` refuses with a message naming ``--yes``."""
+FORGOTTEN_HINT = (
+    "end it when you stopped with roadmap stop --at TIME (e.g. --at 'yesterday 18:00'), "
+    "or drop it with roadmap cancel"
+)
+
+
+def _timer_end_ok(ctx: typer.Context, end: Any, yes: bool) -> bool:
+    """May the running timer be recorded as ending at ``end``? The end must be after its
+    start. More than 24 hours is refused; more than 12 is probably a forgotten timer:
+    ``--yes`` records it, a terminal asks (no: exit 1, the timer keeps running), anything
+    else is refused with the hint to ``stop --at`` or ``cancel``."""
     from roadmap import queries, track
     from roadmap.clock import from_stored
-    from roadmap.timeparse import format_duration
+    from roadmap.errors import StateError, UsageError
+    from roadmap.timeparse import format_elapsed
 
     running = queries.timer(app_of(ctx).conn())
-    if yes or running is None:
+    if running is None:
         return yes
-    minutes = round((now - from_stored(running.started_at)).total_seconds() / 60)
-    if not track.FORGOTTEN_HOURS * 60 < minutes <= track.MAX_MINUTES or not is_interactive():
-        return False
     since = from_stored(running.started_at)
-    if confirm(
-        f"the timer on {running.skill} has run for {format_duration(minutes)} "
-        f"(since {since:%Y-%m-%d %H:%M}), probably forgotten: record it?",
-        yes=False,
-    ):
+    if end <= since:
+        raise UsageError(
+            f"the timer on {running.skill} started at {since:%Y-%m-%d %H:%M}: "
+            f"it cannot end at {end:%Y-%m-%d %H:%M}",
+            hint="give a later --at, or drop the timer with roadmap cancel",
+        )
+    minutes = round((end - since).total_seconds() / 60)
+    ran = f"the timer on {running.skill} has been running for {format_elapsed(minutes)} "
+    ran += f"(since {since:%a %Y-%m-%d %H:%M})"
+    if minutes > track.MAX_MINUTES:
+        raise StateError(f"{ran}: longer than one session can be (24h)", hint=FORGOTTEN_HINT)
+    if yes or minutes <= track.FORGOTTEN_HOURS * 60:
+        return yes
+    if not is_interactive():
+        raise StateError(
+            f"{ran}: probably forgotten", hint=f"{FORGOTTEN_HINT}; or record it all with --yes"
+        )
+    if confirm(f"{ran}, probably forgotten: record it?", yes=False):
         return True
-    info("not recorded; the timer is still running (roadmap cancel drops it)")
+    info(f"not recorded; the timer is still running ({FORGOTTEN_HINT})")
     raise typer.Exit(1)
+
+
+def _already_running(ctx: typer.Context, wanted: str, now: Any) -> None:
+    """Refuse to start a second timer, saying for how long the first has been running."""
+    from roadmap import queries
+    from roadmap.clock import from_stored
+    from roadmap.errors import StateError
+    from roadmap.timeparse import format_elapsed
+
+    running = queries.timer(app_of(ctx).conn())
+    if running is None:
+        return
+    since = from_stored(running.started_at)
+    minutes = max(0, round((now - since).total_seconds() / 60))
+    hint = (
+        "roadmap stop to record it, roadmap cancel to drop it, "
+        f"or roadmap start {wanted} --switch to record it and start this one"
+    )
+    if minutes > 12 * 60:
+        hint = f"it was probably forgotten: {FORGOTTEN_HINT}"
+    raise StateError(
+        f"a timer is already running on '{running.skill}' since {since:%Y-%m-%d %H:%M} "
+        f"({format_elapsed(minutes)})",
+        hint=hint,
+    )
 
 
 def _line(session: dict[str, Any]) -> str:
@@ -87,9 +138,21 @@ def log(
     skill: Annotated[
         str, typer.Argument(help="Skill id, id prefix or name.", autocompletion=complete.skills)
     ],
-    duration: Annotated[str, typer.Argument(help="45m, 90, 1h, 1h30m, 1.5h, '2h 15m'.")],
+    duration: Annotated[
+        str,
+        typer.Argument(
+            help="45m, 1h, 1h30m, 1.5h, '2h 15m', 1:30. A bare whole number is minutes "
+            "(90 = 1h30m); a bare 1.5 is refused: write 1.5h or 1.5m."
+        ),
+    ],
     on: Annotated[
-        str, typer.Option("--on", help="today, yesterday, -3d, 2026-11-20 or a date-time.")
+        str,
+        typer.Option(
+            "--on",
+            help="The day: today, yesterday, monday, 'last monday', '2 days ago', -3d, "
+            "2026-11-20; with a time of day the session starts then: 9am, 14:30, "
+            "'yesterday 9am', 'mon 14:00', 2026-11-20T09:30. Not 30/11 (ambiguous).",
+        ),
     ] = "today",
     note: NoteOpt = None,
     tag: TagOpt = None,
@@ -98,7 +161,9 @@ def log(
 ) -> None:
     """Record a study session and print it with its id.
 
-    Example: roadmap log cuda 1h30m --on yesterday --note "tiled GEMM" --tag gemm
+    A bare number is minutes: log cuda 90 is 1h30m (1.5 alone is refused: 1.5h or 1.5m?).
+
+    Example: roadmap log cuda 1h30m --on "yesterday 9am" --note "tiled GEMM" --tag gemm
     """
     from roadmap import resolve, track
     from roadmap.timeparse import local_now, parse_duration, parse_when
@@ -134,20 +199,26 @@ def start(
             "--yes", "-y", help="With --switch: record a timer older than 12 hours without asking."
         ),
     ] = False,
+    at: AtOpt = None,
 ) -> None:
     """Start a live timer on a skill (it survives closed terminals and reboots).
 
     Only one timer runs at a time: --switch stops (records) the running one first.
+    Started late? --at 9:00 starts it when you began.
 
-    Example: roadmap start triton --note "fused softmax"
+    Example: roadmap start triton --note "fused softmax" --at 9:30
     """
     from roadmap import resolve, track
-    from roadmap.timeparse import local_now
+    from roadmap.timeparse import local_now, parse_at
 
     app = app_of(ctx)
     ref = resolve.skill(app.conn(), skill)
-    now = local_now()
-    confirmed = _forgotten_ok(ctx, now, yes) if switch else False
+    now = local_now() if at is None else parse_at(at, local_now())
+    if switch:
+        confirmed = _timer_end_ok(ctx, now, yes)
+    else:
+        confirmed = False
+        _already_running(ctx, ref.id, local_now())
     stopped = None
     with app.write() as session:
         if switch:
@@ -156,29 +227,32 @@ def start(
             track.start(session, ref.id, note or "", now)
     if stopped is not None:
         _show(ctx, stopped.id or 0, "stopped", False)
-    typer.echo(f"started timer on {ref.id} at {now:%H:%M}; stop it with: roadmap stop")
+    when = f"{now:%H:%M}" if now.date() == local_now().date() else f"{now:%Y-%m-%d %H:%M}"
+    typer.echo(f"started timer on {ref.id} at {when}; stop it with: roadmap stop")
 
 
 def stop(
     ctx: typer.Context,
     note: NoteOpt = None,
     yes: YesOpt = False,
+    at: AtOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Stop the timer and record the session; prints its length.
 
-    A timer that ran more than 12 hours asks first (probably forgotten).
+    Left it running? --at 18:00 ends it when you stopped (after its start, not in the
+    future). A timer that ran more than 12 hours asks first (probably forgotten).
 
-    Example: roadmap stop --note "finished chapter 3"
+    Example: roadmap stop --note "finished chapter 3" --at 18:00
     """
     from roadmap import queries, track
-    from roadmap.timeparse import local_now
+    from roadmap.timeparse import local_now, parse_at
 
     app = app_of(ctx)
     if queries.timer(app.conn()) is None:
         raise track.no_timer()
-    now = local_now()
-    confirmed = _forgotten_ok(ctx, now, yes)
+    now = local_now() if at is None else parse_at(at, local_now())
+    confirmed = _timer_end_ok(ctx, now, yes)
     with app.write() as session:
         row = track.stop(session, now, note, confirmed)
         session_id = row.id

@@ -1,0 +1,152 @@
+"""Logging typed the way people type (issue 17, input): durations, --on / --at, the timer
+left running, what assess and check say. Through the real CLI, on both databases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Sql
+from tests.test_track import assert_one_clear_error, dump
+
+pytestmark = pytest.mark.usefixtures("backend")
+
+NOW = "2026-11-20T10:00:00+00:00"  # a Friday; the tests run with TZ=UTC
+
+
+@pytest.fixture
+def ready(run, backend: str, small: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("ROADMAP_NOW", NOW)
+    run.ok("tree")
+
+
+def starts(run) -> list[str]:  # type: ignore[no-untyped-def]
+    return [s["started_at"][:16] for s in run.json("sessions", "--limit", "0")]
+
+
+@pytest.mark.usefixtures("ready")
+@pytest.mark.parametrize("text", ["1.5", "0.5", ".75", "2.0"])
+def test_a_bare_decimal_duration_is_refused_with_the_question(run, sql: Sql, text: str) -> None:  # type: ignore[no-untyped-def]
+    before = dump(sql)
+    result = run("log", "linalg", text)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"roadmap: error: invalid duration '{text}': a number without a unit is whole minutes\n"
+        f"  hint: {text}h or {text}m?\n"
+    )
+    assert dump(sql) == before
+
+
+@pytest.mark.usefixtures("ready")
+def test_a_bare_whole_number_is_minutes_and_the_help_says_so(run) -> None:  # type: ignore[no-untyped-def]
+    assert run.json("log", "linalg", "90")["minutes"] == 90
+    help_text = " ".join(run.ok("log", "--help").stdout.split())
+    assert "A bare whole number is minutes (90 = 1h30m)" in help_text
+    assert "1.5 is refused: write 1.5h or 1.5m" in help_text
+    for form in ("'yesterday 9am'", "'last monday'", "'mon 14:00'", "'2 days ago'", "14:30"):
+        assert form in help_text, form
+
+
+@pytest.mark.usefixtures("ready")
+@pytest.mark.parametrize(
+    ("on", "started"),
+    [
+        ("yesterday 9am", "2026-11-19T09:00"),
+        ("yesterday 09:00", "2026-11-19T09:00"),
+        ("9am", "2026-11-20T09:00"),
+        ("8:30", "2026-11-20T08:30"),
+        ("mon 14:00", "2026-11-16T14:00"),
+        ("last friday 7pm", "2026-11-13T19:00"),
+        ("2026-11-18T09:30", "2026-11-18T09:30"),
+    ],
+)
+def test_a_time_of_day_means_the_session_starts_then(run, on: str, started: str) -> None:  # type: ignore[no-untyped-def]
+    data = run.json("log", "linalg", "30m", "--on", on)
+    assert data["started_at"].startswith(started)
+
+
+@pytest.mark.usefixtures("ready")
+@pytest.mark.parametrize(
+    ("on", "day"),
+    [("monday", "2026-11-16"), ("last monday", "2026-11-16"), ("2 days ago", "2026-11-18")],
+)
+def test_day_forms_log_on_that_day(run, on: str, day: str) -> None:  # type: ignore[no-untyped-def]
+    assert run.json("log", "linalg", "30m", "--on", on)["started_at"][:10] == day
+
+
+@pytest.mark.usefixtures("ready")
+@pytest.mark.parametrize(
+    ("on", "needle"),
+    [
+        ("30/11", "ambiguous date '30/11'"),
+        ("11/30", "ambiguous date '11/30'"),
+        ("14:30", "'14:30' is in the future"),
+        ("9", "invalid date '9'"),
+        ("25:00", "invalid time of day '25:00'"),
+    ],
+)
+def test_bad_times_are_refused_and_write_nothing(run, sql: Sql, on: str, needle: str) -> None:  # type: ignore[no-untyped-def]
+    before = dump(sql)
+    result = run("log", "linalg", "30m", "--on", on)
+    assert result.exit_code == 2
+    assert needle in result.stderr
+    assert_one_clear_error(result.stderr)
+    assert dump(sql) == before
+
+
+@pytest.mark.usefixtures("ready")
+def test_ambiguous_dates_list_the_accepted_forms(run) -> None:  # type: ignore[no-untyped-def]
+    stderr = run("log", "linalg", "1h", "--on", "30/11").stderr
+    for form in ("YYYY-MM-DD", "yesterday", "last monday", "'yesterday 9am'", "14:30"):
+        assert form in stderr
+
+
+@pytest.mark.usefixtures("ready")
+def test_start_at_starts_a_timer_in_the_past_and_stop_at_ends_it(run, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+    assert run.ok("start", "linalg", "--at", "9:00").stdout.startswith(
+        "started timer on linalg at 09:00"
+    )
+    stopped = run.json("stop", "--at", "9:45")
+    assert (stopped["started_at"][:16], stopped["minutes"]) == ("2026-11-20T09:00", 45)
+    run.ok("start", "calculus", "--at", "yesterday 22:00")
+    before = dump(sql)
+    for at, needle in (
+        ("21:00 yesterday", "cannot end at 2026-11-19 21:00"),
+        ("10:30", "'10:30' is in the future"),
+        ("yesterday", "has no time of day"),
+    ):
+        result = run("stop", "--at", at)
+        assert result.exit_code == 2 and needle in result.stderr, result.stderr
+        assert dump(sql) == before
+    assert run.json("stop", "--at", "yesterday 23:30")["minutes"] == 90
+
+
+@pytest.mark.usefixtures("ready")
+def test_a_forgotten_timer_is_shown_in_days_with_the_way_out(run, sql: Sql, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("ROADMAP_NOW", "2026-11-17T09:00:00+00:00")
+    run.ok("start", "linalg")
+    monkeypatch.setenv("ROADMAP_NOW", NOW)
+    before = dump(sql)
+    result = run("stop")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "roadmap: error: the timer on linalg has been running for 3 days "
+        "(since Tue 2026-11-17 09:00): longer than one session can be (24h)"
+    )
+    assert "roadmap stop --at TIME" in result.stderr and "roadmap cancel" in result.stderr
+    again = run("start", "calculus")
+    assert "(3 days)" in again.stderr and "roadmap stop --at TIME" in again.stderr
+    status = " ".join(run.ok("status").stdout.split())
+    assert "running for 3 days: forgotten? roadmap stop --at TIME" in status
+    assert dump(sql) == before
+    data = run.json("stop", "--at", "2026-11-17 11:30")
+    assert data["minutes"] == 150
+
+
+@pytest.mark.usefixtures("ready")
+def test_switch_at_stops_the_running_timer_then_and_starts_the_next(run) -> None:  # type: ignore[no-untyped-def]
+    run.ok("start", "linalg", "--at", "8:00")
+    result = run.ok("start", "calculus", "--switch", "--at", "9:15")
+    assert "stopped #1  2026-11-20 08:00  1h15m  linalg" in result.stdout
+    assert run.json("stop")["minutes"] == 45
