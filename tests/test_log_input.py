@@ -150,3 +150,78 @@ def test_switch_at_stops_the_running_timer_then_and_starts_the_next(run) -> None
     result = run.ok("start", "calculus", "--switch", "--at", "9:15")
     assert "stopped #1  2026-11-20 08:00  1h15m  linalg" in result.stdout
     assert run.json("stop")["minutes"] == 45
+
+
+# --- where a session goes --------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("ready")
+def test_sessions_without_a_time_fill_the_latest_free_time(run) -> None:  # type: ignore[no-untyped-def]
+    assert run.json("log", "linalg", "1h")["started_at"] == "2026-11-20T09:00:00+00:00"
+    assert run.json("log", "calculus", "30m")["started_at"] == "2026-11-20T08:30:00+00:00"
+    yesterday = run.json("log", "linalg", "2h", "--on", "yesterday")
+    assert yesterday["started_at"] == "2026-11-19T22:00:00+00:00"
+    run.ok("log", "linalg", "1h", "--on", "yesterday 20:30")
+    # 21:30-22:00 is too short for 45m: the next gap back ends at 20:30.
+    assert run.json("log", "linalg", "45m", "--on", "yesterday")["started_at"] == (
+        "2026-11-19T19:45:00+00:00"
+    )
+
+
+@pytest.mark.usefixtures("ready")
+def test_a_timed_session_that_overlaps_is_refused_naming_the_other(run, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+    run.ok("log", "linalg", "1h", "--on", "yesterday 9am")
+    before = dump(sql)
+    result = run("log", "calculus", "1h", "--on", "yesterday 9:30")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "roadmap: error: 2026-11-19 09:30–10:30 overlaps session #1 "
+        "(2026-11-19 09:00–10:00, 1h on linalg)\n"
+        "  hint: give another start with --on 'DAY HH:MM', leave the time out to place it in "
+        "the day's free time, or change #1 with: roadmap edit 1\n"
+    )
+    assert dump(sql) == before
+    run.ok("log", "calculus", "1h", "--on", "yesterday 10:00")  # touching is fine
+
+
+@pytest.mark.usefixtures("ready")
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("2h", "--on", "9am"), "would end at 11:00, in the future"),
+        (("11h",), "no free 11h on 2026-11-20 before now"),
+    ],
+)
+def test_a_session_never_ends_in_the_future(
+    run, sql: Sql, args: tuple[str, ...], needle: str
+) -> None:  # type: ignore[no-untyped-def]
+    before = dump(sql)
+    result = run("log", "linalg", *args)
+    assert result.exit_code == 2 and needle in result.stderr, result.stderr
+    assert_one_clear_error(result.stderr)
+    assert dump(sql) == before
+
+
+@pytest.mark.usefixtures("ready")
+def test_no_day_holds_more_than_24_hours(run, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+    run.ok("log", "linalg", "20h", "--on", "yesterday")
+    run.ok("log", "calculus", "4h", "--on", "yesterday")
+    before = dump(sql)
+    result = run("log", "cpp", "1m", "--on", "yesterday")
+    assert result.exit_code == 2
+    assert "2026-11-19 already holds 24h of sessions" in result.stderr
+    assert dump(sql) == before
+
+
+@pytest.mark.usefixtures("ready")
+def test_the_same_log_twice_is_kept_but_flagged_as_a_repeat(run, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+    first = run.ok("log", "linalg", "1h", "--note", "ch 3")
+    assert first.stderr == ""
+    second = run.ok("log", "linalg", "1h", "--note", "ch 3")
+    assert second.stdout.startswith("logged #2 ")
+    assert second.stderr == (
+        "this looks like a repeat of #1 (same skill, length, day and note); "
+        "if it is, undo it with: roadmap undo (or roadmap delete 2)\n"
+    )
+    assert sql.one("SELECT count(*) FROM session") == 2
+    assert run.ok("log", "linalg", "1h", "--note", "ch 4").stderr == ""

@@ -165,7 +165,8 @@ def log(
 
     Example: roadmap log cuda 1h30m --on "yesterday 9am" --note "tiled GEMM" --tag gemm
     """
-    from roadmap import resolve, track
+    from roadmap import overlaps, resolve, track
+    from roadmap.clock import local_day
     from roadmap.timeparse import local_now, parse_duration, parse_when
 
     minutes = parse_duration(duration)
@@ -174,14 +175,22 @@ def log(
     tags = track.check_tags(tag)
     links = track.check_links(link)
     app = app_of(ctx)
-    ref = resolve.skill(app.conn(), skill)
-    started = track.started_for(when, minutes, now)
+    conn = app.conn()
+    ref = resolve.skill(conn, skill)
+    # The placement read: the write path should make it inside its transaction.
+    started = overlaps.place(conn, when, minutes, now)
+    repeat = overlaps.repeat_of(conn, ref.id, minutes, local_day(started), note or "", tags)
     row = track.new_session(ref.id, started, minutes, note or "", tags, links)
     with app.write() as session:
         track.log(session, row, ref.name)
         session_id = row.id
     assert session_id is not None
     _show(ctx, session_id, "logged", as_json)
+    if repeat is not None:
+        info(
+            f"this looks like a repeat of #{repeat} (same skill, length, day and note); "
+            f"if it is, undo it with: roadmap undo (or roadmap delete {session_id})"
+        )
 
 
 def start(
