@@ -267,6 +267,7 @@ def run_server(url: str, skills_path: Path | None = None) -> list[Finding]:
         findings.append(Finding("schema", "ok", f"revision {revision}, current"))
         findings.append(_orphans(conn))
         findings.append(_timer(conn))
+        findings.append(_session_times(conn))
         findings += _skills_file(conn, skills_path)
     except RoadmapError as exc:
         findings.append(Finding("database", "problem", exc.message))
@@ -301,6 +302,7 @@ def _checks(conn: sqlite3.Connection, skills_path: Path | None) -> list[Finding]
         return out  # the content checks below assume this version's schema
     out.append(_orphans(conn))
     out.append(_timer(conn))
+    out.append(_session_times(conn))
     out += _skills_file(conn, skills_path)
     return out
 
@@ -434,6 +436,13 @@ def _timer(conn: Conn) -> Finding:
         f"the timer on {row[0]} has run since {row[1]}, more than a day: forgotten? "
         "roadmap cancel drops it; then log the real time with roadmap log",
     )
+
+
+def _session_times(conn: Conn) -> Finding:
+    """Overlapping sessions and sessions ending in the future (roadmap.overlaps)."""
+    from roadmap import clock, overlaps
+
+    return Finding(*overlaps.finding(conn, clock.now()))
 
 
 HISTORY_QUERY = """

@@ -108,3 +108,27 @@ def future(conn: Conn, now: datetime) -> list[placement.Booked]:
         (to_stored(now - _SPAN),),
     ).fetchall()
     return [b for b in _booked(rows) if b.end > now]
+
+
+def finding(conn: Conn, now: datetime) -> tuple[str, str, str]:
+    """``doctor``'s check of session times: (check, status, detail). Overlaps and sessions
+    ending in the future are warnings (imported history may hold them), never problems."""
+    pairs = overlaps(conn)
+    ahead = future(conn, now)
+    if not pairs and not ahead:
+        return "session times", "ok", "no overlapping sessions, none ending in the future"
+    parts = []
+    if pairs:
+        shown = ", ".join(f"#{p.first.id} and #{p.second.id}" for p in pairs[:3])
+        more = f" and {len(pairs) - 3} more" if len(pairs) > 3 else ""
+        parts.append(
+            f"{len(pairs)} overlapping pair(s) of sessions ({shown}{more}): "
+            "see them with roadmap sessions --overlaps"
+        )
+    if ahead:
+        ids = ", ".join(f"#{b.id}" for b in ahead[:3])
+        more = f" and {len(ahead) - 3} more" if len(ahead) > 3 else ""
+        parts.append(
+            f"{len(ahead)} session(s) ending in the future ({ids}{more}): fix with roadmap edit"
+        )
+    return "session times", "warning", "; ".join(parts)

@@ -3,6 +3,7 @@ left running, what assess and check say. Through the real CLI, on both databases
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -225,3 +226,55 @@ def test_the_same_log_twice_is_kept_but_flagged_as_a_repeat(run, sql: Sql) -> No
     )
     assert sql.one("SELECT count(*) FROM session") == 2
     assert run.ok("log", "linalg", "1h", "--note", "ch 4").stderr == ""
+
+
+# --- overlaps already recorded (imported history) ------------------------------------------------
+
+
+def insert_session(sql: Sql, skill: str, started_at: str, minutes: int) -> None:
+    """A session as an import from another tracker may leave it (no placement rules)."""
+    sql(
+        "INSERT INTO session (skill_id, started_at, day, minutes, note, tags, links, source, "
+        "source_key, created_at) VALUES (?, ?, ?, ?, '', '[]', '[]', 'watson', NULL, ?)",
+        (skill, started_at, started_at[:10], minutes, started_at),
+    )
+
+
+@pytest.mark.usefixtures("ready")
+def test_sessions_overlaps_lists_the_overlapping_pairs(run, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+    assert run.json("sessions", "--overlaps") == []
+    assert run.ok("sessions", "--overlaps").stderr == "no sessions overlap\n"
+    run.ok("log", "linalg", "1h", "--on", "yesterday 9am")  # #1 09:00-10:00
+    insert_session(sql, "calculus", "2026-11-19T09:30:00Z", 60)  # #2 09:30-10:30
+    insert_session(sql, "cpp", "2026-11-19T08:00:00Z", 180)  # #3 08:00-11:00
+    run.ok("log", "linalg", "1h", "--on", "yesterday 11am")  # #4 touches #3: no overlap
+    pairs = run.json("sessions", "--overlaps")
+    assert [(p["first"]["id"], p["second"]["id"], p["shared_minutes"]) for p in pairs] == [
+        (3, 1, 60),
+        (3, 2, 60),
+        (1, 2, 30),
+    ]
+    result = run.ok("sessions", "--overlaps")
+    lines = result.stdout.splitlines()
+    assert lines[0] == "#3  2026-11-19 08:00  3h  cpp"
+    assert lines[1] == "  overlaps by 1h: #1  2026-11-19 09:00  1h  linalg"
+    assert "3 overlapping pair(s)" in result.stderr
+
+
+@pytest.mark.usefixtures("ready")
+def test_doctor_reports_overlaps_and_future_sessions(run, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+    def times() -> tuple[str, str]:
+        data = json.loads(run("doctor", "--json").stdout)
+        found = [c for c in data["checks"] if c["check"] == "session times"]
+        return found[0]["status"], found[0]["detail"]
+
+    run.ok("log", "linalg", "1h", "--on", "yesterday 9am")
+    assert times() == ("ok", "no overlapping sessions, none ending in the future")
+    insert_session(sql, "calculus", "2026-11-19T09:30:00Z", 60)
+    insert_session(sql, "cpp", "2026-11-20T09:30:00Z", 60)  # ends 10:30, after now
+    status, detail = times()
+    assert status == "warning"
+    assert "1 overlapping pair(s) of sessions (#1 and #2)" in detail
+    assert "roadmap sessions --overlaps" in detail
+    assert "1 session(s) ending in the future (#3)" in detail
+    assert run("doctor").exit_code == 0  # warnings, not problems

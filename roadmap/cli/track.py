@@ -295,6 +295,13 @@ def sessions(
     ] = None,
     tag: Annotated[str | None, typer.Option("--tag", help="Only sessions with this tag.")] = None,
     limit: Annotated[int, typer.Option("--limit", "-l", help="At most N (0: all).", min=0)] = 20,
+    overlapping: Annotated[
+        bool,
+        typer.Option(
+            "--overlaps",
+            help="Only sessions that overlap another, in pairs (imported history may).",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """List study sessions, newest first (archived skills' sessions are marked).
@@ -305,6 +312,9 @@ def sessions(
     from roadmap.timeparse import parse_date
 
     conn = app_of(ctx).conn()
+    if overlapping:
+        _overlaps(conn, as_json)
+        return
     flt = queries.SessionFilter(limit=limit or None, tag=tag)
     if pillar is not None:
         flt.pillar = resolve.pillar(conn, pillar)
@@ -322,6 +332,33 @@ def sessions(
         info("no sessions match; log one with: roadmap log SKILL 1h")
         return
     console().print(render.sessions_table(rows))
+
+
+def _overlaps(conn: Any, as_json: bool) -> None:
+    """``sessions --overlaps``: each overlapping pair, with the minutes they share."""
+    from roadmap import overlaps, queries
+
+    pairs: list[dict[str, Any]] = []
+    for pair in overlaps.overlaps(conn):
+        first = queries.session_by_id(conn, pair.first.id)
+        second = queries.session_by_id(conn, pair.second.id)
+        pairs.append({"first": first, "second": second, "shared_minutes": pair.minutes})
+    if as_json:
+        print_json(pairs)
+        return
+    if not pairs:
+        info("no sessions overlap")
+        return
+    from roadmap.timeparse import format_duration
+
+    for item in pairs:
+        typer.echo(f"{_line(item['first'])}")
+        typer.echo(
+            f"  overlaps by {format_duration(item['shared_minutes'])}: {_line(item['second'])}"
+        )
+    info(
+        f"{len(pairs)} overlapping pair(s): fix with roadmap edit ID --on ... or roadmap delete ID"
+    )
 
 
 def edit(
