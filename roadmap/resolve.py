@@ -74,52 +74,70 @@ def _archived_error(ref: SkillRef) -> UsageError:
     )
 
 
+@dataclass(frozen=True)
+class SkillIndex:
+    """Every skill and earlier id, read once: ``find`` applies the rules of the module doc
+    (``log`` and ``import`` both use them)."""
+
+    rows: list[SkillRef]
+    aliases: dict[str, str]
+
+    @classmethod
+    def load(cls, conn: Conn) -> SkillIndex:
+        rows = [
+            SkillRef(r[0], r[1], r[2], bool(r[3]))
+            for r in conn.execute("SELECT id, name, pillar_id, archived FROM skill ORDER BY id")
+        ]
+        aliases = {
+            str(r[0]): str(r[1]) for r in conn.execute("SELECT old_id, skill_id FROM skill_alias")
+        }
+        return cls(rows, aliases)
+
+    def find(self, text: str, *, allow_archived: bool = False) -> SkillRef:
+        """Resolve ``text`` to a skill (see module doc); ``allow_archived`` for reads."""
+        rows = self.rows
+        by_id = {r.id: r for r in rows}
+        found = by_id.get(text)
+        if found is None and text in self.aliases:
+            found = by_id.get(self.aliases[text])
+        needle = text.strip().lower()
+        if found is None and not needle:
+            raise UsageError("no skill given: name one by its id, id prefix or name")
+        if found is None:
+            for matches in _tiers(needle):
+                candidates = [r for r in rows if matches(r.id, r.name.lower())]
+                if not candidates:
+                    continue
+                pool = [r for r in candidates if allow_archived or not r.archived]
+                if len(pool) == 1:
+                    found = pool[0]
+                elif len(pool) > 1:
+                    raise _several(text, "skill", [r.id for r in pool])
+                elif len(candidates) == 1:
+                    raise _archived_error(candidates[0])
+                else:
+                    archived = ", ".join(r.id for r in candidates[:3])
+                    raise UsageError(f"'{text}' matches only archived skills: {archived}")
+                break
+        if found is None:
+            live = [(r.id, r.name) for r in rows if allow_archived or not r.archived]
+            if not live:
+                raise UsageError(
+                    f"unknown skill '{text}': the skills file defines no skills",
+                    hint="add skills to the skills file (see 'roadmap validate')",
+                )
+            raise UsageError(
+                f"unknown skill '{text}'; did you mean {', '.join(nearest(text, live))}?",
+                hint="see every skill with: roadmap tree",
+            )
+        if found.archived and not allow_archived:
+            raise _archived_error(found)
+        return found
+
+
 def skill(conn: Conn, text: str, *, allow_archived: bool = False) -> SkillRef:
     """Resolve ``text`` to a skill (see module doc); ``allow_archived`` for reads."""
-    rows = [
-        SkillRef(r[0], r[1], r[2], bool(r[3]))
-        for r in conn.execute("SELECT id, name, pillar_id, archived FROM skill ORDER BY id")
-    ]
-    by_id = {r.id: r for r in rows}
-    found = by_id.get(text)
-    if found is None:
-        alias = conn.execute(
-            "SELECT skill_id FROM skill_alias WHERE old_id = ?", (text,)
-        ).fetchone()
-        found = by_id.get(alias[0]) if alias else None
-    needle = text.strip().lower()
-    if found is None and not needle:
-        raise UsageError("no skill given: name one by its id, id prefix or name")
-    if found is None:
-        for matches in _tiers(needle):
-            candidates = [r for r in rows if matches(r.id, r.name.lower())]
-            if not candidates:
-                continue
-            pool = [r for r in candidates if allow_archived or not r.archived]
-            if len(pool) == 1:
-                found = pool[0]
-            elif len(pool) > 1:
-                raise _several(text, "skill", [r.id for r in pool])
-            elif len(candidates) == 1:
-                raise _archived_error(candidates[0])
-            else:
-                archived = ", ".join(r.id for r in candidates[:3])
-                raise UsageError(f"'{text}' matches only archived skills: {archived}")
-            break
-    if found is None:
-        live = [(r.id, r.name) for r in rows if allow_archived or not r.archived]
-        if not live:
-            raise UsageError(
-                f"unknown skill '{text}': the skills file defines no skills",
-                hint="add skills to the skills file (see 'roadmap validate')",
-            )
-        raise UsageError(
-            f"unknown skill '{text}'; did you mean {', '.join(nearest(text, live))}?",
-            hint="see every skill with: roadmap tree",
-        )
-    if found.archived and not allow_archived:
-        raise _archived_error(found)
-    return found
+    return SkillIndex.load(conn).find(text, allow_archived=allow_archived)
 
 
 def pillar(conn: Conn, text: str) -> str:

@@ -278,3 +278,53 @@ def test_doctor_reports_overlaps_and_future_sessions(run, sql: Sql) -> None:  # 
     assert "roadmap sessions --overlaps" in detail
     assert "1 session(s) ending in the future (#3)" in detail
     assert run("doctor").exit_code == 0  # warnings, not problems
+
+
+# --- import names skills as log does -------------------------------------------------------------
+
+
+def frames(tmp_path: Path, *projects: str) -> Path:
+    """A Watson frames file: one hour a day per project, from 2026-11-10 09:00 UTC."""
+    base = 1794301200  # 2026-11-10T09:00:00Z
+    path = tmp_path / "frames"
+    path.write_text(
+        json.dumps(
+            [
+                [base + i * 86400, base + i * 86400 + 3600, p, f"id{i}", [], base + i * 86400]
+                for i, p in enumerate(projects)
+            ],
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.usefixtures("ready")
+@pytest.mark.parametrize("name", ["linalg", "LINALG", "lin", "Linear algebra", "algebra"])
+def test_import_resolves_a_project_as_log_does(run, tmp_path: Path, name: str) -> None:  # type: ignore[no-untyped-def]
+    logged = run.json("log", name, "1h", "--on", "2026-11-01")["skill"]
+    result = run.json("import", str(frames(tmp_path, name)))
+    assert result["imported"] == 1
+    imported = [s for s in run.json("sessions", "--limit", "0") if s["source"] == "watson"]
+    assert [s["skill"] for s in imported] == [logged] == ["linalg"]
+
+
+@pytest.mark.usefixtures("ready")
+def test_import_refuses_what_log_refuses(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert run("log", "c", "1h").exit_code == 2  # ambiguous for log ...
+    result = run("import", str(frames(tmp_path, "c")))
+    assert result.exit_code == 65  # ... unknown for import
+    assert "unknown skills, nothing imported: c (1)" in result.stderr
+
+
+@pytest.mark.usefixtures("ready")
+def test_map_to_dash_drops_a_projects_frames(run, sql: Sql, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = frames(tmp_path, "linalg", "cooking", "cooking", "calculus")
+    data = run.json("import", str(path), "--map", "Cooking=-")
+    assert data["imported"] == 2 and data["dropped"] == {"cooking": 2}
+    assert data["unknown"] == {}
+    assert sorted(s["skill"] for s in run.json("sessions")) == ["calculus", "linalg"]
+    text = run.ok("import", str(path), "--map", "cooking=-", "--dry-run")
+    assert "; dropped 2 (--map NAME=-)" in text.stdout
+    assert "dropped (--map NAME=-): cooking (2)" in text.stderr
