@@ -24,29 +24,36 @@ def _booked(rows: list[tuple[object, ...]]) -> list[placement.Booked]:
     ]
 
 
-def sessions_touching(conn: Conn, lo: datetime, hi: datetime) -> list[placement.Booked]:
+def sessions_touching(
+    conn: Conn, lo: datetime, hi: datetime, exclude: int | None = None
+) -> list[placement.Booked]:
     """The sessions that may overlap [lo, hi): started from ``lo`` - 24h up to ``hi``
-    (stored UTC text sorts as time), oldest first."""
+    (stored UTC text sorts as time), oldest first; ``exclude``: a session being edited."""
     rows = conn.execute(
         "SELECT id, skill_id, started_at, minutes FROM session "
         "WHERE started_at >= ? AND started_at < ? ORDER BY started_at, id",
         (to_stored(lo - _SPAN), to_stored(hi)),
     ).fetchall()
-    return _booked(rows)
+    return [b for b in _booked(rows) if b.id != exclude]
 
 
-def place(conn: Conn, when: date | datetime, minutes: int, now: datetime) -> datetime:
-    """When a session typed as ``--on WHEN`` of ``minutes`` starts, or a UsageError.
+def place(
+    conn: Conn, when: date | datetime, minutes: int, now: datetime, exclude: int | None = None
+) -> datetime:
+    """When a session typed as ``--on WHEN`` of ``minutes`` starts, or a UsageError
+    (``exclude``: the session being edited, which may overlap its old self).
 
     The one read behind placement: the write path should call this inside its write
     transaction, so that two ``log`` at once cannot both take the same free time.
     """
     if isinstance(when, datetime):
         end = when + timedelta(minutes=minutes)
-        placement.check_timed(sessions_touching(conn, when, end), when, minutes, now)
+        booked = sessions_touching(conn, when, end, exclude)
+        placement.check_timed(booked, when, minutes, now)
         return when
     lo, hi = day_bounds(when, now)
-    return placement.place_untimed(sessions_touching(conn, lo, hi), minutes, when, now)
+    booked = sessions_touching(conn, lo, hi, exclude)
+    return placement.place_untimed(booked, minutes, when, now)
 
 
 def repeat_of(

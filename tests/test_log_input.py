@@ -328,3 +328,18 @@ def test_map_to_dash_drops_a_projects_frames(run, sql: Sql, tmp_path: Path) -> N
     text = run.ok("import", str(path), "--map", "cooking=-", "--dry-run")
     assert "; dropped 2 (--map NAME=-)" in text.stdout
     assert "dropped (--map NAME=-): cooking (2)" in text.stderr
+
+
+@pytest.mark.usefixtures("ready")
+def test_edit_on_places_the_session_as_log_does(run, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+    run.ok("log", "linalg", "1h", "--on", "yesterday 9am")  # #1
+    run.ok("log", "calculus", "1h", "--on", "yesterday 11am")  # #2
+    before = dump(sql)
+    refused = run("edit", "2", "--on", "yesterday 9:30")
+    assert refused.exit_code == 2 and "overlaps session #1" in refused.stderr
+    assert dump(sql) == before
+    # Its own old place does not count against it.
+    assert run.json("edit", "2", "--on", "yesterday 11:30")["started_at"].startswith(
+        "2026-11-19T11:30"
+    )
+    assert run.json("edit", "1", "--on", "yesterday")["started_at"].startswith("2026-11-19T23:00")

@@ -605,12 +605,12 @@ def test_delete_with_yes_and_off_a_terminal(run, ready: Path, sql: Sql) -> None:
 def test_edit_changes_what_it_is_given(run, ready: Path) -> None:  # type: ignore[no-untyped-def]
     run.ok("log", "linalg", "1h", "--tag", "a", "--note", "n", "--link", "https://x.org")
     data = run.json("edit", "1", "--on", "2026-01-05", "--tag", "b", "--tag", "c")
-    assert data["started_at"].startswith("2026-01-05T12:00:00")
+    assert data["started_at"].startswith("2026-01-05T23:00:00")  # placed as log places it
     assert data["tags"] == ["b", "c"]
     assert (data["minutes"], data["note"], data["links"]) == (60, "n", ["https://x.org"])
     data = run.json("edit", "1", "--duration", "1.5h", "--note", "")
     assert (data["minutes"], data["note"]) == (90, "")
-    assert data["started_at"].startswith("2026-01-05T12:00:00")
+    assert data["started_at"].startswith("2026-01-05T23:00:00")
     assert run.json("sessions", "--since", "2026-01-05", "--until", "2026-01-05")[0]["id"] == 1
 
 

@@ -365,7 +365,10 @@ def edit(
     ctx: typer.Context,
     session_arg: IdArg,
     duration: Annotated[str | None, typer.Option("--duration", "-d", help="New length.")] = None,
-    on: Annotated[str | None, typer.Option("--on", help="New day or date-time.")] = None,
+    on: Annotated[
+        str | None,
+        typer.Option("--on", help="New day, or day and time of day: the forms of log --on."),
+    ] = None,
     note: NoteOpt = None,
     skill: Annotated[str | None, typer.Option("--skill", "-s", help="Move to this skill.")] = None,
     tag: TagOpt = None,
@@ -373,9 +376,12 @@ def edit(
 ) -> None:
     """Change a recorded session (undo reverts it).
 
+    A new --on is placed as by log: without a time of day in that day's latest free time;
+    with one, refused if it overlaps another session or ends in the future.
+
     Example: roadmap edit 42 --duration 2h --note "with exercises"
     """
-    from roadmap import queries, resolve, track
+    from roadmap import overlaps, queries, resolve, track
     from roadmap.errors import UsageError
     from roadmap.timeparse import local_now, parse_duration, parse_when
 
@@ -389,10 +395,11 @@ def edit(
     if duration is not None:
         changes.minutes = parse_duration(duration)
     if on is not None:
+        # Placed like log: in the day's free time, or at its time if free and past.
         now = local_now()
-        when = parse_when(on, now)
         minutes = changes.minutes or int(current["minutes"])
-        changes.started = track.started_for(when, minutes, now)
+        when = parse_when(on, now)
+        changes.started = overlaps.place(conn, when, minutes, now, exclude=session_id)
     if skill is not None:
         changes.skill_id = resolve.skill(conn, skill).id
     if changes == track.Changes():
