@@ -272,6 +272,7 @@ def run_server(url: str, skills_path: Path | None = None) -> list[Finding]:
         findings.append(_orphans(conn))
         findings.append(_timer(conn))
         findings += [_journal(conn), _dates(conn)]
+        findings.append(_session_times(conn))
         findings += _skills_file(conn, skills_path)
     except RoadmapError as exc:
         findings.append(Finding("database", "problem", exc.message))
@@ -308,6 +309,7 @@ def _checks(conn: sqlite3.Connection, skills_path: Path | None) -> list[Finding]
     out.append(_orphans(conn))
     out.append(_timer(conn))
     out += [_journal(conn), _dates(conn)]
+    out.append(_session_times(conn))
     out += _skills_file(conn, skills_path)
     return out
 
@@ -507,6 +509,13 @@ def _dates(conn: Conn) -> Finding:
         f"{row[0]} session(s) dated outside 1970..now (first #{row[1]}): "
         f"fix with roadmap edit ID --on DATE, or roadmap delete ID",
     )
+
+
+def _session_times(conn: Conn) -> Finding:
+    """Overlapping sessions and sessions ending in the future (roadmap.overlaps)."""
+    from roadmap import clock, overlaps
+
+    return Finding(*overlaps.finding(conn, clock.now()))
 
 
 HISTORY_QUERY = """

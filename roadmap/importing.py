@@ -146,48 +146,37 @@ class Outcome:
 
 
 class Resolver:
-    """Skill names from other trackers → our skill ids, like the CLI names skills: ``--map``,
-    then (case-insensitively) a live skill's id or name, an old id (``was:``), an archived
-    skill's id, then a unique prefix of a live skill's id or name (``triton`` for
-    ``triton-kernels``). Ambiguous prefixes resolve to nothing (reported as unknown)."""
+    """Skill names from other trackers → our skill ids: ``--map`` first (case-insensitively),
+    then the rules ``roadmap log`` names skills by (roadmap.resolve: exact id, earlier id,
+    id or name, unique prefix, unique part of the name), then an archived skill's exact id
+    (history may belong to one). A name that ``log`` would refuse (unknown, ambiguous)
+    resolves to nothing (reported as unknown)."""
 
     def __init__(self, conn: Conn, mapping: dict[str, str]) -> None:
-        self.known: dict[str, str] = {}
-        rows = conn.execute("SELECT id, name, archived FROM skill ORDER BY id").fetchall()
-        self.live = [(sid.lower(), name.strip().lower(), sid) for sid, name, a in rows if not a]
-        for low_id, _name, sid in self.live:
-            self.known[low_id] = sid
-        for _id, low_name, sid in self.live:
-            self.known.setdefault(low_name, sid)
-        for old, sid in conn.execute("SELECT old_id, skill_id FROM skill_alias"):
-            self.known.setdefault(old.lower(), sid)
-        for sid, _name, archived in rows:
-            if archived:
-                self.known.setdefault(sid.lower(), sid)
-        self.mapping = {k.strip().lower(): v for k, v in mapping.items()}
-        self.prefixes: dict[str, str | None] = {}
+        from roadmap import resolve
 
-    def _prefix(self, key: str) -> str | None:
-        if key not in self.prefixes:
-            found = {
-                sid
-                for low_id, low_name, sid in self.live
-                if low_id.startswith(key) or low_name.startswith(key)
-            }
-            self.prefixes[key] = found.pop() if len(found) == 1 and key else None
-        return self.prefixes[key]
+        self.index = resolve.SkillIndex.load(conn)
+        self.archived = {r.id.lower(): r.id for r in self.index.rows if r.archived}
+        self.mapping = {k.strip().lower(): v for k, v in mapping.items()}
+        self.cache: dict[str, str | None] = {}
+
+    def _one(self, name: str) -> str | None:
+        if name not in self.cache:
+            from roadmap.errors import UsageError
+
+            try:
+                self.cache[name] = self.index.find(name).id
+            except UsageError:
+                self.cache[name] = self.archived.get(name.strip().lower())
+        return self.cache[name]
 
     def __call__(self, names: list[str]) -> str | None:
-        keys = [name.strip().lower() for name in names]
-        for key in keys:
+        for name in names:
+            key = name.strip().lower()
             if key in self.mapping:
                 return self.mapping[key]
-        for key in keys:
-            found = self.known.get(key)
-            if found is not None:
-                return found
-        for key in keys:
-            found = self._prefix(key)
+        for name in names:
+            found = self._one(name.strip())
             if found is not None:
                 return found
         return None

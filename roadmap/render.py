@@ -381,7 +381,9 @@ def _status(data: dict[str, Any], names: dict[str, str], width: int) -> Renderab
     if data["timer"]:
         timer = data["timer"]
         line = text(f"{names.get(timer['skill'], timer['skill'])} ({timer['skill']})")
-        line.append(f", running for {_minutes(timer['minutes'])}")
+        line.append(f", running for {_elapsed(timer['minutes'])}")
+        if timer["minutes"] > 12 * 60:
+            line.append(": forgotten? roadmap stop --at TIME, or roadmap cancel")
         rows.append(("Timer", line))
     rows += _forecast_rows(data["forecast"])
     parts.append(_fields(rows))
@@ -391,6 +393,12 @@ def _status(data: dict[str, Any], names: dict[str, str], width: int) -> Renderab
     if data["next"]:
         parts += [Text(""), next_view(data["next"])]
     return Group(*parts)
+
+
+def _elapsed(minutes: int) -> str:
+    from roadmap.timeparse import format_elapsed
+
+    return format_elapsed(minutes)
 
 
 def _minutes(minutes: int) -> str:

@@ -74,52 +74,70 @@ def _archived_error(ref: SkillRef) -> UsageError:
     )
 
 
+@dataclass(frozen=True)
+class SkillIndex:
+    """Every skill and earlier id, read once: ``find`` applies the rules of the module doc
+    (``log`` and ``import`` both use them)."""
+
+    rows: list[SkillRef]
+    aliases: dict[str, str]
+
+    @classmethod
+    def load(cls, conn: Conn) -> SkillIndex:
+        rows = [
+            SkillRef(r[0], r[1], r[2], bool(r[3]))
+            for r in conn.execute("SELECT id, name, pillar_id, archived FROM skill ORDER BY id")
+        ]
+        aliases = {
+            str(r[0]): str(r[1]) for r in conn.execute("SELECT old_id, skill_id FROM skill_alias")
+        }
+        return cls(rows, aliases)
+
+    def find(self, text: str, *, allow_archived: bool = False) -> SkillRef:
+        """Resolve ``text`` to a skill (see module doc); ``allow_archived`` for reads."""
+        rows = self.rows
+        by_id = {r.id: r for r in rows}
+        found = by_id.get(text)
+        if found is None and text in self.aliases:
+            found = by_id.get(self.aliases[text])
+        needle = text.strip().lower()
+        if found is None and not needle:
+            raise UsageError("no skill given: name one by its id, id prefix or name")
+        if found is None:
+            for matches in _tiers(needle):
+                candidates = [r for r in rows if matches(r.id, r.name.lower())]
+                if not candidates:
+                    continue
+                pool = [r for r in candidates if allow_archived or not r.archived]
+                if len(pool) == 1:
+                    found = pool[0]
+                elif len(pool) > 1:
+                    raise _several(text, "skill", [r.id for r in pool])
+                elif len(candidates) == 1:
+                    raise _archived_error(candidates[0])
+                else:
+                    archived = ", ".join(r.id for r in candidates[:3])
+                    raise UsageError(f"'{text}' matches only archived skills: {archived}")
+                break
+        if found is None:
+            live = [(r.id, r.name) for r in rows if allow_archived or not r.archived]
+            if not live:
+                raise UsageError(
+                    f"unknown skill '{text}': the skills file defines no skills",
+                    hint="add skills to the skills file (see 'roadmap validate')",
+                )
+            raise UsageError(
+                f"unknown skill '{text}'; did you mean {', '.join(nearest(text, live))}?",
+                hint="see every skill with: roadmap tree",
+            )
+        if found.archived and not allow_archived:
+            raise _archived_error(found)
+        return found
+
+
 def skill(conn: Conn, text: str, *, allow_archived: bool = False) -> SkillRef:
     """Resolve ``text`` to a skill (see module doc); ``allow_archived`` for reads."""
-    rows = [
-        SkillRef(r[0], r[1], r[2], bool(r[3]))
-        for r in conn.execute("SELECT id, name, pillar_id, archived FROM skill ORDER BY id")
-    ]
-    by_id = {r.id: r for r in rows}
-    found = by_id.get(text)
-    if found is None:
-        alias = conn.execute(
-            "SELECT skill_id FROM skill_alias WHERE old_id = ?", (text,)
-        ).fetchone()
-        found = by_id.get(alias[0]) if alias else None
-    needle = text.strip().lower()
-    if found is None and not needle:
-        raise UsageError("no skill given: name one by its id, id prefix or name")
-    if found is None:
-        for matches in _tiers(needle):
-            candidates = [r for r in rows if matches(r.id, r.name.lower())]
-            if not candidates:
-                continue
-            pool = [r for r in candidates if allow_archived or not r.archived]
-            if len(pool) == 1:
-                found = pool[0]
-            elif len(pool) > 1:
-                raise _several(text, "skill", [r.id for r in pool])
-            elif len(candidates) == 1:
-                raise _archived_error(candidates[0])
-            else:
-                archived = ", ".join(r.id for r in candidates[:3])
-                raise UsageError(f"'{text}' matches only archived skills: {archived}")
-            break
-    if found is None:
-        live = [(r.id, r.name) for r in rows if allow_archived or not r.archived]
-        if not live:
-            raise UsageError(
-                f"unknown skill '{text}': the skills file defines no skills",
-                hint="add skills to the skills file (see 'roadmap validate')",
-            )
-        raise UsageError(
-            f"unknown skill '{text}'; did you mean {', '.join(nearest(text, live))}?",
-            hint="see every skill with: roadmap tree",
-        )
-    if found.archived and not allow_archived:
-        raise _archived_error(found)
-    return found
+    return SkillIndex.load(conn).find(text, allow_archived=allow_archived)
 
 
 def pillar(conn: Conn, text: str) -> str:
@@ -140,34 +158,60 @@ def pillar(conn: Conn, text: str) -> str:
     raise UsageError(f"unknown pillar '{text}'{tail}", hint="see the pillars with: roadmap tree")
 
 
-def milestone(conn: Conn, skill_id: str, text: str) -> tuple[str, str]:
-    """Resolve a milestone by id (case-insensitive) or ``LEVEL.N`` position; return
-    (key, text)."""
-    rows = conn.execute(
-        "SELECT key, level, position, text FROM milestone "
-        "WHERE skill_id = ? AND NOT archived ORDER BY level, position",
-        (skill_id,),
-    ).fetchall()
+@dataclass(frozen=True)
+class MilestoneRef:
+    key: str
+    level: int
+    position: int
+    text: str
+
+    @property
+    def label(self) -> str:
+        """How every message names it: ``1.2 Tile a GEMM in shared memory``."""
+        return f"{self.level}.{self.position} {plain(self.text)}"
+
+
+def plain(text: str) -> str:
+    """User text on one line: control characters (newlines included) become spaces."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+
+
+def milestone_listing(refs: Sequence[MilestoneRef]) -> str:
+    """The milestones, one line per level: ``  level 1: 1.1 Explain LU · 1.2 Tile ...``."""
+    by_level: dict[int, list[str]] = {}
+    for ref in refs:
+        by_level.setdefault(ref.level, []).append(ref.label)
+    return "\n".join(f"  level {lv}: {' · '.join(labels)}" for lv, labels in by_level.items())
+
+
+def milestone(conn: Conn, skill_id: str, text: str) -> MilestoneRef:
+    """Resolve a milestone by ``LEVEL.N`` position or by id (case-insensitive)."""
+    refs = [
+        MilestoneRef(str(key), int(level), int(position), str(body))
+        for key, level, position, body in conn.execute(
+            "SELECT key, level, position, text FROM milestone "
+            "WHERE skill_id = ? AND NOT archived ORDER BY level, position",
+            (skill_id,),
+        ).fetchall()
+    ]
     wanted = text.strip()
-    for key, _level, _position, body in rows:
-        if key == wanted:
-            return str(key), str(body)
-    for key, _level, _position, body in rows:
-        if str(key).lower() == wanted.lower():
-            return str(key), str(body)
-    if "." in wanted:
-        level, _, position = wanted.partition(".")
-        if level.isdigit() and position.isdigit():
-            for key, lv, pos, body in rows:
-                if lv == int(level) and pos == int(position):
-                    return str(key), str(body)
-    if not rows:
+    level, dot, position = wanted.partition(".")
+    if dot and level.isascii() and level.isdigit() and position.isascii() and position.isdigit():
+        for ref in refs:
+            if ref.level == int(level) and ref.position == int(position):
+                return ref
+    for ref in refs:
+        if ref.key == wanted:
+            return ref
+    for ref in refs:
+        if ref.key.lower() == wanted.lower():
+            return ref
+    if not refs:
         raise UsageError(f"skill '{skill_id}' has no milestones in the skills file")
-    listing = ", ".join(f"{lv}.{pos} {key}" for key, lv, pos, _ in rows[:6])
-    more = ", ..." if len(rows) > 6 else ""
     raise UsageError(
-        f"unknown milestone '{text}' for skill '{skill_id}': use its id or LEVEL.N "
-        f"({listing}{more}); see 'roadmap show {skill_id}'"
+        f"unknown milestone '{plain(text)[:40]}' for skill '{skill_id}': name it by LEVEL.N\n"
+        + milestone_listing(refs),
+        hint=f"see them all with: roadmap show {skill_id}",
     )
 
 

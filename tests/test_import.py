@@ -71,6 +71,7 @@ def test_watson_frames_with_map(run: Run, small: Path) -> None:
         "skipped_invalid": 0,
         "skipped_unknown": 0,
         "unknown": {},
+        "dropped": {},
     }
     sessions = {s["started_at"]: s for s in run.json("sessions")}
     first = sessions["2026-11-14T09:00:00+00:00"]

@@ -36,9 +36,9 @@ def changes(sql: Sql, skill: str = "linalg") -> list[tuple[int, int, str]]:
 
 def test_milestone_by_id_or_position(run: Run, ready: Path, sql: Sql) -> None:
     first = run.ok("check", "linalg", "1.1", "--note", "did it").stdout
-    assert first == "checked linalg explain-lu: Explain LU; level 0 -> 1\n"
+    assert first == "checked linalg 1.1 Explain LU; level 0 -> 1\n"
     second = run.ok("check", "lin", "BLOCKED-LU", "--link", "https://g.it/lu").stdout
-    assert second == "checked linalg blocked-lu: Implement blocked LU; level 1 -> 2\n"
+    assert second == "checked linalg 2.1 Implement blocked LU; level 1 -> 2\n"
     stored = sql("SELECT key, link, note, checked_at FROM milestone ORDER BY level")
     assert [(key, link, note) for key, link, note, _ in stored] == [
         ("explain-lu", None, "did it"),
@@ -46,7 +46,7 @@ def test_milestone_by_id_or_position(run: Run, ready: Path, sql: Sql) -> None:
     ]
     assert all(r[3].endswith("Z") for r in stored)
     unchecked = run.ok("uncheck", "linalg", "2.1").stdout
-    assert unchecked == "unchecked linalg blocked-lu: Implement blocked LU; level 2 -> 1\n"
+    assert unchecked == "unchecked linalg 2.1 Implement blocked LU; level 2 -> 1\n"
     assert sql("SELECT link, note, checked_at FROM milestone WHERE key = 'blocked-lu'") == [
         (None, None, None)
     ]
@@ -56,9 +56,11 @@ def test_unknown_milestone_lists_the_choices(run: Run, ready: Path, sql: Sql) ->
     before = dump(sql)
     result = run("check", "linalg", "2.2")
     assert result.exit_code == 2
-    assert result.stderr.startswith(
-        "roadmap: error: unknown milestone '2.2' for skill 'linalg': use its id or LEVEL.N "
-        "(1.1 explain-lu, 2.1 blocked-lu)"
+    assert result.stderr == (
+        "roadmap: error: unknown milestone '2.2' for skill 'linalg': name it by LEVEL.N\n"
+        "  level 1: 1.1 Explain LU\n"
+        "  level 2: 2.1 Implement blocked LU\n"
+        "  hint: see them all with: roadmap show linalg\n"
     )
     assert_one_clear_error(result.stderr)
     assert dump(sql) == before
@@ -70,13 +72,13 @@ def test_checked_twice_or_unchecked_when_not_checked_is_refused(
     before = dump(sql)
     result = run("uncheck", "linalg", "1.1")
     assert result.exit_code == 1
-    assert "milestone 'explain-lu' of 'linalg' is not checked" in result.stderr
+    assert "milestone 1.1 Explain LU of linalg is not checked" in result.stderr
     assert dump(sql) == before
     run.ok("check", "linalg", "1.1")
     before = dump(sql)
     again = run("check", "linalg", "explain-lu")
     assert again.exit_code == 1
-    assert "milestone 'explain-lu' of 'linalg' is already checked" in again.stderr
+    assert "milestone 1.1 Explain LU of linalg is already checked" in again.stderr
     assert_one_clear_error(again.stderr)
     assert dump(sql) == before
 
@@ -143,7 +145,9 @@ def test_assess_outside_the_scale_is_refused(run: Run, ready: Path, sql: Sql, te
     before = dump(sql)
     result = run("assess", "linalg", text)
     assert result.exit_code == 2
-    assert "outside the scale: give a whole number from 0 to 5" in result.stderr
+    shown = text.strip()[:20]
+    assert f"'{shown}' is not a level: levels are 0–5" in result.stderr
+    assert "\n  0 None\n  1 Novice\n  2 Advanced beginner\n" in result.stderr
     assert_one_clear_error(result.stderr)
     assert dump(sql) == before
 
@@ -160,5 +164,7 @@ def test_assess_follows_the_trees_own_scale(
     tree.write_text(text, encoding="utf-8")
     monkeypatch.setenv("ROADMAP_SKILLS", str(tree))
     run.ok("tree")
-    assert "from 0 to 3" in run("assess", "linalg", "4").stderr
+    assert run("assess", "linalg", "4").stderr == (
+        "roadmap: error: '4' is not a level: levels are 0–3\n  0 L0\n  1 L1\n  2 L2\n  3 L3\n"
+    )
     run.ok("assess", "linalg", "3")

@@ -11,7 +11,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from roadmap.errors import UsageError
-from roadmap.timeparse import format_duration, local_now, parse_date, parse_duration, parse_when
+from roadmap.timeparse import (
+    EPOCH,
+    day_bounds,
+    format_duration,
+    format_elapsed,
+    local_now,
+    parse_at,
+    parse_date,
+    parse_duration,
+    parse_when,
+)
 
 CET = timezone(timedelta(hours=1))
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=CET)
@@ -51,9 +61,8 @@ TODAY = date(2026, 11, 20)
         ("1440", 1440),
         ("1440m", 1440),
         ("0.01h", 1),  # 0.6 minute rounds to 1
-        ("1.5", 2),  # half a minute rounds up
         ("1.0125h", 61),  # 60.75 minutes
-        ("1.4", 1),
+        ("1.5m", 2),  # half a minute rounds up, when the unit says minutes
     ],
 )
 def test_parse_duration_accepts(text: str, minutes: int) -> None:
@@ -68,7 +77,6 @@ def test_parse_duration_accepts(text: str, minutes: int) -> None:
         "0",
         "0m",
         "0h",
-        "0.4",
         "-5m",
         "-1h",
         "3x",
@@ -270,6 +278,9 @@ def test_parse_when_rejects_before_1970(text: str) -> None:
         "1m ago",
         "-3",
         "3 ago",
+        "9",  # an hour needs am/pm or minutes
+        "noon",
+        "next monday",
         "+3d",
         "-3x",
         "2026-13-01",
@@ -285,7 +296,7 @@ def test_parse_when_rejects_before_1970(text: str) -> None:
     ],
 )
 def test_parse_when_rejects_garbage(text: str) -> None:
-    with pytest.raises(UsageError, match=r"use today, yesterday, -3d, 3d ago, -2w, 2026-11-20"):
+    with pytest.raises(UsageError, match=r"use today, yesterday, monday, last monday, 2 days ago"):
         parse_when(text, NOW)
 
 
@@ -397,3 +408,237 @@ def test_naive_input_uses_the_local_rules_for_its_own_date() -> None:
     assert isinstance(summer, datetime)
     assert summer.utcoffset() == timedelta(hours=2)
     assert summer == datetime(2026, 7, 20, 7, 30, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+# --- bare decimals -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["1.5", "0.4", ".5", "2.0", " 1.25 "])
+def test_a_bare_decimal_asks_hours_or_minutes(text: str) -> None:
+    with pytest.raises(UsageError) as err:
+        parse_duration(text)
+    bare = text.strip()
+    assert str(err.value) == f"invalid duration '{bare}': a number without a unit is whole minutes"
+    assert err.value.hint == f"{bare}h or {bare}m?"
+    assert err.value.exit_code == 2
+
+
+@given(st.integers(min_value=0, max_value=10**4), st.integers(min_value=0, max_value=99))
+def test_every_bare_decimal_is_refused(whole: int, fraction: int) -> None:
+    text = f"{whole}.{fraction}"
+    with pytest.raises(UsageError, match="a number without a unit is whole minutes") as err:
+        parse_duration(text)
+    assert err.value.hint == f"{text}h or {text}m?"
+
+
+# --- days and times of day as people type them ---------------------------------------------------
+
+# NOW is Friday 2026-11-20 10:00 (+01:00).
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("monday", date(2026, 11, 16)),
+        ("Mon", date(2026, 11, 16)),
+        ("friday", date(2026, 11, 20)),  # today is a Friday: the latest Friday is today
+        ("last friday", date(2026, 11, 13)),  # ... and the one before today a week ago
+        ("last monday", date(2026, 11, 16)),
+        ("saturday", date(2026, 11, 14)),
+        ("thurs", date(2026, 11, 19)),
+        ("2 days ago", date(2026, 11, 18)),
+        ("  LAST   Sunday ", date(2026, 11, 15)),
+    ],
+)
+def test_parse_when_weekdays(text: str, day: date) -> None:
+    assert parse_when(text, NOW) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "moment"),
+    [
+        ("yesterday 9am", datetime(2026, 11, 19, 9, 0, tzinfo=CET)),
+        ("yesterday 09:00", datetime(2026, 11, 19, 9, 0, tzinfo=CET)),
+        ("yesterday at 9:30pm", datetime(2026, 11, 19, 21, 30, tzinfo=CET)),
+        ("9am yesterday", datetime(2026, 11, 19, 9, 0, tzinfo=CET)),
+        ("9am", datetime(2026, 11, 20, 9, 0, tzinfo=CET)),
+        ("9 AM", datetime(2026, 11, 20, 9, 0, tzinfo=CET)),
+        ("9:45", datetime(2026, 11, 20, 9, 45, tzinfo=CET)),
+        ("12am", datetime(2026, 11, 20, 0, 0, tzinfo=CET)),
+        ("12pm yesterday", datetime(2026, 11, 19, 12, 0, tzinfo=CET)),
+        ("yesterday 14:30", datetime(2026, 11, 19, 14, 30, tzinfo=CET)),
+        ("mon 14:00", datetime(2026, 11, 16, 14, 0, tzinfo=CET)),
+        ("last monday 8am", datetime(2026, 11, 16, 8, 0, tzinfo=CET)),
+        ("2 days ago 7pm", datetime(2026, 11, 18, 19, 0, tzinfo=CET)),
+        ("-3d 14:00", datetime(2026, 11, 17, 14, 0, tzinfo=CET)),
+        ("2026-11-19 9am", datetime(2026, 11, 19, 9, 0, tzinfo=CET)),
+        ("today 10:00", NOW),
+    ],
+)
+def test_parse_when_times_of_day(text: str, moment: datetime) -> None:
+    result = parse_when(text, NOW)
+    assert isinstance(result, datetime)
+    assert result == moment
+    assert result.utcoffset() == timedelta(hours=1)
+
+
+@pytest.mark.parametrize("text", ["14:30", "2pm", "10:01", "friday 11am", "today 23:59"])
+def test_a_time_of_day_later_today_is_in_the_future(text: str) -> None:
+    with pytest.raises(UsageError, match="is in the future") as err:
+        parse_when(text, NOW)
+    assert err.value.hint is not None and "yesterday 9am" in err.value.hint
+
+
+@pytest.mark.parametrize("text", ["25:00", "9:60", "13pm", "0am", "yesterday 24:00"])
+def test_a_time_of_day_out_of_range_is_refused(text: str) -> None:
+    with pytest.raises(UsageError, match="invalid time of day"):
+        parse_when(text, NOW)
+
+
+@pytest.mark.parametrize("text", ["30/11", "11/30", "30.11", "11-30", "30/11/2026", "1.5"])
+def test_ambiguous_dates_are_refused_with_the_accepted_forms(text: str) -> None:
+    with pytest.raises(UsageError) as err:
+        parse_when(text, NOW)
+    message = str(err.value)
+    assert message.startswith(f"ambiguous date '{text}'")
+    assert "YYYY-MM-DD" in message and "'yesterday 9am'" in message and "last monday" in message
+
+
+def test_parse_at_needs_a_time_of_day() -> None:
+    assert parse_at("9:00", NOW) == datetime(2026, 11, 20, 9, 0, tzinfo=CET)
+    assert parse_at("yesterday 22:00", NOW) == datetime(2026, 11, 19, 22, 0, tzinfo=CET)
+    with pytest.raises(UsageError, match="'yesterday' has no time of day"):
+        parse_at("yesterday", NOW)
+    with pytest.raises(UsageError, match="in the future"):
+        parse_at("18:00", NOW)
+
+
+def test_format_elapsed_says_days() -> None:
+    assert format_elapsed(45) == "45m"
+    assert format_elapsed(13 * 60 + 20) == "13h20m"
+    assert format_elapsed(24 * 60 + 4 * 60 + 59) == "1 day 4h"
+    assert format_elapsed(24 * 60) == "1 day"
+    assert format_elapsed(3 * 24 * 60 + 500) == "3 days"
+
+
+# Pieces of the grammar, to build every form for the property tests.
+_DAY_WORDS = st.one_of(
+    st.sampled_from(["today", "yesterday", "monday", "last monday", "sun", "last fri", "wed"]),
+    st.integers(0, 400).map(lambda n: f"-{n}d"),
+    st.integers(0, 60).map(lambda n: f"{n} weeks ago"),
+    st.integers(0, 400).map(lambda n: f"{n} days ago"),
+    st.dates(date(1970, 1, 2), date(2026, 11, 20)).map(date.isoformat),
+)
+_TIMES = st.one_of(
+    st.tuples(st.integers(1, 12), st.integers(0, 59), st.sampled_from(["am", "pm", " AM"])).map(
+        lambda t: f"{t[0]}:{t[1]:02d}{t[2]}" if t[1] else f"{t[0]}{t[2]}"
+    ),
+    st.tuples(st.integers(0, 23), st.integers(0, 59)).map(lambda t: f"{t[0]:02d}:{t[1]:02d}"),
+)
+_FORMS = st.one_of(
+    _DAY_WORDS,
+    _TIMES,
+    st.tuples(_DAY_WORDS, st.sampled_from([" ", " at "]), _TIMES).map("".join),
+    st.tuples(_TIMES, _DAY_WORDS).map(" ".join),
+)
+
+
+@given(_FORMS)
+def test_every_form_parses_or_is_refused_and_never_lands_in_the_future(text: str) -> None:
+    try:
+        result = parse_when(text, NOW)
+    except UsageError as err:
+        assert "in the future" in str(err) or "before 1970" in str(err)
+        return
+    if isinstance(result, datetime):
+        assert result <= NOW
+    else:
+        assert EPOCH <= result <= TODAY
+
+
+@given(st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2026, 11, 20, 9, 59)))
+def test_a_day_and_a_time_round_trip_in_every_spelling(moment: datetime) -> None:
+    moment = moment.replace(second=0, microsecond=0)
+    expected = moment.replace(tzinfo=CET)
+    hour12 = moment.hour % 12 or 12
+    ampm = "am" if moment.hour < 12 else "pm"
+    back = (TODAY - moment.date()).days
+    for text in (
+        f"{moment:%Y-%m-%d %H:%M}",
+        f"{moment:%Y-%m-%d} {hour12}:{moment:%M}{ampm}",
+        f"-{back}d {moment:%H:%M}",
+        f"{back} days ago at {moment.hour}:{moment:%M}",
+        f"{hour12}:{moment:%M} {ampm} {moment:%Y-%m-%d}",
+    ):
+        assert parse_when(text, NOW) == expected, text
+
+
+# --- daylight saving time --------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("berlin")
+@pytest.mark.parametrize(
+    "text", ["2026-03-29 02:30", "2026-03-29T02:00", "2026-03-29 2:59am", "sun 02:30"]
+)
+def test_a_local_time_skipped_by_dst_is_refused_not_moved(text: str) -> None:
+    now = datetime(2026, 3, 30, 12, 0).astimezone()  # Monday after the spring-forward Sunday
+    with pytest.raises(UsageError, match=r"does not exist: 02:[0-9]{2} on 2026-03-29") as err:
+        parse_when(text, now)
+    assert "clocks go forward" in str(err.value)
+
+
+@pytest.mark.usefixtures("berlin")
+def test_a_local_time_repeated_by_dst_is_its_earlier_occurrence() -> None:
+    now = datetime(2026, 10, 26, 12, 0).astimezone()
+    result = parse_when("2026-10-25 02:30", now)
+    assert result == datetime(2026, 10, 25, 0, 30, tzinfo=timezone.utc)  # 02:30+02:00
+    assert parse_when("yesterday 2:30am", now) == result
+    assert parse_when("2026-10-25 03:00", now) == datetime(2026, 10, 25, 2, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.usefixtures("new_york")
+def test_new_york_spring_gap_and_fall_overlap() -> None:
+    now = datetime(2026, 11, 2, 12, 0).astimezone()
+    with pytest.raises(UsageError, match="does not exist"):
+        parse_when("2026-03-08 02:30", now)
+    fall = parse_when("yesterday 1:30am", now)
+    assert fall == datetime(2026, 11, 1, 5, 30, tzinfo=timezone.utc)  # 01:30-04:00 (EDT)
+
+
+@pytest.mark.usefixtures("berlin")
+def test_day_bounds_follow_dst() -> None:
+    now = datetime(2026, 11, 20, 10, 0).astimezone()
+    start, end = day_bounds(date(2026, 3, 29), now)
+    assert end - start == timedelta(hours=23)
+    start, end = day_bounds(date(2026, 10, 25), now)
+    assert end - start == timedelta(hours=25)
+    start, end = day_bounds(date(2026, 11, 20), now)
+    assert (start.hour, end - start) == (0, timedelta(hours=24))
+
+
+@pytest.mark.usefixtures("berlin")
+@given(
+    st.datetimes(min_value=datetime(1980, 1, 1), max_value=datetime(2026, 11, 19)),
+)
+def test_berlin_local_times_round_trip_or_are_refused_when_skipped(moment: datetime) -> None:
+    moment = moment.replace(second=0, microsecond=0)
+    now = datetime(2026, 11, 20, 10, 0).astimezone()
+    exists = moment.replace(fold=0).astimezone().replace(tzinfo=None) == moment
+    text = f"{moment:%Y-%m-%d %H:%M}"
+    if not exists:
+        with pytest.raises(UsageError, match="does not exist"):
+            parse_when(text, now)
+        return
+    result = parse_when(text, now)
+    assert isinstance(result, datetime)
+    assert result.astimezone().replace(tzinfo=None) == moment  # the wall clock typed
+    assert result <= now

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Annotated, Any
 
@@ -122,7 +124,8 @@ def import_(
         list[str] | None,
         typer.Option(
             "--map",
-            help="NAME=SKILL: map a project or tag to a skill (repeatable).",
+            help="NAME=SKILL: map a project or tag to a skill (repeatable); NAME=- drops "
+            "its frames.",
             show_default=False,
         ),
     ] = None,
@@ -136,7 +139,7 @@ def import_(
 ) -> None:
     """Import history: our JSON export, Watson's frames file, `timew export`, or our CSV.
 
-    The skill is named by a Watson project (or tag), a Timewarrior tag, or the CSV's skill column: by id, name, unique prefix or --map NAME=SKILL. All or nothing, in one transaction; importing the same file twice adds nothing. Running intervals are skipped.
+    The skill is named by a Watson project (or tag), a Timewarrior tag, or the CSV's skill column, by the rules of roadmap log (id, name, unique prefix, unique part of the name), or by --map NAME=SKILL; --map NAME=- drops that project's frames. All or nothing, in one transaction; importing the same file twice adds nothing. Running intervals are skipped.
 
     Example: roadmap import ~/.config/watson/frames --map gpu=cuda --dry-run
     """
@@ -161,9 +164,12 @@ def import_(
             raise PermissionDenied(
                 f"the database {app.loc.db} (or its directory) is read-only; nothing was imported"
             )
-        mapped = {name: resolving.skill(conn, skill).id for name, skill in pairs}
+        drops = {name.lower() for name, skill in pairs if skill == "-"}
+        mapped = {name: resolving.skill(conn, skill).id for name, skill in pairs if skill != "-"}
         state, records = importers.open_records(fmt, reader)
         resolver, archived = importing.archived_resolver(state, importing.Resolver(conn, mapped))
+        dropped: Counter[str] = Counter()
+        records = _dropping(records, {n.lower() for n in mapped} | drops, drops, dropped)
         large = reader.size > 1_000_000
         try:
             with _Bar("reading " + file.name, reader.size, large, unit="bytes") as bar:
@@ -184,7 +190,7 @@ def import_(
     finally:
         reader.close()
     if as_json:
-        print_json(outcome.to_json())
+        print_json({**outcome.to_json(), "dropped": dict(dropped.most_common())})
         return
     from roadmap.safetext import one_line
 
@@ -194,12 +200,29 @@ def import_(
         f"{outcome.duplicates} duplicate(s), {outcome.running} running, "
         f"{outcome.invalid} invalid, {outcome.skipped_unknown} with unknown skills"
         + (f"; {outcome.state_items} milestone/level item(s)" if outcome.state_items else "")
+        + (f"; dropped {sum(dropped.values())} (--map NAME=-)" if dropped else "")
     )
+    if dropped:
+        listing = ", ".join(f"{n} ({c})" for n, c in dropped.most_common(10))
+        info(f"  dropped (--map NAME=-): {listing}")
     for problem in outcome.invalid_examples:
         info(f"  skipped {problem}")
     if outcome.skipped_unknown:
         listing = ", ".join(f"{one_line(n)} ({c})" for n, c in outcome.unknown.most_common(10))
         info(f"  unknown skills skipped: {listing}")
+
+
+def _dropping(
+    records: Iterable[Any], mapped: set[str], drops: set[str], dropped: Counter[str]
+) -> Iterator[Any]:
+    """``records`` without those whose first mapped name (``--map``) is mapped to ``-``;
+    ``dropped`` counts them by that name."""
+    for record in records:
+        first = next((n.strip().lower() for n in record.names if n.strip().lower() in mapped), None)
+        if first is not None and first in drops:
+            dropped[first] += 1
+            continue
+        yield record
 
 
 class _Bar:

@@ -102,7 +102,9 @@ def _quiet_pipe() -> None:
 
 
 def report_error(exc: RoadmapError) -> None:
-    lines = [f"roadmap: error: {exc.message}"]
+    # A listing may follow on indented lines ("\n  "); any other newline stays escaped.
+    first, *more = exc.message.split("\n  ")
+    lines = [f"roadmap: error: {first}", *(f"  {line}" for line in more)]
     if isinstance(exc, DataError):
         lines = [f"roadmap: error: {exc.message}", *exc.problems]
     if exc.hint:

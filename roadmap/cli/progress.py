@@ -18,6 +18,15 @@ def _level_note(change: Any) -> str:
     return f"; level {change['previous']} -> {change['level']}"
 
 
+def _refused(exc: Any, ref: Any, milestone: Any) -> Any:
+    """The use-case's "already checked" / "not checked" refusal, naming the milestone by
+    ``LEVEL.N`` and its text."""
+    from roadmap.errors import StateError
+
+    state = "already checked" if "already" in exc.message else "not checked"
+    return StateError(f"milestone {milestone.label} of {ref.id} is {state}")
+
+
 def check(
     ctx: typer.Context,
     skill: Annotated[
@@ -32,6 +41,7 @@ def check(
     Example: roadmap check cuda 2.1 --link https://github.com/me/gemm
     """
     from roadmap import progress, resolve, track
+    from roadmap.errors import StateError
     from roadmap.render import clean
 
     links = track.check_links([link] if link is not None else None)
@@ -39,10 +49,13 @@ def check(
     app = app_of(ctx)
     conn = app.conn()
     ref = resolve.skill(conn, skill)
-    key, text = resolve.milestone(conn, ref.id, milestone)
-    with app.write() as conn:
-        _, change = progress.check(conn, ref.id, key, links[0] if links else None, note)
-    typer.echo(clean(f"checked {ref.id} {key}: {text}{_level_note(change)}"))
+    found = resolve.milestone(conn, ref.id, milestone)
+    try:
+        with app.write() as conn:
+            _, change = progress.check(conn, ref.id, found.key, links[0] if links else None, note)
+    except StateError as exc:
+        raise _refused(exc, ref, found) from None
+    typer.echo(clean(f"checked {ref.id} {found.label}{_level_note(change)}"))
 
 
 def uncheck(
@@ -57,15 +70,19 @@ def uncheck(
     Example: roadmap uncheck cuda 2.1
     """
     from roadmap import progress, resolve
+    from roadmap.errors import StateError
     from roadmap.render import clean
 
     app = app_of(ctx)
     conn = app.conn()
     ref = resolve.skill(conn, skill)
-    key, text = resolve.milestone(conn, ref.id, milestone)
-    with app.write() as conn:
-        _, change = progress.uncheck(conn, ref.id, key)
-    typer.echo(clean(f"unchecked {ref.id} {key}: {text}{_level_note(change)}"))
+    found = resolve.milestone(conn, ref.id, milestone)
+    try:
+        with app.write() as conn:
+            _, change = progress.uncheck(conn, ref.id, found.key)
+    except StateError as exc:
+        raise _refused(exc, ref, found) from None
+    typer.echo(clean(f"unchecked {ref.id} {found.label}{_level_note(change)}"))
 
 
 def assess(
@@ -74,7 +91,11 @@ def assess(
         str, typer.Argument(help="Skill id, id prefix or name.", autocompletion=complete.skills)
     ],
     level: Annotated[
-        str, typer.Argument(help="Your own judgement of your level (0..5 on the default scale).")
+        str,
+        typer.Argument(
+            help="Your own judgement of your level: a whole number, 0..5 on the default scale "
+            "(0 None, 1 Novice, ... 5 Expert: the tree's levels).",
+        ),
     ],
     note: Annotated[str | None, typer.Option("--note", "-n", help="Why.")] = None,
 ) -> None:
@@ -92,13 +113,13 @@ def assess(
     conn = app.conn()
     ref = resolve.skill(conn, skill)
     check_note(note)
-    top = max((lv["level"] for lv in queries.levels(conn)), default=5)
+    scale = queries.levels(conn)
+    top = max((lv["level"] for lv in scale), default=5)
     text = level.strip()
     if not (text.isascii() and text.isdigit() and len(text) <= 3) or int(text) > top:
-        shown = "".join(ch if ch.isprintable() else "?" for ch in level[:20])
-        raise UsageError(
-            f"level '{shown}' is outside the scale: give a whole number from 0 to {top}"
-        )
+        shown = resolve.plain(level)[:20]
+        meanings = "".join(f"\n  {lv['level']} {resolve.plain(lv['name'])}" for lv in scale)
+        raise UsageError(f"'{shown}' is not a level: levels are 0–{top}{meanings}")
     value = int(text)
     with app.write() as conn:
         _, change = progress.assess(conn, ref.id, value, note or "")

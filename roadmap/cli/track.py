@@ -19,6 +19,14 @@ LinkOpt = Annotated[
     list[str] | None, typer.Option("--link", help="A URL (repeat for several).", show_default=False)
 ]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+AtOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        help="When, if not now (in the past): 9:00, 14:30, 9am, 'yesterday 22:00', "
+        "2026-11-20T09:30.",
+    ),
+]
 IdArg = Annotated[
     str, typer.Argument(metavar="ID", help="Session id, as shown by roadmap sessions.")
 ]
@@ -35,29 +43,72 @@ def _session_id(text: str) -> int:
     return int(digits)
 
 
-def _forgotten_ok(ctx: typer.Context, now: Any, yes: bool) -> bool:
-    """May a timer that ran more than 12 hours be recorded? ``--yes`` says so; on a terminal
-    the user is asked (no: exit 1, the timer keeps running); off a terminal, False, and
-    ``track.stop`` refuses with a message naming ``--yes``."""
+FORGOTTEN_HINT = (
+    "end it when you stopped with roadmap stop --at TIME (e.g. --at 'yesterday 18:00'), "
+    "or drop it with roadmap cancel"
+)
+
+
+def _timer_end_ok(ctx: typer.Context, end: Any, yes: bool) -> bool:
+    """May the running timer be recorded as ending at ``end``? The end must be after its
+    start. More than 24 hours is refused; more than 12 is probably a forgotten timer:
+    ``--yes`` records it, a terminal asks (no: exit 1, the timer keeps running), anything
+    else is refused with the hint to ``stop --at`` or ``cancel``."""
     from roadmap import queries, track
     from roadmap.clock import from_stored
-    from roadmap.timeparse import format_duration
+    from roadmap.errors import StateError, UsageError
+    from roadmap.timeparse import format_elapsed
 
     running = queries.timer(app_of(ctx).conn())
-    if yes or running is None:
+    if running is None:
         return yes
-    minutes = round((now - from_stored(running.started_at)).total_seconds() / 60)
-    if not track.FORGOTTEN_HOURS * 60 < minutes <= track.MAX_MINUTES or not is_interactive():
-        return False
     since = from_stored(running.started_at)
-    if confirm(
-        f"the timer on {running.skill} has run for {format_duration(minutes)} "
-        f"(since {since:%Y-%m-%d %H:%M}), probably forgotten: record it?",
-        yes=False,
-    ):
+    if end <= since:
+        raise UsageError(
+            f"the timer on {running.skill} started at {since:%Y-%m-%d %H:%M}: "
+            f"it cannot end at {end:%Y-%m-%d %H:%M}",
+            hint="give a later --at, or drop the timer with roadmap cancel",
+        )
+    minutes = round((end - since).total_seconds() / 60)
+    ran = f"the timer on {running.skill} has been running for {format_elapsed(minutes)} "
+    ran += f"(since {since:%a %Y-%m-%d %H:%M})"
+    if minutes > track.MAX_MINUTES:
+        raise StateError(f"{ran}: longer than one session can be (24h)", hint=FORGOTTEN_HINT)
+    if yes or minutes <= track.FORGOTTEN_HOURS * 60:
+        return yes
+    if not is_interactive():
+        raise StateError(
+            f"{ran}: probably forgotten", hint=f"{FORGOTTEN_HINT}; or record it all with --yes"
+        )
+    if confirm(f"{ran}, probably forgotten: record it?", yes=False):
         return True
-    info("not recorded; the timer is still running (roadmap cancel drops it)")
+    info(f"not recorded; the timer is still running ({FORGOTTEN_HINT})")
     raise typer.Exit(1)
+
+
+def _already_running(ctx: typer.Context, wanted: str, now: Any) -> None:
+    """Refuse to start a second timer, saying for how long the first has been running."""
+    from roadmap import queries
+    from roadmap.clock import from_stored
+    from roadmap.errors import StateError
+    from roadmap.timeparse import format_elapsed
+
+    running = queries.timer(app_of(ctx).conn())
+    if running is None:
+        return
+    since = from_stored(running.started_at)
+    minutes = max(0, round((now - since).total_seconds() / 60))
+    hint = (
+        "roadmap stop to record it, roadmap cancel to drop it, "
+        f"or roadmap start {wanted} --switch to record it and start this one"
+    )
+    if minutes > 12 * 60:
+        hint = f"it was probably forgotten: {FORGOTTEN_HINT}"
+    raise StateError(
+        f"a timer is already running on '{running.skill}' since {since:%Y-%m-%d %H:%M} "
+        f"({format_elapsed(minutes)})",
+        hint=hint,
+    )
 
 
 def _line(session: dict[str, Any]) -> str:
@@ -87,9 +138,21 @@ def log(
     skill: Annotated[
         str, typer.Argument(help="Skill id, id prefix or name.", autocompletion=complete.skills)
     ],
-    duration: Annotated[str, typer.Argument(help="45m, 90, 1h, 1h30m, 1.5h, '2h 15m'.")],
+    duration: Annotated[
+        str,
+        typer.Argument(
+            help="45m, 1h, 1h30m, 1.5h, '2h 15m', 1:30. A bare whole number is minutes "
+            "(90 = 1h30m); a bare 1.5 is refused: write 1.5h or 1.5m."
+        ),
+    ],
     on: Annotated[
-        str, typer.Option("--on", help="today, yesterday, -3d, 2026-11-20 or a date-time.")
+        str,
+        typer.Option(
+            "--on",
+            help="The day: today, yesterday, monday, 'last monday', '2 days ago', -3d, "
+            "2026-11-20; with a time of day the session starts then: 9am, 14:30, "
+            "'yesterday 9am', 'mon 14:00', 2026-11-20T09:30. Not 30/11 (ambiguous).",
+        ),
     ] = "today",
     note: NoteOpt = None,
     tag: TagOpt = None,
@@ -98,9 +161,12 @@ def log(
 ) -> None:
     """Record a study session and print it with its id.
 
-    Example: roadmap log cuda 1h30m --on yesterday --note "tiled GEMM" --tag gemm
+    A bare number is minutes: log cuda 90 is 1h30m (1.5 alone is refused: 1.5h or 1.5m?).
+
+    Example: roadmap log cuda 1h30m --on "yesterday 9am" --note "tiled GEMM" --tag gemm
     """
-    from roadmap import resolve, track
+    from roadmap import overlaps, resolve, track
+    from roadmap.clock import local_day
     from roadmap.timeparse import local_now, parse_duration, parse_when
 
     minutes = parse_duration(duration)
@@ -111,11 +177,17 @@ def log(
     links = track.check_links(link)
     app = app_of(ctx)
     ref = resolve.skill(app.conn(), skill)
-    started = track.started_for(when, minutes, now)
-    row = track.new_session(ref.id, started, minutes, note or "", tags, links)
-    with app.write() as conn:
+    with app.write() as conn:  # placed inside the write: no other session can slip in between
+        started = overlaps.place(conn, when, minutes, now)
+        repeat = overlaps.repeat_of(conn, ref.id, minutes, local_day(started), note or "", tags)
+        row = track.new_session(ref.id, started, minutes, note or "", tags, links)
         session_id = track.log(conn, row)["id"]
     _show(ctx, session_id, "logged", as_json)
+    if repeat is not None:
+        info(
+            f"this looks like a repeat of #{repeat} (same skill, length, day and note); "
+            f"if it is, undo it with: roadmap undo (or roadmap delete {session_id})"
+        )
 
 
 def start(
@@ -133,21 +205,27 @@ def start(
             "--yes", "-y", help="With --switch: record a timer older than 12 hours without asking."
         ),
     ] = False,
+    at: AtOpt = None,
 ) -> None:
     """Start a live timer on a skill (it survives closed terminals and reboots).
 
     Only one timer runs at a time: --switch stops (records) the running one first.
+    Started late? --at 9:00 starts it when you began.
 
-    Example: roadmap start triton --note "fused softmax"
+    Example: roadmap start triton --note "fused softmax" --at 9:30
     """
     from roadmap import resolve, track
-    from roadmap.timeparse import local_now
+    from roadmap.timeparse import local_now, parse_at
 
     track.check_note(note)
     app = app_of(ctx)
     ref = resolve.skill(app.conn(), skill)
-    now = local_now()
-    confirmed = _forgotten_ok(ctx, now, yes) if switch else False
+    now = local_now() if at is None else parse_at(at, local_now())
+    if switch:
+        confirmed = _timer_end_ok(ctx, now, yes)
+    else:
+        confirmed = False
+        _already_running(ctx, ref.id, local_now())
     stopped = None
     with app.write() as conn:
         if switch:
@@ -156,30 +234,33 @@ def start(
             track.start(conn, ref.id, note or "", now)
     if stopped is not None:
         _show(ctx, stopped["id"], "stopped", False)
-    typer.echo(f"started timer on {ref.id} at {now:%H:%M}; stop it with: roadmap stop")
+    when = f"{now:%H:%M}" if now.date() == local_now().date() else f"{now:%Y-%m-%d %H:%M}"
+    typer.echo(f"started timer on {ref.id} at {when}; stop it with: roadmap stop")
 
 
 def stop(
     ctx: typer.Context,
     note: NoteOpt = None,
     yes: YesOpt = False,
+    at: AtOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Stop the timer and record the session; prints its length.
 
-    A timer that ran more than 12 hours asks first (probably forgotten).
+    Left it running? --at 18:00 ends it when you stopped (after its start, not in the
+    future). A timer that ran more than 12 hours asks first (probably forgotten).
 
-    Example: roadmap stop --note "finished chapter 3"
+    Example: roadmap stop --note "finished chapter 3" --at 18:00
     """
     from roadmap import queries, track
-    from roadmap.timeparse import local_now
+    from roadmap.timeparse import local_now, parse_at
 
     track.check_note(note)
     app = app_of(ctx)
     if queries.timer(app.conn()) is None:
         raise track.no_timer()
-    now = local_now()
-    confirmed = _forgotten_ok(ctx, now, yes)
+    now = local_now() if at is None else parse_at(at, local_now())
+    confirmed = _timer_end_ok(ctx, now, yes)
     with app.write() as conn:
         session_id = track.stop(conn, now, note, confirmed)["id"]
     _show(ctx, session_id, "stopped", as_json)
@@ -213,6 +294,13 @@ def sessions(
     limit: Annotated[
         int, typer.Option("--limit", "-l", help="At most N (0: all).", min=0, max=2**63 - 1)
     ] = 20,
+    overlapping: Annotated[
+        bool,
+        typer.Option(
+            "--overlaps",
+            help="Only sessions that overlap another, in pairs (imported history may).",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """List study sessions, newest first (archived skills' sessions are marked).
@@ -223,6 +311,9 @@ def sessions(
     from roadmap.timeparse import parse_date
 
     conn = app_of(ctx).conn()
+    if overlapping:
+        _overlaps(conn, as_json)
+        return
     flt = queries.SessionFilter(limit=limit or None, tag=tag)
     if pillar is not None:
         flt.pillar = resolve.pillar(conn, pillar)
@@ -242,11 +333,41 @@ def sessions(
     console().print(render.sessions_table(rows))
 
 
+def _overlaps(conn: Any, as_json: bool) -> None:
+    """``sessions --overlaps``: each overlapping pair, with the minutes they share."""
+    from roadmap import overlaps, queries
+
+    pairs: list[dict[str, Any]] = []
+    for pair in overlaps.overlaps(conn):
+        first = queries.session_by_id(conn, pair.first.id)
+        second = queries.session_by_id(conn, pair.second.id)
+        pairs.append({"first": first, "second": second, "shared_minutes": pair.minutes})
+    if as_json:
+        print_json(pairs)
+        return
+    if not pairs:
+        info("no sessions overlap")
+        return
+    from roadmap.timeparse import format_duration
+
+    for item in pairs:
+        typer.echo(f"{_line(item['first'])}")
+        typer.echo(
+            f"  overlaps by {format_duration(item['shared_minutes'])}: {_line(item['second'])}"
+        )
+    info(
+        f"{len(pairs)} overlapping pair(s): fix with roadmap edit ID --on ... or roadmap delete ID"
+    )
+
+
 def edit(
     ctx: typer.Context,
     session_arg: IdArg,
     duration: Annotated[str | None, typer.Option("--duration", "-d", help="New length.")] = None,
-    on: Annotated[str | None, typer.Option("--on", help="New day or date-time.")] = None,
+    on: Annotated[
+        str | None,
+        typer.Option("--on", help="New day, or day and time of day: the forms of log --on."),
+    ] = None,
     note: NoteOpt = None,
     skill: Annotated[str | None, typer.Option("--skill", "-s", help="Move to this skill.")] = None,
     tag: TagOpt = None,
@@ -254,9 +375,12 @@ def edit(
 ) -> None:
     """Change a recorded session (undo reverts it).
 
+    A new --on is placed as by log: without a time of day in that day's latest free time;
+    with one, refused if it overlaps another session or ends in the future.
+
     Example: roadmap edit 42 --duration 2h --note "with exercises"
     """
-    from roadmap import queries, resolve, track
+    from roadmap import overlaps, queries, resolve, track
     from roadmap.errors import UsageError
     from roadmap.timeparse import local_now, parse_duration, parse_when
 
@@ -270,10 +394,11 @@ def edit(
     if duration is not None:
         changes.minutes = parse_duration(duration)
     if on is not None:
+        # Placed like log: in the day's free time, or at its time if free and past.
         now = local_now()
-        when = parse_when(on, now)
         minutes = changes.minutes or int(current["minutes"])
-        changes.started = track.started_for(when, minutes, now)
+        when = parse_when(on, now)
+        changes.started = overlaps.place(conn, when, minutes, now, exclude=session_id)
     if skill is not None:
         changes.skill_id = resolve.skill(conn, skill).id
     if changes == track.Changes():
