@@ -152,7 +152,7 @@ CHANGES: list[tuple[str, list[tuple[str, ...]], tuple[str, ...]]] = [
     ("log", [], ("log", "linalg", "1h", "--on", "2026-11-30")),
     ("delete", [("log", "linalg", "1h", "--on", "2026-11-30")], ("delete", "1", "--yes")),
     ("edit", [("log", "linalg", "1h", "--on", "2026-11-30")], ("edit", "1", "-d", "2h")),
-    ("stop", [("start", "linalg")], ("stop",)),
+    ("stop", [("start", "linalg", "--at", "08:00")], ("stop",)),
     ("cancel", [("start", "linalg")], ("cancel",)),
     ("check", [], ("check", "linalg", "1.1")),
     ("assess", [], ("assess", "linalg", "3")),
