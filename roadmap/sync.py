@@ -78,6 +78,7 @@ def apply(session: Session, tree: Tree, source: str) -> SyncReport:
         row.description = spec.description
         row.weight = spec.weight
         row.hours = spec.hours
+        row.hours_by_level = json.dumps(spec.hours_by_level) if spec.hours_by_level else None
         row.position = spec.position
         row.depth = spec.depth
         row.resources = json.dumps(
@@ -251,6 +252,7 @@ def _meta(session: Session, tree: Tree, source: str, now: str) -> None:
         "tree_digest": tree.digest,
         "tree_source": source,
         "synced_at": now,
+        "tree_reviewed": tree.reviewed.isoformat() if tree.reviewed else "",
         "title": tree.title,
         "default_target": tree.default_target or "",
         "weekly_goal_hours": "" if tree.weekly_goal_hours is None else str(tree.weekly_goal_hours),

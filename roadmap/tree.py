@@ -36,6 +36,7 @@ _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 _TS = "tag:yaml.org,2002:timestamp"
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,8 @@ class SkillDef:
     parent: str | None
     description: str = ""
     weight: int = 1
-    hours: float = 20.0
+    hours: float = 20.0  # per level step; the mean of ``hours_by_level`` when that is given
+    hours_by_level: tuple[float, ...] | None = None  # hours for steps 0→1, 1→2, … (or None)
     requires: list[tuple[str, int]] = field(default_factory=list)
     milestones: list[Milestone] = field(default_factory=list)
     resources: list[Resource] = field(default_factory=list)
@@ -107,6 +109,7 @@ class Tree:
     skills: list[SkillDef]
     targets: list[TargetDef]
     digest: str
+    reviewed: date | None = None  # when the tree was last reviewed (top-level ``reviewed:``)
 
     @property
     def max_level(self) -> int:
@@ -206,6 +209,21 @@ class _Checker:
             return None
         return value
 
+    def day(self, node: Node | None, where: str) -> date | None:
+        """A calendar date: an unquoted YAML date or a quoted ``YYYY-MM-DD``, nothing else."""
+        if node is None:
+            return None
+        if node.kind == "scalar" and node.tag == _TS and type(node.value) is date:
+            return node.value
+        if node.kind == "scalar" and node.tag == _STR and _DATE_RE.fullmatch(str(node.value)):
+            try:
+                return date.fromisoformat(str(node.value))
+            except ValueError:
+                pass
+        found = repr(node.raw) if node.kind == "scalar" else _kind(node)
+        self.err(node, f"{where} must be a date like 2027-12-31, found {found}")
+        return None
+
     def listing(self, node: Node | None, where: str) -> list[Node]:
         if node is None:
             return []
@@ -243,6 +261,7 @@ class _Reader:
         self.ids: dict[str, Node] = {}
         self.requires_nodes: dict[tuple[str, str], Node] = {}
         self.refs = _Refs()
+        self.max_level = 5
 
     def claim(self, node: Node, value: str, what: str) -> bool:
         first = self.ids.get(value)
@@ -268,6 +287,7 @@ class _Reader:
                 "title",
                 "default_target",
                 "weekly_goal_hours",
+                "reviewed",
                 "levels",
                 "pillars",
                 "targets",
@@ -279,8 +299,10 @@ class _Reader:
         version = self.version(top.get("version"))
         title = c.text(top.get("title"), "title", "Skill roadmap")
         goal = c.number(top.get("weekly_goal_hours"), "weekly_goal_hours", 0, 168)
+        reviewed = c.day(top.get("reviewed"), "reviewed")
         levels = self.levels(top.get("levels"))
         max_level = max(level.level for level in levels)
+        self.max_level = max_level
         pillars: list[PillarDef] = []
         for position, node in enumerate(c.listing(top.get("pillars"), "pillars")):
             pillar = self.pillar(node, position)
@@ -315,6 +337,7 @@ class _Reader:
             skills=self.skills,
             targets=targets,
             digest="",
+            reviewed=reviewed,
         )
 
     def version(self, node: Node | None) -> int | None:
@@ -408,10 +431,10 @@ class _Reader:
             parent=parent,
             description=c.text(f.get("description"), "description"),
             weight=c.integer(f.get("weight"), "weight", 1, 5) or 1,
-            hours=c.number(f.get("hours"), "hours", 0, 10_000) or 20.0,
             position=position,
             depth=depth,
         )
+        self.hours(f.get("hours"), skill)
         self.skill_nodes[sid] = node
         self.skills.append(skill)
         skill.requires = self.requires(f.get("requires"), sid)
@@ -422,6 +445,27 @@ class _Reader:
             if old is not None and self.claim(item, old, "earlier"):
                 skill.was.append(old)
         self.skill_list(f.get("children"), pillar, sid, depth + 1)
+
+    def hours(self, node: Node | None, skill: SkillDef) -> None:
+        """``hours``: one number for every level step, or a list with one per step."""
+        if node is None:
+            return
+        if node.kind != "seq":
+            skill.hours = self.c.number(node, "hours", 0, 10_000) or 20.0
+            return
+        steps = self.max_level
+        if len(node.items) != steps:
+            self.c.err(
+                node,
+                f"hours must be one number or a list of {steps} numbers (one per level step "
+                f"0→1 … {steps - 1}→{steps}), found a list of {len(node.items)}",
+            )
+            return
+        values = [self.c.number(item, "hours", 0, 10_000) for item in node.items]
+        numbers = [v for v in values if v is not None]
+        if len(numbers) == steps:
+            skill.hours_by_level = tuple(numbers)
+            skill.hours = sum(numbers) / steps
 
     def requires(self, node: Node | None, sid: str) -> list[tuple[str, int]]:
         c = self.c
@@ -524,18 +568,7 @@ class _Reader:
         name = c.text(f.get("name"), "target name")
         if tid is None or not self.claim(f["id"], tid, "target"):
             return None
-        by: date | None = None
-        by_node = f.get("by")
-        if by_node is not None:
-            if by_node.kind == "scalar" and by_node.tag == _TS and type(by_node.value) is date:
-                by = by_node.value
-            elif by_node.kind == "scalar" and by_node.tag == _STR:
-                try:
-                    by = date.fromisoformat(str(by_node.value))
-                except ValueError:
-                    c.err(by_node, f"by must be a date like 2027-12-31, found {by_node.raw!r}")
-            else:
-                c.err(by_node, f"by must be a date like 2027-12-31, found {by_node.raw!r}")
+        by = c.day(f.get("by"), "by")
         after = c.ident(f.get("after"), "after")
         if after is not None and after not in self.ids:
             c.err(f["after"], f"after '{after}' must name a target defined before this one")
