@@ -129,8 +129,9 @@ def _level_text(level: float) -> str:
 
 
 def tree_view(title: str, pillars: Sequence[PillarRow], max_level: int) -> RenderableType:
-    """Pillars and nested skills; a leaf shows its level, a parent the roll-up of its
-    children (weight-weighted mean, :func:`roadmap.analysis.rollup_level`)."""
+    """Pillars and nested skills with their level (:func:`roadmap.analysis.rollup_level`): a
+    group shows the roll-up of its children, labelled; a parent with milestones its own level
+    and, labelled beside it, its children's roll-up."""
     from roadmap import analysis
 
     flat: list[analysis.Skill] = []
@@ -138,7 +139,13 @@ def tree_view(title: str, pillars: Sequence[PillarRow], max_level: int) -> Rende
     def collect(skill: SkillRow) -> None:
         flat.append(
             analysis.Skill(
-                skill.id, skill.name, skill.pillar, skill.parent, skill.weight, level=skill.level
+                skill.id,
+                skill.name,
+                skill.pillar,
+                skill.parent,
+                skill.weight,
+                level=skill.level,
+                has_milestones=skill.has_milestones,
             )
         )
         for child in skill.children:
@@ -157,7 +164,12 @@ def tree_view(title: str, pillars: Sequence[PillarRow], max_level: int) -> Rende
         level = analysis.rollup_level(skill.id, by_id, children)
         shown = _level_text(level)
         suffix = f"  {level_bar(level, max_level)} {shown}"
-        label.append(suffix if not skill.children else suffix + " (roll-up)", style="cyan")
+        if analysis.is_group(skill.id, by_id, children):
+            suffix += " (roll-up)"
+        elif skill.children:
+            below = analysis.subtree_rollup(skill.id, by_id, children) or 0.0
+            suffix += f" (own; its skills {_level_text(below)} roll-up)"
+        label.append(suffix, style="cyan")
         node = branch.add(label)
         for child in skill.children:
             add(node, child)
@@ -484,17 +496,20 @@ def show_view(data: dict[str, Any]) -> RenderableType:
 
     fields = _grid(10, None)
     parent = data["children"] != []
+    group = bool(data.get("group"))
     level = Text()
-    if parent:
-        level.append(f"{_level_text(data['rollup_level'])} (roll-up of its children)")
+    if group:
+        level.append(f"{_level_text(data['level'])} (roll-up of its children)")
     else:
         level.append(str(data["level"]))
+        if parent and data.get("rollup_level") is not None:
+            level.append(f" (its own; its skills: {_level_text(data['rollup_level'])} roll-up)")
     if data.get("required") is not None:
         level.append(f", target needs {data['required']}")
     if data.get("readiness") is not None:
         level.append(f", readiness {data['readiness']:.0%}")
     fields.add_row(Text("Level", style="bold"), level)
-    if not parent:
+    if not group:
         fields.add_row(Text("How", style="bold"), Text(_how(data)))
         effort = f"about {data['hours']:g}h per level"
         if data.get("hours_to_next_level") is not None:

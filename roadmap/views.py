@@ -50,6 +50,8 @@ def load(conn: Conn, target_id: str, today: date) -> World:
                 minutes_since_level_change=since_change if changed else total,
                 last_practised=date.fromisoformat(last) if last else None,
                 level_changed=changed,
+                has_milestones=row.has_milestones,
+                hours_by_level=row.hours_by_level,
             )
         )
     target_row = next(t for t in queries.targets(conn) if t.id == target_id)
@@ -183,8 +185,10 @@ def review(world: World) -> list[dict[str, Any]]:
 
 
 def show(conn: Conn, world: World, skill_id: str) -> dict[str, Any]:
-    """Everything about one skill. For a parent: its children, the roll-up of their levels
-    and readiness, and hours and sessions over everything under it."""
+    """Everything about one skill. ``level`` is the level every view uses: its own for a skill
+    with milestones or without children, the roll-up of its children for a group. For a
+    parent: its children, the roll-up of their levels (``rollup_level``), and hours and
+    sessions over everything under it."""
     row = queries.skill_detail(conn, skill_id)
     skill = world.by_id.get(skill_id)
     by_id = world.by_id
@@ -192,7 +196,7 @@ def show(conn: Conn, world: World, skill_id: str) -> dict[str, Any]:
     required_by = analysis.target_requirements(world.skills, world.target)
     own = dict(queries.prerequisites(conn).get(skill_id, []))
     prereqs = []
-    listed = analysis.prerequisites(skill, by_id) if skill else list(own.items())
+    listed = analysis.prerequisites(skill, by_id, children) if skill else list(own.items())
     for ref, level in listed:
         have = analysis.shown_level(ref, by_id, children)
         prereqs.append(
@@ -217,10 +221,12 @@ def show(conn: Conn, world: World, skill_id: str) -> dict[str, Any]:
             "id": k,
             "name": world.names.get(k, k),
             "level": _level_json(analysis.shown_level(k, by_id, children)),
-            "required": _max_required(k, children, required_by),
+            "required": _max_required(k, by_id, children, required_by),
         }
         for k in children.get(skill_id, [])
     ]
+    group = skill is not None and analysis.is_group(skill_id, by_id, children)
+    subtree = analysis.subtree_rollup(skill_id, by_id, children) if kids else None
     descendants = queries.descendants(conn, skill_id) if kids else [skill_id]
     if kids:
         minutes, last, count = queries.skills_totals(conn, descendants)
@@ -231,14 +237,16 @@ def show(conn: Conn, world: World, skill_id: str) -> dict[str, Any]:
         counts[m["level"]] = (checked + m["checked"], total + 1)
     readiness = analysis.subtree_readiness(world.skills, world.target, skill_id)
     hours_to_next = None
-    if skill is not None and not kids:
+    if skill is not None and not group:
         hours_to_next = round(analysis.remaining_hours(skill, skill.level + 1), 1)
     recent = queries.sessions(conn, queries.SessionFilter(skills=descendants, limit=5))
     return {
         **row,
-        "rollup_level": _level_json(mine) if kids else None,
+        "level": _level_json(mine) if skill is not None else row["level"],
+        "group": group,
+        "rollup_level": None if subtree is None else _level_json(subtree),
         "milestone_level": analysis.milestone_level(counts),
-        "required": _max_required(skill_id, children, required_by),
+        "required": _max_required(skill_id, by_id, children, required_by),
         "readiness": None if readiness is None else round(readiness, 3),
         "hours_to_next_level": hours_to_next,
         "unlocked": analysis.is_unlocked(skill, by_id, children) if skill else None,
@@ -255,10 +263,14 @@ def _level_json(level: float) -> float | int:
 
 
 def _max_required(
-    skill_id: str, children: dict[str, list[str]], required: analysis.Requirements
+    skill_id: str,
+    by_id: dict[str, analysis.Skill],
+    children: dict[str, list[str]],
+    required: analysis.Requirements,
 ) -> int | None:
-    """The level the target requires of a leaf; for a parent, the highest over its leaves."""
-    levels = [required[x] for x in analysis.leaf_descendants(skill_id, children) if x in required]
+    """The level the target requires of a skill with a level of its own; for a group, the
+    highest over its units."""
+    levels = [required[x] for x in analysis.units(skill_id, by_id, children) if x in required]
     return max(levels) if levels else None
 
 
