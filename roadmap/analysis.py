@@ -411,6 +411,113 @@ def forecast(
     return Forecast(remaining_hours, pace_hours_per_week, eta, by, on_track, needed)
 
 
+# --- an honest pace: over the history there is, with a range ------------------------------------
+
+PACE_WINDOW_DAYS = 28
+PACE_12W_DAYS = 84
+MIN_HISTORY_DAYS = 7
+MIN_HISTORY_SESSIONS = 3
+RANGE_SAMPLES = 500
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """How much history the pace stands on: days from its start (the first session, or the
+    first calibration) to today inclusive, and sessions logged."""
+
+    start: date | None
+    days: int
+    sessions: int
+
+    @property
+    def enough(self) -> bool:
+        """At least 7 days and 3 sessions: below that, no pace is given, only what is needed."""
+        return self.days >= MIN_HISTORY_DAYS and self.sessions >= MIN_HISTORY_SESSIONS
+
+
+def history(start: date | None, sessions: int, today: date) -> History:
+    days = 0 if start is None or start > today else (today - start).days + 1
+    return History(start, days, sessions)
+
+
+def window_days(hist: History, longest: int = PACE_WINDOW_DAYS, whole_weeks: bool = True) -> int:
+    """The days a pace covers: the last ``longest`` days, or the history when it is shorter —
+    with ``whole_weeks``, its whole weeks (7, 14, 21 … days ending today; all of its days, at
+    least one, under a week), so that the pace is the mean of the weeks :func:`weekly_hours`
+    gives for the range."""
+    days = min(longest, hist.days)
+    if days >= 7 and whole_weeks:
+        return days - days % 7
+    return max(1, days)
+
+
+def pace_over(minutes: int, days: int) -> float:
+    """Hours per week over ``days`` days: minutes ÷ 60 ÷ (days ÷ 7)."""
+    return minutes / 60 / (days / 7) if days > 0 else 0.0
+
+
+def weekly_hours(minutes_by_day: Mapping[date, int], today: date, days: int) -> list[float]:
+    """Hours in each whole 7-day block of the last ``days`` days ending today, oldest first
+    (none when ``days`` < 7)."""
+    blocks = days // 7
+    out = []
+    for b in range(blocks, 0, -1):
+        first = today - timedelta(days=7 * b - 1)
+        out.append(sum(minutes_by_day.get(first + timedelta(days=i), 0) for i in range(7)) / 60)
+    return out
+
+
+def _quantile(sorted_values: Sequence[float], q: float) -> float:
+    """The nearest-rank quantile (q in 0..1) of sorted values."""
+    rank = max(1, math.ceil(q * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+def weeks_needed_range(
+    remaining: float, weeks: Sequence[float], samples: int = RANGE_SAMPLES, seed: int = 16
+) -> tuple[float, float] | None:
+    """(P50, P90) of the weeks needed to study ``remaining`` hours, when each future week's
+    hours are drawn at random (with replacement) from the past ``weeks``; deterministic (a fixed
+    seed). With a long way to go (over 52 weeks at the mean) the sum of the weeks is taken as
+    normal (mean n·μ, variance n·σ²) instead of drawing. None when no past week has hours."""
+    import random
+
+    if remaining <= 0:
+        return 0.0, 0.0
+    mean = sum(weeks) / len(weeks) if weeks else 0.0
+    if mean <= 0:
+        return None
+    if remaining / mean > 52:
+        var = sum((w - mean) ** 2 for w in weeks) / len(weeks)
+        sd = math.sqrt(var)
+        p50 = remaining / mean
+        # n·μ − z·σ·√n = remaining, for z = 1.2816 (the 90th percentile of a normal)
+        z = 1.2816
+        root = (z * sd + math.sqrt(z * z * var + 4 * mean * remaining)) / (2 * mean)
+        return p50, root * root
+    rng = random.Random(seed)
+    results = []
+    for _ in range(samples):
+        done, count = 0.0, 0
+        while True:
+            week = rng.choice(weeks)
+            if done + week >= remaining:
+                results.append(count + (remaining - done) / week)
+                break
+            done += week
+            count += 1
+    results.sort()
+    return _quantile(results, 0.5), _quantile(results, 0.9)
+
+
+def date_after_weeks(today: date, weeks: float) -> date | None:
+    """today + ceil(weeks × 7) days; None beyond the calendar."""
+    days = math.ceil(round(weeks * 7, 9))
+    if days > (date.max - today).days:
+        return None
+    return today + timedelta(days=days)
+
+
 # --- unlocking ---------------------------------------------------------------------------------
 
 

@@ -574,11 +574,19 @@ def write_markdown(summary: dict[str, Any], out: IO[str]) -> None:
     if not status["next"]:
         w("Nothing to recommend.\n")
     w("\n## Forecast\n\n")
-    w(
-        f"{fc['remaining_hours']:.0f} hours to go at {fc['pace_hours_per_week']:.1f} h/week "
-        f"(12 weeks: {fc['pace_12w_hours_per_week']:.1f}); ETA {fc['eta'] or 'none at this pace'}"
-        f" — {verdict(fc['on_track'])}."
-    )
+    if not fc.get("enough_history", True):
+        w(
+            f"{fc['remaining_hours']:.0f} hours to go; not enough history yet "
+            f"({fc['history_days']} days, {fc['history_sessions']} sessions) for a pace."
+        )
+    else:
+        w(
+            f"{fc['remaining_hours']:.0f} hours to go at {fc['pace_hours_per_week']:.1f} h/week "
+            f"(12 weeks: {fc['pace_12w_hours_per_week']:.1f}); "
+            f"ETA {fc['eta'] or 'none at this pace'} — {verdict(fc['on_track'])}."
+        )
+        if fc.get("eta_likely"):
+            w(f" Likely by {fc['eta_likely']}, cautiously by {fc['eta_cautious'] or 'never'}.")
     if fc.get("needed_hours_per_week") is not None and fc.get("by"):
         w(f" Arriving by {fc['by']} needs {fc['needed_hours_per_week']:.1f} h/week.")
     w("\n")

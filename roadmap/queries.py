@@ -312,6 +312,18 @@ def minutes_by_day(conn: Conn, since_day: str) -> list[tuple[str, int]]:
     ]
 
 
+def history_facts(conn: Conn) -> tuple[str | None, int, str | None]:
+    """(first study day, sessions in all, first calibration as stored time): where the
+    history a pace can stand on starts."""
+    first, count = conn.execute(
+        "SELECT MIN(day), COALESCE(SUM(sessions), 0) FROM study_day"
+    ).fetchone()
+    calibrated = conn.execute(
+        "SELECT MIN(assessed_at) FROM assessment WHERE kind = 'calibrate'"
+    ).fetchone()[0]
+    return first, int(count), calibrated
+
+
 def active_days(conn: Conn) -> list[Any]:
     from datetime import date
 

@@ -297,24 +297,44 @@ def _verdict(on_track: bool | None, pace: float = 1.0, remaining: float = 1.0) -
     return Text("on track", style="green") if on_track else Text("behind", style="red")
 
 
+def _pace_text(fc: dict[str, Any]) -> str:
+    """The pace and what it stands on: "4 weeks", or the days of a shorter history."""
+    pace, pace12 = fc["pace_hours_per_week"], fc["pace_12w_hours_per_week"]
+    if fc.get("pace_assumed"):
+        return f"pace {_h(pace)}/week (assumed)"
+    days = fc.get("pace_days", 28)
+    if days < 28:
+        return f"pace {_h(pace)}/week over {_plural(days, 'day')} of history"
+    return f"pace {_h(pace)}/week over 4 weeks, {_h(pace12)}/week over 12 weeks"
+
+
 def _forecast_rows(fc: dict[str, Any]) -> list[tuple[str, Text]]:
-    """(label, text) rows: remaining effort and pace, then the ETA and verdict in words."""
+    """(label, text) rows: remaining effort and pace, then the ETA and verdict in words, and the
+    likely–cautious range with one line on where it comes from."""
     from rich.text import Text
 
-    remaining, pace, pace12 = (
-        fc["remaining_hours"],
-        fc["pace_hours_per_week"],
-        fc["pace_12w_hours_per_week"],
-    )
+    remaining, pace = fc["remaining_hours"], fc["pace_hours_per_week"]
     by, needed = fc["by"], fc.get("needed_hours_per_week")
-    effort = Text(
-        f"{_h(remaining)} to go; pace {_h(pace)}/week over 4 weeks, {_h(pace12)}/week over 12 weeks"
-    )
+    effort = Text(f"{_h(remaining)} to go; {_pace_text(fc)}")
     eta = Text()
+    rows = [("Forecast", effort), ("ETA", eta)]
     if remaining <= 0:
         eta.append("nothing left to do for this target", style="green")
+    elif not fc.get("enough_history", True) and not fc.get("pace_assumed"):
+        days, sessions = fc.get("history_days", 0), fc.get("history_sessions", 0)
+        effort = Text(f"{_h(remaining)} to go")
+        eta.append("not enough history yet")
+        if needed is not None:
+            eta.append(f": arriving by {by} needs {_h(needed)}/week", style="bold")
+        elif by is not None:
+            eta.append(f"; the target date {by} has passed")
+        history = Text(
+            f"{_plural(days, 'day')}, {_plural(sessions, 'session')} "
+            "(a pace needs 7 days and 3 sessions)"
+        )
+        rows = [("Forecast", effort), ("ETA", eta), ("History", history)]
     elif pace <= 0:
-        eta.append("none: no study logged in the last 4 weeks")
+        eta.append(f"none: no study logged in the last {_plural(fc.get('pace_days', 28), 'day')}")
         if needed is not None:
             eta.append(f"; arriving by {by} needs {_h(needed)}/week", style="bold")
         elif by is not None:
@@ -331,7 +351,16 @@ def _forecast_rows(fc: dict[str, Any]) -> list[tuple[str, Text]]:
             eta.append(f"; arriving by {by} needs {_h(needed)}/week")
         else:
             eta.append(f"; the target date {by} has passed")
-    return [("Forecast", effort), ("ETA", eta)]
+        if fc.get("eta_likely"):
+            spread = Text(f"likely {fc['eta_likely']}, cautious {fc['eta_cautious'] or 'never'}")
+            how = (
+                " (at the assumed pace every week)"
+                if fc.get("pace_assumed")
+                else " (half, and 9 in 10, of 500 futures drawn from your weeks of the pace)"
+            )
+            spread.append(how, style="dim")
+            rows.append(("Range", spread))
+    return rows
 
 
 def _fields(rows: Sequence[tuple[str, RenderableType]]) -> Table:
@@ -631,7 +660,9 @@ def _forecast(data: dict[str, Any], width: int) -> RenderableType:
             _h(p["pace_12w_hours_per_week"]),
             "-" if needed is None else _h(needed),
             _pillar_eta(p),
-            _verdict(p["on_track"], p["pace_hours_per_week"], p["remaining_hours"]),
+            _verdict(p["on_track"], p["pace_hours_per_week"], p["remaining_hours"])
+            if data.get("enough_history", True) or data.get("pace_assumed")
+            else Text("-", style="dim"),
         )
     lines.append(table)
     return Group(*lines)

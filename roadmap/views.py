@@ -85,25 +85,55 @@ def week_start(today: date) -> date:
     return analysis.week_start(today)
 
 
-def forecast(conn: Conn, world: World) -> dict[str, Any]:
-    """Remaining effort, pace, ETA and verdict, overall and per pillar."""
+def forecast(conn: Conn, world: World, assumed_pace: float | None = None) -> dict[str, Any]:
+    """Remaining effort, pace, ETA (with a likely–cautious range) and verdict, overall and per
+    pillar. Pace is over the last 4 weeks, or over the history there is when shorter; with
+    under 7 days or 3 sessions of history there is no ETA, only the weekly hours the target
+    date needs. ``assumed_pace`` (hours a week) answers "what if I studied that much"."""
     today = world.today
     effort = analysis.remaining_effort(world.skills, world.target)
-    m28 = queries.minutes_by_pillar(conn, (today - timedelta(days=27)).isoformat())
-    m84 = queries.minutes_by_pillar(conn, (today - timedelta(days=83)).isoformat())
-    pace4, pace12 = analysis.pace(sum(m28.values()), sum(m84.values()))
-    overall = analysis.forecast(effort.total_hours, pace4, today, world.target.by)
+    first, sessions, calibrated = queries.history_facts(conn)
+    starts = [date.fromisoformat(first)] if first else []
+    if calibrated:
+        starts.append(from_stored(calibrated).date())
+    hist = analysis.history(min(starts, default=None), sessions, today)
+    w4 = analysis.window_days(hist, analysis.PACE_WINDOW_DAYS)
+    w12 = analysis.window_days(hist, analysis.PACE_12W_DAYS, whole_weeks=False)
+    m28 = queries.minutes_by_pillar(conn, (today - timedelta(days=w4 - 1)).isoformat())
+    m84 = queries.minutes_by_pillar(conn, (today - timedelta(days=w12 - 1)).isoformat())
+    pace4 = analysis.pace_over(sum(m28.values()), w4)
+    pace12 = analysis.pace_over(sum(m84.values()), w12)
+    enough = hist.enough or assumed_pace is not None
+    pace = pace4 if assumed_pace is None else assumed_pace
+    by = world.target.by
+    overall = analysis.forecast(effort.total_hours, pace if enough else 0.0, today, by)
+    likely = cautious = None
+    if enough:
+        if assumed_pace is None:
+            start = (today - timedelta(days=w4 - 1)).isoformat()
+            per_day = {date.fromisoformat(d): m for d, m in queries.minutes_by_day(conn, start)}
+            weeks = analysis.weekly_hours(per_day, today, w4)
+        else:
+            weeks = [assumed_pace]
+        spread = analysis.weeks_needed_range(effort.total_hours, weeks)
+        if spread is not None:
+            likely = analysis.date_after_weeks(today, spread[0])
+            cautious = analysis.date_after_weeks(today, spread[1])
     pillars = []
     for pillar in world.pillars:
-        p4, p12 = analysis.pace(m28.get(pillar.id, 0), m84.get(pillar.id, 0))
+        p4 = analysis.pace_over(m28.get(pillar.id, 0), w4)
+        p12 = analysis.pace_over(m84.get(pillar.id, 0), w12)
         remaining = effort.pillars.get(pillar.id, 0.0)
-        fc = analysis.forecast(remaining, p4, today, world.target.by)
+        p_pace = p4
+        if assumed_pace is not None:  # split as the work is: every pillar ends with the whole
+            p_pace = assumed_pace * remaining / effort.total_hours if remaining > 0 else 0.0
+        fc = analysis.forecast(remaining, p_pace if enough else 0.0, today, by)
         pillars.append(
             {
                 "id": pillar.id,
                 "name": pillar.name,
                 "remaining_hours": round(remaining, 1),
-                "pace_hours_per_week": round(p4, 2),
+                "pace_hours_per_week": round(p_pace, 2),
                 "pace_12w_hours_per_week": round(p12, 2),
                 "eta": _iso(fc.eta),
                 "on_track": fc.on_track,
@@ -113,13 +143,21 @@ def forecast(conn: Conn, world: World) -> dict[str, Any]:
     return {
         "target": target_json(world),
         "remaining_hours": round(effort.total_hours, 1),
-        "pace_hours_per_week": round(pace4, 2),
+        "pace_hours_per_week": round(pace, 2),
         "pace_12w_hours_per_week": round(pace12, 2),
         "eta": _iso(overall.eta),
-        "by": _iso(world.target.by),
+        "by": _iso(by),
         "on_track": overall.on_track,
         "needed_hours_per_week": _needed(overall),
         "pillars": pillars,
+        "pace_days": w4,
+        "pace_12w_days": w12,
+        "pace_assumed": assumed_pace is not None,
+        "history_days": hist.days,
+        "history_sessions": hist.sessions,
+        "enough_history": hist.enough,
+        "eta_likely": _iso(likely),
+        "eta_cautious": _iso(cautious),
     }
 
 
