@@ -331,14 +331,23 @@ def subtree_readiness(skills: Sequence[Skill], target: Target, skill_id: str) ->
     return _ratio(done, total) if total > 0 else None
 
 
+def step_hours(skill: Skill, level: int) -> float:
+    """The hours the level step ``level`` → ``level + 1`` costs: its entry in
+    ``hours_by_level`` when the skill has one, else ``hours``."""
+    by_level = skill.hours_by_level
+    if by_level and 0 <= level < len(by_level):
+        return by_level[level]
+    return skill.hours
+
+
 def remaining_hours(skill: Skill, required: int) -> float:
-    """Σ of ``hours`` over each missing level step (current → required), less the hours logged
-    since the last level change taken off the first missing step only (never below zero)."""
-    steps = required - skill.level
-    if steps <= 0:
+    """Σ of the hours of each missing level step (current → required, :func:`step_hours`),
+    less the hours logged since the last level change taken off the first missing step only
+    (never below zero)."""
+    if required <= skill.level:
         return 0.0
-    first = max(0.0, skill.hours - skill.minutes_since_level_change / 60)
-    return first + (steps - 1) * skill.hours
+    first = max(0.0, step_hours(skill, skill.level) - skill.minutes_since_level_change / 60)
+    return first + sum(step_hours(skill, k) for k in range(skill.level + 1, required))
 
 
 def remaining_effort(skills: Sequence[Skill], target: Target) -> Effort:
@@ -697,7 +706,7 @@ class _Context:
 
 
 def _hours_to_next(skill: Skill) -> float:
-    return max(0.0, skill.hours - skill.minutes_since_level_change / 60)
+    return max(0.0, step_hours(skill, skill.level) - skill.minutes_since_level_change / 60)
 
 
 def _blocked_dependents(skill: Skill, ctx: _Context) -> list[tuple[str, int]]:

@@ -540,7 +540,12 @@ def show_view(data: dict[str, Any]) -> RenderableType:
     fields.add_row(Text("Level", style="bold"), level)
     if not group:
         fields.add_row(Text("How", style="bold"), Text(_how(data)))
-        effort = f"about {data['hours']:g}h per level"
+        steps = data.get("hours_by_level")
+        effort = (
+            "about " + "/".join(f"{h:g}" for h in steps) + "h for levels 1-" + str(len(steps))
+            if steps
+            else f"about {data['hours']:g}h per level"
+        )
         if data.get("hours_to_next_level") is not None:
             effort += f" ({_h(data['hours_to_next_level'])} left to level {data['level'] + 1})"
         effort += f"; weight {data['weight']}"

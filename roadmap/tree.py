@@ -110,6 +110,7 @@ class Tree:
     targets: list[TargetDef]
     digest: str
     reviewed: date | None = None  # when the tree was last reviewed (top-level ``reviewed:``)
+    warnings: list[str] = field(default_factory=list)  # FILE:LINE:COL: warning: ...
 
     @property
     def max_level(self) -> int:
@@ -262,6 +263,8 @@ class _Reader:
         self.requires_nodes: dict[tuple[str, str], Node] = {}
         self.refs = _Refs()
         self.max_level = 5
+        self.warnings: list[Problem] = []
+        self.target_nodes: dict[tuple[str, str], Node] = {}
 
     def claim(self, node: Node, value: str, what: str) -> bool:
         first = self.ids.get(value)
@@ -327,6 +330,8 @@ class _Reader:
         self.check_cycles()
         if not c.problems:
             self.check_groups()
+        if not c.problems:
+            self.check_reachable(targets)
         if c.problems or version is None:
             return None
         return Tree(
@@ -587,6 +592,7 @@ class _Reader:
                 self.refs.skills.append((key, ref, "required skill"))
                 self.refs.levels.append((value, level))
                 requires[ref] = level
+                self.target_nodes[(tid, ref)] = key
             if not req_node.pairs:
                 c.err(req_node, "a target must require at least one skill")
         return TargetDef(
@@ -728,6 +734,90 @@ class _Reader:
                     state[sid] = 2
                     path.pop()
 
+    def effective_prereqs(self) -> dict[str, list[tuple[str, int]]]:
+        """Per skill, its own and inherited prerequisites as roadmap.analysis.prerequisites
+        keeps them (a group it belongs to, and an inherited one naming it or a skill inside
+        it, left out)."""
+        by_id = {s.id: s for s in self.skills}
+        kids = {s.parent for s in self.skills if s.parent is not None}
+        chains: dict[str, list[str]] = {}
+        for s in self.skills:
+            chain, parent = [], s.parent
+            while parent is not None:
+                chain.append(parent)
+                parent = by_id[parent].parent
+            chains[s.id] = chain
+        out: dict[str, list[tuple[str, int]]] = {}
+        for s in self.skills:
+            inside = set(chains[s.id])
+            found = []
+            for owner in (s.id, *chains[s.id]):
+                for ref, level in by_id[owner].requires:
+                    if ref in inside and ref in kids and not by_id[ref].milestones:
+                        continue
+                    if owner != s.id and (ref == s.id or s.id in chains[ref]):
+                        continue
+                    found.append((ref, level))
+            out[s.id] = found
+        return out
+
+    def check_reachable(self, targets: list[TargetDef]) -> None:
+        """Warn when a target requires a skill whose prerequisites neither the target nor the
+        stages before it (``after``) require at the level needed: not reachable as written."""
+        by_id = {s.id: s for s in self.skills}
+        kids: dict[str, list[str]] = {}
+        for s in self.skills:
+            if s.parent is not None:
+                kids.setdefault(s.parent, []).append(s.id)
+
+        def units(sid: str) -> list[str]:
+            if by_id[sid].milestones or not kids.get(sid):
+                return [sid]
+            return [u for k in kids[sid] for u in units(k)]
+
+        prereqs = self.effective_prereqs()
+        by_target = {t.id: t for t in targets}
+        for target in targets:
+            covered: dict[str, int] = {}
+            stage: TargetDef | None = target
+            seen: set[str] = set()
+            while stage is not None and stage.id not in seen:
+                seen.add(stage.id)
+                for ref, level in stage.requires.items():
+                    for sid in (ref, *units(ref)):
+                        covered[sid] = max(level, covered.get(sid, 0))
+                stage = by_target.get(stage.after) if stage.after else None
+
+            def has(ref: str, need: int, covered: dict[str, int] = covered) -> bool:
+                if covered.get(ref, 0) >= need:
+                    return True
+                return all(covered.get(u, 0) >= need for u in units(ref))
+
+            for ref, level in target.requires.items():
+                missing = [
+                    (p, need)
+                    for sid in dict.fromkeys((ref, *units(ref)))
+                    for p, need in prereqs[sid]
+                    if not has(p, need)
+                ]
+                missing = list(dict.fromkeys(missing))
+                if not missing:
+                    continue
+                listing = ", ".join(f"'{p}' at level {need}" for p, need in missing[:4])
+                if len(missing) > 4:
+                    listing += f" and {len(missing) - 4} more"
+                stages = "it or the stages before it" if target.after else "it"
+                node = self.target_nodes[(target.id, ref)]
+                self.warnings.append(
+                    Problem(
+                        node.line,
+                        node.col,
+                        f"target '{target.id}' requires '{ref}' at level {level}, which needs "
+                        f"{listing}, not required by {stages}: the target cannot be reached as "
+                        "written",
+                    )
+                )
+
 
 def parse_tree(data: bytes, source: str) -> Tree:
     """Validate ``data``; raise DataError listing every problem as ``source:line:col: msg``."""
@@ -748,6 +838,9 @@ def parse_tree(data: bytes, source: str) -> Tree:
             problems=lines,
         )
     tree.digest = digest(data)
+    tree.warnings = [
+        f"{source}:{p.line}:{p.col}: warning: {p.message}" for p in sorted_problems(reader.warnings)
+    ]
     return tree
 
 

@@ -287,6 +287,7 @@ def show(conn: Conn, world: World, skill_id: str) -> dict[str, Any]:
         "required": _max_required(skill_id, by_id, children, required_by),
         "readiness": None if readiness is None else round(readiness, 3),
         "hours_to_next_level": hours_to_next,
+        "hours_by_level": list(skill.hours_by_level) if skill and skill.hours_by_level else None,
         "unlocked": analysis.is_unlocked(skill, by_id, children) if skill else None,
         "prerequisites": prereqs,
         "unlocks": unlocks,

@@ -843,3 +843,28 @@ def test_current_level_is_the_higher() -> None:
     assert current_level(4, 2) == 4
     assert current_level(1, 3) == 3
     assert current_level(None, 0) == 0
+
+
+# --- effort per level step (issue 16) -----------------------------------------------------------
+
+
+def test_remaining_hours_use_the_hours_of_each_level_step() -> None:
+    steps = (2.0, 4.0, 8.0, 16.0, 32.0)
+    s = Skill("a", "A", "p", level=1, hours=12.4, hours_by_level=steps)
+    assert remaining_hours(s, 4) == 4 + 8 + 16
+    logged = Skill("a", "A", "p", level=1, hours_by_level=steps, minutes_since_level_change=180)
+    assert remaining_hours(logged, 4) == 1 + 8 + 16
+    over = Skill("a", "A", "p", level=1, hours_by_level=steps, minutes_since_level_change=600)
+    assert remaining_hours(over, 2) == 0 and remaining_hours(over, 5) == 8 + 16 + 32
+    assert remaining_hours(Skill("a", "A", "p", level=0, hours_by_level=steps), 5) == 62
+    assert remaining_hours(Skill("a", "A", "p", level=0, hours=20), 2) == 40  # one number
+
+
+def test_recommendation_effort_uses_the_next_step() -> None:
+    steps = (1.0, 30.0, 30.0, 30.0, 30.0)
+    cheap = Skill("cheap", "Cheap", "p", level=0, hours_by_level=steps)
+    dear = Skill("dear", "Dear", "p", level=1, hours_by_level=steps, last_practised=TODAY)
+    recs = recommend([cheap, dear], Target("t", "T", {"cheap": 1, "dear": 2}), TODAY)
+    assert [r.skill for r in recs] == ["cheap", "dear"]
+    assert recs[0].score == 1.0 and recs[1].score == round(1 / 30, 3)
+    assert "about 1 h to level 1" in recs[0].reasons and "about 30 h to level 2" in recs[1].reasons

@@ -64,7 +64,8 @@ def validate(
 ) -> None:
     """Check a skills file strictly; print a one-line summary when it is valid.
 
-    Problems are listed as FILE:LINE:COL: message (exit 65).
+    Problems are listed as FILE:LINE:COL: message (exit 65); warnings (a target that cannot be
+    reached as written) as FILE:LINE:COL: warning: message on stderr (exit 0).
 
     Example: roadmap validate ~/my-roadmap.yaml
     """
@@ -72,8 +73,10 @@ def validate(
 
     path = file if file is not None else app_of(ctx).loc.skills
     tree = load_tree(path)
-    leaves = {s.parent for s in tree.skills if s.parent}
-    studyable = sum(1 for s in tree.skills if s.id not in leaves)
+    for line in tree.warnings:
+        typer.echo(line, err=True)
+    parents = {s.parent for s in tree.skills if s.parent}
+    studyable = sum(1 for s in tree.skills if s.id not in parents or s.milestones)
     milestones = sum(len(s.milestones) for s in tree.skills)
     typer.echo(
         f"{path}: valid: {len(tree.pillars)} pillars, {len(tree.skills)} skills "
