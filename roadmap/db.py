@@ -34,7 +34,7 @@ from roadmap.errors import (
 )
 
 APPLICATION_ID = 0x524D4150  # keep in sync with roadmap.models.APPLICATION_ID
-SCHEMA_VERSION = 3  # keep in sync with roadmap.models.SCHEMA_VERSION
+SCHEMA_VERSION = 4  # keep in sync with roadmap.models.SCHEMA_VERSION
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MARKER_SUFFIX = ".created"
 BUSY_TIMEOUT_MS = 5000

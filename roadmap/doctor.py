@@ -30,7 +30,7 @@ from roadmap import copydb, db
 from roadmap.dbapi import Conn
 from roadmap.errors import RoadmapError
 
-HEAD_REVISION = "0003"  # keep in sync with roadmap.models.HEAD_REVISION (a test checks)
+HEAD_REVISION = "0004"  # keep in sync with roadmap.models.HEAD_REVISION (a test checks)
 
 # Folder names (one path component, compared case-insensitively) that sync clients use.
 SYNCED_FOLDERS = (

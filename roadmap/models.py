@@ -15,8 +15,8 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, Uniq
 from sqlmodel import Field, SQLModel
 
 APPLICATION_ID = 0x524D4150  # "RMAP": stamps the file as a roadmap database
-SCHEMA_VERSION = 3  # PRAGMA user_version after the newest migration
-HEAD_REVISION = "0003"
+SCHEMA_VERSION = 4  # PRAGMA user_version after the newest migration
+HEAD_REVISION = "0004"
 
 
 class Meta(SQLModel, table=True):
@@ -47,6 +47,7 @@ class Skill(SQLModel, table=True):
     description: str = ""
     weight: int = 1
     hours: float = 20.0
+    hours_by_level: str | None = None  # JSON list: hours per level step, when the file gives it
     position: int = 0
     depth: int = 0
     resources: str = "[]"
@@ -174,6 +175,7 @@ class Assessment(SQLModel, table=True):
     level: int
     note: str = ""
     assessed_at: str
+    kind: str = "assess"  # "assess", or "calibrate": a starting level, never counted as progress
 
 
 class LevelChange(SQLModel, table=True):

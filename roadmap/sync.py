@@ -73,6 +73,7 @@ def apply(conn: Conn, tree: Tree, source: str) -> SyncReport:
                 "description": spec.description,
                 "weight": spec.weight,
                 "hours": spec.hours,
+                "hours_by_level": json.dumps(spec.hours_by_level) if spec.hours_by_level else None,
                 "position": spec.position,
                 "depth": spec.depth,
                 "resources": json.dumps(
@@ -260,6 +261,7 @@ def _meta(conn: Conn, tree: Tree, source: str, now: str) -> None:
             "tree_digest": tree.digest,
             "tree_source": source,
             "synced_at": now,
+            "tree_reviewed": tree.reviewed.isoformat() if tree.reviewed else "",
             "title": tree.title,
             "default_target": tree.default_target or "",
             "weekly_goal_hours": ""

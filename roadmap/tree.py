@@ -36,6 +36,7 @@ _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 _TS = "tag:yaml.org,2002:timestamp"
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,8 @@ class SkillDef:
     parent: str | None
     description: str = ""
     weight: int = 1
-    hours: float = 20.0
+    hours: float = 20.0  # per level step; the mean of ``hours_by_level`` when that is given
+    hours_by_level: tuple[float, ...] | None = None  # hours for steps 0→1, 1→2, … (or None)
     requires: list[tuple[str, int]] = field(default_factory=list)
     milestones: list[Milestone] = field(default_factory=list)
     resources: list[Resource] = field(default_factory=list)
@@ -107,6 +109,8 @@ class Tree:
     skills: list[SkillDef]
     targets: list[TargetDef]
     digest: str
+    reviewed: date | None = None  # when the tree was last reviewed (top-level ``reviewed:``)
+    warnings: list[str] = field(default_factory=list)  # FILE:LINE:COL: warning: ...
 
     @property
     def max_level(self) -> int:
@@ -206,6 +210,21 @@ class _Checker:
             return None
         return value
 
+    def day(self, node: Node | None, where: str) -> date | None:
+        """A calendar date: an unquoted YAML date or a quoted ``YYYY-MM-DD``, nothing else."""
+        if node is None:
+            return None
+        if node.kind == "scalar" and node.tag == _TS and type(node.value) is date:
+            return node.value
+        if node.kind == "scalar" and node.tag == _STR and _DATE_RE.fullmatch(str(node.value)):
+            try:
+                return date.fromisoformat(str(node.value))
+            except ValueError:
+                pass
+        found = repr(node.raw) if node.kind == "scalar" else _kind(node)
+        self.err(node, f"{where} must be a date like 2027-12-31, found {found}")
+        return None
+
     def listing(self, node: Node | None, where: str) -> list[Node]:
         if node is None:
             return []
@@ -243,6 +262,9 @@ class _Reader:
         self.ids: dict[str, Node] = {}
         self.requires_nodes: dict[tuple[str, str], Node] = {}
         self.refs = _Refs()
+        self.max_level = 5
+        self.warnings: list[Problem] = []
+        self.target_nodes: dict[tuple[str, str], Node] = {}
 
     def claim(self, node: Node, value: str, what: str) -> bool:
         first = self.ids.get(value)
@@ -268,6 +290,7 @@ class _Reader:
                 "title",
                 "default_target",
                 "weekly_goal_hours",
+                "reviewed",
                 "levels",
                 "pillars",
                 "targets",
@@ -279,8 +302,10 @@ class _Reader:
         version = self.version(top.get("version"))
         title = c.text(top.get("title"), "title", "Skill roadmap")
         goal = c.number(top.get("weekly_goal_hours"), "weekly_goal_hours", 0, 168)
+        reviewed = c.day(top.get("reviewed"), "reviewed")
         levels = self.levels(top.get("levels"))
         max_level = max(level.level for level in levels)
+        self.max_level = max_level
         pillars: list[PillarDef] = []
         for position, node in enumerate(c.listing(top.get("pillars"), "pillars")):
             pillar = self.pillar(node, position)
@@ -303,6 +328,10 @@ class _Reader:
             )
         self.check_refs(max_level)
         self.check_cycles()
+        if not c.problems:
+            self.check_groups()
+        if not c.problems:
+            self.check_reachable(targets)
         if c.problems or version is None:
             return None
         return Tree(
@@ -315,6 +344,7 @@ class _Reader:
             skills=self.skills,
             targets=targets,
             digest="",
+            reviewed=reviewed,
         )
 
     def version(self, node: Node | None) -> int | None:
@@ -408,10 +438,10 @@ class _Reader:
             parent=parent,
             description=c.text(f.get("description"), "description"),
             weight=c.integer(f.get("weight"), "weight", 1, 5) or 1,
-            hours=c.number(f.get("hours"), "hours", 0, 10_000) or 20.0,
             position=position,
             depth=depth,
         )
+        self.hours(f.get("hours"), skill)
         self.skill_nodes[sid] = node
         self.skills.append(skill)
         skill.requires = self.requires(f.get("requires"), sid)
@@ -422,6 +452,27 @@ class _Reader:
             if old is not None and self.claim(item, old, "earlier"):
                 skill.was.append(old)
         self.skill_list(f.get("children"), pillar, sid, depth + 1)
+
+    def hours(self, node: Node | None, skill: SkillDef) -> None:
+        """``hours``: one number for every level step, or a list with one per step."""
+        if node is None:
+            return
+        if node.kind != "seq":
+            skill.hours = self.c.number(node, "hours", 0, 10_000) or 20.0
+            return
+        steps = self.max_level
+        if len(node.items) != steps:
+            self.c.err(
+                node,
+                f"hours must be one number or a list of {steps} numbers (one per level step "
+                f"0→1 … {steps - 1}→{steps}), found a list of {len(node.items)}",
+            )
+            return
+        values = [self.c.number(item, "hours", 0, 10_000) for item in node.items]
+        numbers = [v for v in values if v is not None]
+        if len(numbers) == steps:
+            skill.hours_by_level = tuple(numbers)
+            skill.hours = sum(numbers) / steps
 
     def requires(self, node: Node | None, sid: str) -> list[tuple[str, int]]:
         c = self.c
@@ -524,18 +575,7 @@ class _Reader:
         name = c.text(f.get("name"), "target name")
         if tid is None or not self.claim(f["id"], tid, "target"):
             return None
-        by: date | None = None
-        by_node = f.get("by")
-        if by_node is not None:
-            if by_node.kind == "scalar" and by_node.tag == _TS and type(by_node.value) is date:
-                by = by_node.value
-            elif by_node.kind == "scalar" and by_node.tag == _STR:
-                try:
-                    by = date.fromisoformat(str(by_node.value))
-                except ValueError:
-                    c.err(by_node, f"by must be a date like 2027-12-31, found {by_node.raw!r}")
-            else:
-                c.err(by_node, f"by must be a date like 2027-12-31, found {by_node.raw!r}")
+        by = c.day(f.get("by"), "by")
         after = c.ident(f.get("after"), "after")
         if after is not None and after not in self.ids:
             c.err(f["after"], f"after '{after}' must name a target defined before this one")
@@ -552,6 +592,7 @@ class _Reader:
                 self.refs.skills.append((key, ref, "required skill"))
                 self.refs.levels.append((value, level))
                 requires[ref] = level
+                self.target_nodes[(tid, ref)] = key
             if not req_node.pairs:
                 c.err(req_node, "a target must require at least one skill")
         return TargetDef(
@@ -610,6 +651,173 @@ class _Reader:
                     state[sid] = 2
                     path.pop()
 
+    def check_groups(self) -> None:
+        """Requirements that could never be met first because of nesting: a skill requiring a
+        group it belongs to, and prerequisite cycles through groups (a group's level needs
+        its children's)."""
+        by_id = {s.id: s for s in self.skills}
+        kids: dict[str, list[str]] = {}
+        for s in self.skills:
+            if s.parent is not None:
+                kids.setdefault(s.parent, []).append(s.id)
+
+        def is_group(sid: str) -> bool:
+            return bool(kids.get(sid)) and not by_id[sid].milestones
+
+        def ancestors(sid: str) -> list[str]:
+            found, parent = [], by_id[sid].parent
+            while parent is not None:
+                found.append(parent)
+                parent = by_id[parent].parent
+            return found
+
+        chains = {s.id: ancestors(s.id) for s in self.skills}
+        bad = False
+        for s in self.skills:
+            for ref, _ in s.requires:
+                if ref in chains[s.id] and is_group(ref):
+                    bad = True
+                    self.c.err(
+                        self.requires_nodes[(s.id, ref)],
+                        f"skill '{s.id}' requires '{ref}', a group it belongs to: a group's "
+                        "level is the roll-up of its skills, so this could never be met first "
+                        f"(give '{ref}' milestones of its own, or require one of its skills)",
+                    )
+        if bad:
+            return
+        # Edges: a skill with a level of its own → what it needs (own and inherited
+        # prerequisites, as roadmap.analysis.prerequisites keeps them); a group → its children.
+        edges: dict[str, list[tuple[str, Node | None]]] = {}
+        for s in self.skills:
+            out: list[tuple[str, Node | None]] = []
+            if is_group(s.id):
+                out = [(k, None) for k in kids[s.id]]
+            else:
+                inside = set(chains[s.id])
+                for owner in (s.id, *chains[s.id]):
+                    for ref, _ in by_id[owner].requires:
+                        if ref in inside and is_group(ref):
+                            continue
+                        if owner != s.id and (ref == s.id or s.id in chains[ref]):
+                            continue
+                        out.append((ref, self.requires_nodes[(owner, ref)]))
+            edges[s.id] = out
+        state: dict[str, int] = {}
+        for start in edges:
+            if state.get(start):
+                continue
+            stack: list[tuple[str, int]] = [(start, 0)]
+            path: list[str] = []
+            via: dict[str, Node | None] = {}
+            while stack:
+                sid, i = stack.pop()
+                if i == 0:
+                    state[sid] = 1
+                    path.append(sid)
+                if i < len(edges[sid]):
+                    stack.append((sid, i + 1))
+                    nxt, node = edges[sid][i]
+                    via[sid] = node
+                    if state.get(nxt) == 1:
+                        cycle = [*path[path.index(nxt) :], nxt]
+                        where = next((n for x in cycle[:-1] if (n := via.get(x))), None)
+                        self.c.err(
+                            where or self.skill_nodes[sid],
+                            "prerequisite cycle through groups (a group's level is the roll-up "
+                            "of its skills, so none of these can be met first): "
+                            + " -> ".join(cycle),
+                        )
+                        return
+                    if not state.get(nxt):
+                        stack.append((nxt, 0))
+                else:
+                    state[sid] = 2
+                    path.pop()
+
+    def effective_prereqs(self) -> dict[str, list[tuple[str, int]]]:
+        """Per skill, its own and inherited prerequisites as roadmap.analysis.prerequisites
+        keeps them (a group it belongs to, and an inherited one naming it or a skill inside
+        it, left out)."""
+        by_id = {s.id: s for s in self.skills}
+        kids = {s.parent for s in self.skills if s.parent is not None}
+        chains: dict[str, list[str]] = {}
+        for s in self.skills:
+            chain, parent = [], s.parent
+            while parent is not None:
+                chain.append(parent)
+                parent = by_id[parent].parent
+            chains[s.id] = chain
+        out: dict[str, list[tuple[str, int]]] = {}
+        for s in self.skills:
+            inside = set(chains[s.id])
+            found = []
+            for owner in (s.id, *chains[s.id]):
+                for ref, level in by_id[owner].requires:
+                    if ref in inside and ref in kids and not by_id[ref].milestones:
+                        continue
+                    if owner != s.id and (ref == s.id or s.id in chains[ref]):
+                        continue
+                    found.append((ref, level))
+            out[s.id] = found
+        return out
+
+    def check_reachable(self, targets: list[TargetDef]) -> None:
+        """Warn when a target requires a skill whose prerequisites neither the target nor the
+        stages before it (``after``) require at the level needed: not reachable as written."""
+        by_id = {s.id: s for s in self.skills}
+        kids: dict[str, list[str]] = {}
+        for s in self.skills:
+            if s.parent is not None:
+                kids.setdefault(s.parent, []).append(s.id)
+
+        def units(sid: str) -> list[str]:
+            if by_id[sid].milestones or not kids.get(sid):
+                return [sid]
+            return [u for k in kids[sid] for u in units(k)]
+
+        prereqs = self.effective_prereqs()
+        by_target = {t.id: t for t in targets}
+        for target in targets:
+            covered: dict[str, int] = {}
+            stage: TargetDef | None = target
+            seen: set[str] = set()
+            while stage is not None and stage.id not in seen:
+                seen.add(stage.id)
+                for ref, level in stage.requires.items():
+                    for sid in (ref, *units(ref)):
+                        covered[sid] = max(level, covered.get(sid, 0))
+                stage = by_target.get(stage.after) if stage.after else None
+
+            def has(ref: str, need: int, covered: dict[str, int] = covered) -> bool:
+                if covered.get(ref, 0) >= need:
+                    return True
+                return all(covered.get(u, 0) >= need for u in units(ref))
+
+            for ref, level in target.requires.items():
+                missing = [
+                    (p, need)
+                    for sid in dict.fromkeys((ref, *units(ref)))
+                    for p, need in prereqs[sid]
+                    if not has(p, need)
+                ]
+                missing = list(dict.fromkeys(missing))
+                if not missing:
+                    continue
+                listing = ", ".join(f"'{p}' at level {need}" for p, need in missing[:4])
+                if len(missing) > 4:
+                    listing += f" and {len(missing) - 4} more"
+                stages = "it or the stages before it" if target.after else "it"
+                node = self.target_nodes[(target.id, ref)]
+                self.warnings.append(
+                    Problem(
+                        node.line,
+                        node.col,
+                        f"target '{target.id}' requires '{ref}' at level {level}, which needs "
+                        f"{listing}, not required by {stages}: the target cannot be reached as "
+                        "written",
+                    )
+                )
+
 
 def parse_tree(data: bytes, source: str) -> Tree:
     """Validate ``data``; raise DataError listing every problem as ``source:line:col: msg``."""
@@ -630,6 +838,9 @@ def parse_tree(data: bytes, source: str) -> Tree:
             problems=lines,
         )
     tree.digest = digest(data)
+    tree.warnings = [
+        f"{source}:{p.line}:{p.col}: warning: {p.message}" for p in sorted_problems(reader.warnings)
+    ]
     return tree
 
 

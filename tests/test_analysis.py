@@ -666,6 +666,7 @@ def worlds(draw: st.DrawFn) -> tuple[list[Skill], Target]:
                 minutes_since_level_change=draw(st.integers(0, 1200)),
                 last_practised=draw(st.none() | st.sampled_from([days_ago(1), days_ago(100)])),
                 archived=draw(st.booleans()) if i else False,
+                has_milestones=draw(st.booleans()),
             )
         )
     ids = [s.id for s in skills]
@@ -674,22 +675,44 @@ def worlds(draw: st.DrawFn) -> tuple[list[Skill], Target]:
 
 
 def shown(skill_id: str, by_id: dict[str, Skill]) -> float:
-    """An independent roll-up: a leaf's level, else the weighted mean of its live children."""
+    """An independent roll-up: the own level of a leaf or of a skill with milestones, else
+    (a group) the weighted mean of its live children."""
     kids = [s for s in by_id.values() if s.parent == skill_id and not s.archived]
-    if not kids:
+    if not kids or by_id[skill_id].has_milestones:
         return by_id[skill_id].level
     return sum(k.weight * shown(k.id, by_id) for k in kids) / sum(k.weight for k in kids)
 
 
 def all_prerequisites_met(skill: Skill, by_id: dict[str, Skill]) -> bool:
-    """An independent check: the skill's and every ancestor's prerequisites are met (a
-    parent prerequisite by the roll-up of its children)."""
+    """An independent check: the skill's and every ancestor's prerequisites are met (a group
+    prerequisite by the roll-up of its children), except those that could never be met
+    first: a group containing the skill; inherited, the skill itself or a skill inside it."""
     chain: list[Skill] = [skill]
     while chain[-1].parent is not None:
         chain.append(by_id[chain[-1].parent])
-    return all(
-        ref in by_id and shown(ref, by_id) >= level for s in chain for ref, level in s.requires
-    )
+    containing = {s.id for s in chain[1:]}
+
+    def is_group(ref: str) -> bool:
+        kids = [s for s in by_id.values() if s.parent == ref and not s.archived]
+        return bool(kids) and not by_id[ref].has_milestones
+
+    def inside_skill(ref: str) -> bool:
+        node = by_id.get(ref)
+        while node is not None and node.parent is not None:
+            if node.parent == skill.id:
+                return True
+            node = by_id.get(node.parent)
+        return False
+
+    for owner in chain:
+        for ref, level in owner.requires:
+            if ref in containing and is_group(ref):
+                continue
+            if owner is not skill and (ref == skill.id or inside_skill(ref)):
+                continue
+            if ref not in by_id or shown(ref, by_id) < level:
+                return False
+    return True
 
 
 @settings(max_examples=300, deadline=None)
@@ -706,7 +729,7 @@ def test_property_recommendations_are_unlocked_leaves_with_a_gap(
         assert all_prerequisites_met(skill, by_id)
         assert is_unlocked(skill, by_id)
         assert not skill.archived
-        assert is_leaf(skill.id, children)
+        assert skill.has_milestones or is_leaf(skill.id, children)
         assert skill.level < required[skill.id]
         assert rec.score > 0
         assert rec.reasons
@@ -820,3 +843,28 @@ def test_current_level_is_the_higher() -> None:
     assert current_level(4, 2) == 4
     assert current_level(1, 3) == 3
     assert current_level(None, 0) == 0
+
+
+# --- effort per level step (issue 16) -----------------------------------------------------------
+
+
+def test_remaining_hours_use_the_hours_of_each_level_step() -> None:
+    steps = (2.0, 4.0, 8.0, 16.0, 32.0)
+    s = Skill("a", "A", "p", level=1, hours=12.4, hours_by_level=steps)
+    assert remaining_hours(s, 4) == 4 + 8 + 16
+    logged = Skill("a", "A", "p", level=1, hours_by_level=steps, minutes_since_level_change=180)
+    assert remaining_hours(logged, 4) == 1 + 8 + 16
+    over = Skill("a", "A", "p", level=1, hours_by_level=steps, minutes_since_level_change=600)
+    assert remaining_hours(over, 2) == 0 and remaining_hours(over, 5) == 8 + 16 + 32
+    assert remaining_hours(Skill("a", "A", "p", level=0, hours_by_level=steps), 5) == 62
+    assert remaining_hours(Skill("a", "A", "p", level=0, hours=20), 2) == 40  # one number
+
+
+def test_recommendation_effort_uses_the_next_step() -> None:
+    steps = (1.0, 30.0, 30.0, 30.0, 30.0)
+    cheap = Skill("cheap", "Cheap", "p", level=0, hours_by_level=steps)
+    dear = Skill("dear", "Dear", "p", level=1, hours_by_level=steps, last_practised=TODAY)
+    recs = recommend([cheap, dear], Target("t", "T", {"cheap": 1, "dear": 2}), TODAY)
+    assert [r.skill for r in recs] == ["cheap", "dear"]
+    assert recs[0].score == 1.0 and recs[1].score == round(1 / 30, 3)
+    assert "about 1 h to level 1" in recs[0].reasons and "about 30 h to level 2" in recs[1].reasons

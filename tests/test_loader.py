@@ -217,3 +217,87 @@ def test_any_quoted_name_round_trips(pillar_name: str, skill_name: str) -> None:
     tree = parse_tree(text.encode(), "f.yaml")
     assert tree.pillars[0].name == pillar_name
     assert tree.skills[0].name == skill_name
+
+
+# --- hours per level step and the review date (issue 16) -------------------------------
+
+
+def test_hours_may_be_one_number_or_one_per_level_step() -> None:
+    tree = parse_tree(
+        skill(
+            "      - {id: a, name: A, hours: [2, 4, 8.5, 16, 40]}\n      - {id: b, name: B}\n"
+        ).encode(),
+        "f.yaml",
+    )
+    a, b = tree.skill("a"), tree.skill("b")
+    assert a is not None and b is not None
+    assert a.hours_by_level == (2.0, 4.0, 8.5, 16.0, 40.0)
+    assert a.hours == pytest.approx(70.5 / 5)
+    assert b.hours_by_level is None and b.hours == 20.0
+
+
+def test_hours_list_follows_a_custom_level_scale() -> None:
+    text = (
+        "version: 1\nlevels:\n  - {level: 1, name: One}\n  - {level: 2, name: Two}\n"
+        "pillars:\n  - id: p\n    name: P\n    skills:\n      - {id: a, name: A, hours: [3, 9]}\n"
+    )
+    a = parse_tree(text.encode(), "f.yaml").skill("a")
+    assert a is not None and a.hours_by_level == (3.0, 9.0)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "      - {id: a, name: A, hours: [1, 2, 3]}\n",
+            "f.yaml:6:33: hours must be one number or a list of 5 numbers (one per level step "
+            "0→1 … 4→5), found a list of 3",
+        ),
+        (
+            "      - {id: a, name: A, hours: [1, 2, 0, 4, 5]}\n",
+            "f.yaml:6:40: hours must be more than 0",
+        ),
+        (
+            "      - {id: a, name: A, hours: [1, 2, x, 4, 5]}\n",
+            "f.yaml:6:40: hours must be a number",
+        ),
+        ("      - {id: a, name: A, hours: [1, 2, 3, 4, 1:30]}\n", "f.yaml:6:46: hours '1:30'"),
+        ("      - {id: a, name: A, hours: {1: 2}}\n", "f.yaml:6:33: hours must be a number"),
+    ],
+)
+def test_bad_hours_are_reported_where_they_are(body: str, expected: str) -> None:
+    found = problems(skill(body))
+    assert any(p.startswith(expected) for p in found), found
+
+
+@pytest.mark.parametrize("value", ["2026-11-20", "'2026-11-20'", '"2026-11-20"'])
+def test_reviewed_is_a_date_quoted_or_not(value: str) -> None:
+    from datetime import date
+
+    tree = parse_tree(
+        f"version: 1\nreviewed: {value}\npillars: [{{id: p, name: P}}]\n".encode(), "f"
+    )
+    assert tree.reviewed == date(2026, 11, 20)
+    assert parse_tree(b"version: 1\npillars: [{id: p, name: P}]\n", "f").reviewed is None
+
+
+@pytest.mark.parametrize(
+    ("value", "found"),
+    [
+        ("'2026-13-01'", "'2026-13-01'"),
+        ("'20261120'", "'20261120'"),
+        ("'2026-W47-1'", "'2026-W47-1'"),
+        ("2026-11-20 10:00:00", "'2026-11-20 10:00:00'"),
+        ("20261120", "'20261120'"),
+        ("yesterday", "'yesterday'"),
+        ("[2026-11-20]", "a list"),
+    ],
+)
+def test_reviewed_must_be_a_plain_date(value: str, found: str) -> None:
+    assert problems(f"version: 1\nreviewed: {value}\npillars: [{{id: p, name: P}}]\n") == [
+        f"f.yaml:2:11: reviewed must be a date like 2027-12-31, found {found}"
+    ]
+    # An impossible unquoted date is refused by the YAML reader, at the same place.
+    assert problems("version: 1\nreviewed: 2026-13-01\npillars: [{id: p, name: P}]\n")[
+        0
+    ].startswith("f.yaml:2:11: cannot read '2026-13-01'")

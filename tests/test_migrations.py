@@ -20,6 +20,7 @@ from tests.conftest import ROOT, Run
 
 DATA = Path(__file__).resolve().parent / "data"
 FIXTURES = sorted(DATA.glob("schema-*.db"))
+NEXT_VERSION = models.SCHEMA_VERSION + 1  # of the throwaway revision put on top of head
 
 Snapshot = dict[str, tuple[list[str], list[tuple[Any, ...]]]]
 
@@ -131,7 +132,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "9002"
-down_revision = "0003"
+down_revision = "__HEAD__"
 branch_labels = None
 depends_on = None
 
@@ -143,7 +144,7 @@ def upgrade() -> None:
     with op.batch_alter_table("milestone", recreate="always") as batch:
         batch.add_column(sa.Column("extra", sa.Integer(), nullable=True))
     op.execute("DELETE FROM journal")
-    op.execute("PRAGMA user_version = 4")
+    op.execute("PRAGMA user_version = __NEXT__")
     raise RuntimeError("boom half-way")
 
 
@@ -157,7 +158,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "9002"
-down_revision = "0003"
+down_revision = "__HEAD__"
 branch_labels = None
 depends_on = None
 
@@ -167,7 +168,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("colour", sa.String(), nullable=True))
     with op.batch_alter_table("pillar", recreate="always") as batch:
         batch.add_column(sa.Column("icon", sa.String(), nullable=True))
-    op.execute("PRAGMA user_version = 4")
+    op.execute("PRAGMA user_version = __NEXT__")
 
 
 def downgrade() -> None:
@@ -182,9 +183,11 @@ def head_plus_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     def install(source: str) -> Path:
         scripts = tmp_path / "migrations"
         shutil.copytree(ROOT / "migrations", scripts, ignore=shutil.ignore_patterns("__pycache__"))
+        source = source.replace("__HEAD__", models.HEAD_REVISION)
+        source = source.replace("__NEXT__", str(NEXT_VERSION))
         (scripts / "versions" / "9002_test.py").write_text(source, encoding="utf-8")
         monkeypatch.setattr(paths, "migrations_dir", lambda: scripts)
-        monkeypatch.setattr(db, "SCHEMA_VERSION", 4)
+        monkeypatch.setattr(db, "SCHEMA_VERSION", NEXT_VERSION)
         return scripts
 
     return install
@@ -216,7 +219,7 @@ def test_a_migration_failing_half_way_rolls_back_whole(
     assert revision(populated) == "0001"
     assert pragma(populated, "user_version") == [(1,)]
     assert pragma(populated, "quick_check") == [("ok",)]
-    backups = list(db.backups_dir(populated).glob("roadmap-*-before-v4.db"))
+    backups = list(db.backups_dir(populated).glob(f"roadmap-*-before-v{NEXT_VERSION}.db"))
     assert len(backups) == 1
     assert snapshot(backups[0]) == rows
 
@@ -266,4 +269,4 @@ def test_a_batch_migration_keeps_every_child_row(head_plus_one: Any, populated: 
         assert targets & {"skill", "pillar"}, table
     triggers = {r[1] for r in schema(populated) if r[0] == "trigger"}
     assert triggers == {"session_after_insert", "session_after_delete", "session_after_update"}
-    assert len(list(db.backups_dir(populated).glob("*-before-v4.db"))) == 1
+    assert len(list(db.backups_dir(populated).glob(f"*-before-v{NEXT_VERSION}.db"))) == 1

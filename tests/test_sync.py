@@ -143,3 +143,21 @@ def test_invalid_tree_writes_nothing(run: Run, tree_file: Path, sql: Sql) -> Non
     assert result.exit_code == 65
     assert f"{tree_file}:12:17: weight must be from 1 to 5" in result.stderr
     assert sql.dump() == before
+
+
+def test_hours_per_level_step_and_the_review_date_are_stored(  # type: ignore[no-untyped-def]
+    run, tree_file: Path, sql: Sql
+) -> None:
+    edit(tree_file, "weekly_goal_hours: 5\n", "weekly_goal_hours: 5\nreviewed: 2026-11-01\n")
+    edit(tree_file, "        hours: 10\n", "        hours: [4, 6, 10, 20, 40]\n")
+    run.ok("sync")
+    assert sql("SELECT hours, hours_by_level FROM skill WHERE id = 'linalg'") == [
+        (16.0, "[4.0, 6.0, 10.0, 20.0, 40.0]")
+    ]
+    assert sql("SELECT hours_by_level FROM skill WHERE id = 'calculus'") == [(None,)]
+    assert sql("SELECT value FROM meta WHERE key = 'tree_reviewed'") == [("2026-11-01",)]
+    edit(tree_file, "        hours: [4, 6, 10, 20, 40]\n", "        hours: 10\n")
+    edit(tree_file, "reviewed: 2026-11-01\n", "")
+    run.ok("sync")
+    assert sql("SELECT hours, hours_by_level FROM skill WHERE id = 'linalg'") == [(10.0, None)]
+    assert sql("SELECT value FROM meta WHERE key = 'tree_reviewed'") == [("",)]

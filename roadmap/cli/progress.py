@@ -113,6 +113,13 @@ def assess(
     conn = app.conn()
     ref = resolve.skill(conn, skill)
     check_note(note)
+    kids = queries.group_children(conn, ref.id)
+    if kids is not None:
+        listing = ", ".join(kids[:5]) + (f" and {len(kids) - 5} more" if len(kids) > 5 else "")
+        raise UsageError(
+            f"'{ref.id}' is a group: its level is the roll-up of its skills, not assessed",
+            hint=f"assess one of its skills instead: {listing}",
+        )
     scale = queries.levels(conn)
     top = max((lv["level"] for lv in scale), default=5)
     text = level.strip()

@@ -2,7 +2,7 @@
 
     .venv/bin/python tests/data/make_fixture_db.py            # writes tests/data/schema-REV.db
 
-Run it with the code *at* the revision being released (today: 0001), never later:
+Run it with the code *at* the revision being released (today: 0004), never later:
 ``tests/test_migrations.py`` opens every ``schema-*.db`` with the current code and checks
 that each upgrades to head with every row intact. The database is filled through the
 CLI so that every table holds rows: sessions (logged, timed, imported, edited, one
@@ -25,8 +25,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SMALL = (HERE / "small.yaml").read_text(encoding="utf-8")
 
-# v1: the small tree plus a 'stats' skill (removed in v2: archived with its history).
-V1 = SMALL.replace(
+# The small tree with a review date and hours per level step (0004).
+BASE = SMALL.replace("weekly_goal_hours: 5\n", "weekly_goal_hours: 5\nreviewed: 2026-11-01\n")
+BASE = BASE.replace("        hours: 10\n", "        hours: [4, 6, 10, 20, 40]\n")
+# v1: plus a 'stats' skill (removed in v2: archived with its history).
+V1 = BASE.replace(
     "      - id: calculus\n        name: Calculus\n        hours: 5\n",
     "      - id: calculus\n        name: Calculus\n        hours: 5\n"
     "      - id: stats\n        name: Statistics\n        hours: 4\n"
@@ -34,7 +37,7 @@ V1 = SMALL.replace(
 )
 # v2: 'calculus' renamed to 'calc' (was: [calculus]); 'stats' removed.
 V2 = (
-    SMALL.replace(
+    BASE.replace(
         "      - id: calculus\n        name: Calculus\n",
         "      - id: calc\n        name: Calculus\n        was: [calculus]\n",
     )
