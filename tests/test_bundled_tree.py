@@ -401,7 +401,7 @@ STAGES = [
     "hpc-engineer",
     "ai-infra-engineer",
     "ai-systems-engineer",
-    "ai-systems-specialist",
+    "senior-systems-specialist",
     "ai-infra-architect",
 ]
 ARCHITECT_SPECIALITIES = {
@@ -673,7 +673,7 @@ def test_the_architect_has_depth_in_three_or_four_specialities(tree: dict[str, A
 
 def test_the_specialist_stage_deepens_before_the_architect(tree: dict[str, Any]) -> None:
     specialist = leaf_requirements(tree, tree["targets"][-2]["requires"])
-    assert tree["targets"][-2]["id"] == "ai-systems-specialist"
+    assert tree["targets"][-2]["id"] == "senior-systems-specialist"
     deep = {sid for sid, level in specialist.items() if level >= 4}
     assert deep and deep <= ARCHITECT_SPECIALITIES, deep
 
