@@ -36,6 +36,8 @@ class Skill:
     last_practised: date | None = None
     level_changed: date | None = None
     archived: bool = False
+    has_milestones: bool = False  # milestones of its own: a level of its own, children or not
+    hours_by_level: tuple[float, ...] | None = None  # hours per level step 0→1, 1→2, …
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,16 +210,59 @@ def leaf_descendants(skill_id: str, children: Mapping[str, list[str]]) -> list[s
     return leaves
 
 
+def has_own_level(
+    skill_id: str, by_id: Mapping[str, Skill], children: Mapping[str, list[str]]
+) -> bool:
+    """A skill with milestones of its own, or without children, has a level of its own (its
+    milestones and assessments). The rest are groups."""
+    skill = by_id.get(skill_id)
+    return skill is not None and (skill.has_milestones or not children.get(skill_id))
+
+
+def is_group(skill_id: str, by_id: Mapping[str, Skill], children: Mapping[str, list[str]]) -> bool:
+    """A skill with children and no milestones of its own: its level is their roll-up."""
+    return skill_id in by_id and not has_own_level(skill_id, by_id, children)
+
+
+def units(
+    skill_id: str, by_id: Mapping[str, Skill], children: Mapping[str, list[str]]
+) -> list[str]:
+    """The skills with a level of their own that make up ``skill_id``: itself when it has one;
+    for a group, the units of each child in depth-first input order. A requirement on a group
+    applies to each of these."""
+    found: list[str] = []
+    stack, seen = [skill_id], set()
+    while stack:
+        current = stack.pop()
+        if current in seen or current not in by_id:
+            continue
+        seen.add(current)
+        if has_own_level(current, by_id, children):
+            found.append(current)
+        else:
+            stack.extend(reversed(children.get(current, [])))
+    return found
+
+
 def rollup_level(
     skill_id: str, by_id: Mapping[str, Skill], children: Mapping[str, list[str]]
 ) -> float:
-    """A leaf's level; for a parent, the weight-weighted mean of its children's roll-ups."""
+    """The level a skill has: its own for a skill with a level of its own (a leaf, or a parent
+    with milestones); for a group, the weight-weighted mean of its children's levels."""
+    if has_own_level(skill_id, by_id, children):
+        return float(by_id[skill_id].level)
+    return subtree_rollup(skill_id, by_id, children) or 0.0
+
+
+def subtree_rollup(
+    skill_id: str, by_id: Mapping[str, Skill], children: Mapping[str, list[str]]
+) -> float | None:
+    """The weight-weighted mean of the children's levels (:func:`rollup_level`); None without
+    children. A group's level; shown beside the own level of a parent with milestones."""
     kids = [by_id[c] for c in children.get(skill_id, ()) if c in by_id]
-    if not kids:
-        return float(by_id[skill_id].level)
     total = sum(k.weight for k in kids)
-    if total <= 0:
-        return float(by_id[skill_id].level)
+    if not kids or total <= 0:
+        return None
     return sum(k.weight * rollup_level(k.id, by_id, children) for k in kids) / total
 
 
@@ -225,16 +270,16 @@ def rollup_level(
 
 
 def target_requirements(skills: Sequence[Skill], target: Target) -> Requirements:
-    """Skill id → required level: the target's requirements, each requirement on a parent
-    applied to every leaf under it (the maximum when a leaf is named twice). Archived and
-    unknown skills are dropped."""
+    """Skill id → required level: the target's requirements, a requirement on a skill with a
+    level of its own applying to it, one on a group to each of its :func:`units` (the maximum
+    when a skill is named twice). Archived and unknown skills are dropped."""
     by_id, children = index(skills), children_of(skills)
     required: Requirements = {}
     for skill_id, level in target.requires.items():
         skill = by_id.get(skill_id)
         if skill is None or skill.archived:
             continue
-        for leaf in leaf_descendants(skill_id, children):
+        for leaf in units(skill_id, by_id, children):
             required[leaf] = max(level, required.get(leaf, level))
     return required
 
@@ -271,14 +316,14 @@ def readiness(skills: Sequence[Skill], target: Target) -> Readiness:
 
 
 def subtree_readiness(skills: Sequence[Skill], target: Target, skill_id: str) -> float | None:
-    """The readiness formula over the required leaves under ``skill_id`` (the skill itself for
-    a leaf): a parent's roll-up. None when the target requires none of them."""
+    """The readiness formula over the required :func:`units` of ``skill_id`` (the skill itself
+    when it has a level of its own). None when the target requires none of them."""
     by_id, children = index(skills), children_of(skills)
     if skill_id not in by_id:
         return None
     required = target_requirements(skills, target)
     done = total = 0.0
-    for leaf in leaf_descendants(skill_id, children):
+    for leaf in units(skill_id, by_id, children):
         if leaf in required:
             s = by_id[leaf]
             done += s.weight * min(s.level, required[leaf])
@@ -366,27 +411,159 @@ def forecast(
     return Forecast(remaining_hours, pace_hours_per_week, eta, by, on_track, needed)
 
 
+# --- an honest pace: over the history there is, with a range ------------------------------------
+
+PACE_WINDOW_DAYS = 28
+PACE_12W_DAYS = 84
+MIN_HISTORY_DAYS = 7
+MIN_HISTORY_SESSIONS = 3
+RANGE_SAMPLES = 500
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """How much history the pace stands on: days from its start (the first session, or the
+    first calibration) to today inclusive, and sessions logged."""
+
+    start: date | None
+    days: int
+    sessions: int
+
+    @property
+    def enough(self) -> bool:
+        """At least 7 days and 3 sessions: below that, no pace is given, only what is needed."""
+        return self.days >= MIN_HISTORY_DAYS and self.sessions >= MIN_HISTORY_SESSIONS
+
+
+def history(start: date | None, sessions: int, today: date) -> History:
+    days = 0 if start is None or start > today else (today - start).days + 1
+    return History(start, days, sessions)
+
+
+def window_days(hist: History, longest: int = PACE_WINDOW_DAYS, whole_weeks: bool = True) -> int:
+    """The days a pace covers: the last ``longest`` days, or the history when it is shorter —
+    with ``whole_weeks``, its whole weeks (7, 14, 21 … days ending today; all of its days, at
+    least one, under a week), so that the pace is the mean of the weeks :func:`weekly_hours`
+    gives for the range."""
+    days = min(longest, hist.days)
+    if days >= 7 and whole_weeks:
+        return days - days % 7
+    return max(1, days)
+
+
+def pace_over(minutes: int, days: int) -> float:
+    """Hours per week over ``days`` days: minutes ÷ 60 ÷ (days ÷ 7)."""
+    return minutes / 60 / (days / 7) if days > 0 else 0.0
+
+
+def weekly_hours(minutes_by_day: Mapping[date, int], today: date, days: int) -> list[float]:
+    """Hours in each whole 7-day block of the last ``days`` days ending today, oldest first
+    (none when ``days`` < 7)."""
+    blocks = days // 7
+    out = []
+    for b in range(blocks, 0, -1):
+        first = today - timedelta(days=7 * b - 1)
+        out.append(sum(minutes_by_day.get(first + timedelta(days=i), 0) for i in range(7)) / 60)
+    return out
+
+
+def _quantile(sorted_values: Sequence[float], q: float) -> float:
+    """The nearest-rank quantile (q in 0..1) of sorted values."""
+    rank = max(1, math.ceil(q * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+def weeks_needed_range(
+    remaining: float, weeks: Sequence[float], samples: int = RANGE_SAMPLES, seed: int = 16
+) -> tuple[float, float] | None:
+    """(P50, P90) of the weeks needed to study ``remaining`` hours, when each future week's
+    hours are drawn at random (with replacement) from the past ``weeks``; deterministic (a fixed
+    seed). With a long way to go (over 52 weeks at the mean) the sum of the weeks is taken as
+    normal (mean n·μ, variance n·σ²) instead of drawing. None when no past week has hours."""
+    import random
+
+    if remaining <= 0:
+        return 0.0, 0.0
+    mean = sum(weeks) / len(weeks) if weeks else 0.0
+    if mean <= 0:
+        return None
+    if remaining / mean > 52:
+        var = sum((w - mean) ** 2 for w in weeks) / len(weeks)
+        sd = math.sqrt(var)
+        p50 = remaining / mean
+        # n·μ − z·σ·√n = remaining, for z = 1.2816 (the 90th percentile of a normal)
+        z = 1.2816
+        root = (z * sd + math.sqrt(z * z * var + 4 * mean * remaining)) / (2 * mean)
+        return p50, root * root
+    rng = random.Random(seed)
+    results = []
+    for _ in range(samples):
+        done, count = 0.0, 0
+        while True:
+            week = rng.choice(weeks)
+            if done + week >= remaining:
+                results.append(count + (remaining - done) / week)
+                break
+            done += week
+            count += 1
+    results.sort()
+    return _quantile(results, 0.5), _quantile(results, 0.9)
+
+
+def date_after_weeks(today: date, weeks: float) -> date | None:
+    """today + ceil(weeks × 7) days; None beyond the calendar."""
+    days = math.ceil(round(weeks * 7, 9))
+    if days > (date.max - today).days:
+        return None
+    return today + timedelta(days=days)
+
+
 # --- unlocking ---------------------------------------------------------------------------------
 
 
-def prerequisites(skill: Skill, by_id: Mapping[str, Skill]) -> list[tuple[str, int]]:
-    """The skill's own prerequisites, then those of each ancestor (a child inherits what its
-    parent requires), nearest first."""
-    found: list[tuple[str, int]] = []
-    current: Skill | None = skill
-    seen: set[str] = set()
-    while current is not None and current.id not in seen:
-        seen.add(current.id)
-        found.extend(current.requires)
+def _ancestors(skill: Skill, by_id: Mapping[str, Skill]) -> list[str]:
+    """The ids of the skills containing ``skill``, nearest first."""
+    found: list[str] = []
+    current = by_id.get(skill.parent) if skill.parent is not None else None
+    while current is not None and current.id not in found and current.id != skill.id:
+        found.append(current.id)
         current = by_id.get(current.parent) if current.parent is not None else None
+    return found
+
+
+def prerequisites(
+    skill: Skill,
+    by_id: Mapping[str, Skill],
+    children: Mapping[str, list[str]] | None = None,
+) -> list[tuple[str, int]]:
+    """The skill's own prerequisites, then those of each ancestor (a child inherits what its
+    parent requires), nearest first. Left out, as they could never be met first: a group the
+    skill belongs to (``validate`` refuses one named by the skill itself), and an inherited
+    prerequisite naming the skill itself or a skill inside it."""
+    if children is None:
+        children = children_of(by_id.values())
+    chain = _ancestors(skill, by_id)
+    inside = set(chain)
+    found = [
+        (ref, level)
+        for ref, level in skill.requires
+        if not (ref in inside and is_group(ref, by_id, children))
+    ]
+    for ancestor in chain:
+        for ref, level in by_id[ancestor].requires:
+            if ref == skill.id or (ref in inside and is_group(ref, by_id, children)):
+                continue
+            ref_skill = by_id.get(ref)
+            if ref_skill is not None and skill.id in _ancestors(ref_skill, by_id):
+                continue
+            found.append((ref, level))
     return found
 
 
 def shown_level(
     skill_id: str, by_id: Mapping[str, Skill], children: Mapping[str, list[str]]
 ) -> float:
-    """The level a skill shows: its own for a leaf, the roll-up of its children for a parent
-    (:func:`rollup_level`); 0 for an unknown skill."""
+    """The level a skill shows (:func:`rollup_level`); 0 for an unknown skill."""
     if skill_id not in by_id:
         return 0.0
     return rollup_level(skill_id, by_id, children)
@@ -403,7 +580,7 @@ def locked_by(
     if children is None:
         children = children_of(by_id.values())
     unmet = []
-    for ref, need in prerequisites(skill, by_id):
+    for ref, need in prerequisites(skill, by_id, children):
         have = shown_level(ref, by_id, children)
         if have < need:
             unmet.append((ref, have, need))
@@ -477,10 +654,10 @@ def is_stale(skill: Skill, today: date) -> bool:
 def dependents_of(skills: Sequence[Skill]) -> dict[str, list[tuple[str, int]]]:
     """Prerequisite id → (dependent skill id, level needed), in input order; a skill depends
     on its own and its ancestors' prerequisites."""
-    by_id = index(skills)
+    by_id, children = index(skills), children_of(skills)
     found: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for s in skills:
-        for ref, level in prerequisites(s, by_id):
+        for ref, level in prerequisites(s, by_id, children):
             found[ref].append((s.id, level))
     return dict(found)
 
@@ -488,7 +665,7 @@ def dependents_of(skills: Sequence[Skill]) -> dict[str, list[tuple[str, int]]]:
 def recommendation_requirements(skills: Sequence[Skill], target: Target) -> Requirements:
     """The target requirements plus their prerequisite closure: every prerequisite (id, level)
     of a required skill with a gap (own or inherited) is required at least at that level,
-    transitively; a prerequisite on a parent applies to the parent and each leaf under it."""
+    transitively; a prerequisite on a group applies to the group and each of its units."""
     by_id, children = index(skills), children_of(skills)
     required = target_requirements(skills, target)
     queue = list(required)
@@ -496,10 +673,10 @@ def recommendation_requirements(skills: Sequence[Skill], target: Target) -> Requ
         s = by_id.get(queue.pop())
         if s is None or s.archived or s.level >= required.get(s.id, 0):
             continue
-        for ref, level in prerequisites(s, by_id):
+        for ref, level in prerequisites(s, by_id, children):
             if ref not in by_id or by_id[ref].archived:
                 continue
-            for t in dict.fromkeys([ref, *leaf_descendants(ref, children)]):
+            for t in dict.fromkeys([ref, *units(ref, by_id, children)]):
                 if required.get(t, 0) < level:
                     required[t] = level
                     queue.append(t)
@@ -592,12 +769,13 @@ def _recommendation(skill: Skill, ctx: _Context) -> Recommendation:
 
 
 def _candidates(skills: Sequence[Skill], ctx: _Context) -> list[Skill]:
-    """Non-archived, unlocked leaf skills below their recommendation requirement."""
+    """Non-archived, unlocked skills with a level of their own below their recommendation
+    requirement."""
     return [
         s
         for s in skills
         if not s.archived
-        and is_leaf(s.id, ctx.children)
+        and has_own_level(s.id, ctx.by_id, ctx.children)
         and s.level < ctx.required.get(s.id, 0)
         and is_unlocked(s, ctx.by_id, ctx.children)
     ]
@@ -606,7 +784,8 @@ def _candidates(skills: Sequence[Skill], ctx: _Context) -> list[Skill]:
 def recommend(
     skills: Sequence[Skill], target: Target, today: date, limit: int = 3
 ) -> list[Recommendation]:
-    """What to study next: unlocked non-archived leaf skills with a gap against the target's
+    """What to study next: unlocked non-archived skills with a level of their own (leaves, and
+    parents with milestones) with a gap against the target's
     requirements plus their prerequisite closure. Score = weight × gap ÷ max(1, hours to the
     next level), × 1.5 if stale, × (1 + 0.25 × locked skills with a gap it is a prerequisite of
     and below the level they need); rounded to 3 decimals; best first, then by id."""

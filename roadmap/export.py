@@ -252,7 +252,7 @@ def tree_state(conn: Conn) -> dict[str, Any]:
                 "requires": requires,
             }
         )
-    return {
+    state = {
         "title": meta.get("title", ""),
         "default_target": meta.get("default_target") or None,
         "weekly_goal_hours": float(goal) if goal else None,
@@ -302,6 +302,35 @@ def tree_state(conn: Conn) -> dict[str, Any]:
         ],
         "targets": targets,
     }
+    _nested_levels(state)
+    return state
+
+
+def _nested_levels(state: dict[str, Any]) -> None:
+    """Add to each skill ``group`` (children and no milestones of its own: its level is their
+    roll-up) and ``rollup_level`` (its children's weighted roll-up, None without children);
+    ``level`` stays the stored level, which for a group is not used."""
+    from roadmap import analysis
+
+    with_milestones = {m["skill"] for m in state["milestones"] if not m["archived"]}
+    flat = [
+        analysis.Skill(
+            s["id"],
+            s["name"],
+            s["pillar"],
+            s["parent"],
+            s["weight"],
+            level=s["level"],
+            archived=s["archived"],
+            has_milestones=s["id"] in with_milestones,
+        )
+        for s in state["skills"]
+    ]
+    by_id, children = analysis.index(flat), analysis.children_of(flat)
+    for s in state["skills"]:
+        below = analysis.subtree_rollup(s["id"], by_id, children)
+        s["group"] = not s["archived"] and analysis.is_group(s["id"], by_id, children)
+        s["rollup_level"] = None if below is None else round(below, 2)
 
 
 def session_export(row: tuple[Any, ...]) -> dict[str, Any]:
@@ -545,11 +574,19 @@ def write_markdown(summary: dict[str, Any], out: IO[str]) -> None:
     if not status["next"]:
         w("Nothing to recommend.\n")
     w("\n## Forecast\n\n")
-    w(
-        f"{fc['remaining_hours']:.0f} hours to go at {fc['pace_hours_per_week']:.1f} h/week "
-        f"(12 weeks: {fc['pace_12w_hours_per_week']:.1f}); ETA {fc['eta'] or 'none at this pace'}"
-        f" — {verdict(fc['on_track'])}."
-    )
+    if not fc.get("enough_history", True):
+        w(
+            f"{fc['remaining_hours']:.0f} hours to go; not enough history yet "
+            f"({fc['history_days']} days, {fc['history_sessions']} sessions) for a pace."
+        )
+    else:
+        w(
+            f"{fc['remaining_hours']:.0f} hours to go at {fc['pace_hours_per_week']:.1f} h/week "
+            f"(12 weeks: {fc['pace_12w_hours_per_week']:.1f}); "
+            f"ETA {fc['eta'] or 'none at this pace'} — {verdict(fc['on_track'])}."
+        )
+        if fc.get("eta_likely"):
+            w(f" Likely by {fc['eta_likely']}, cautiously by {fc['eta_cautious'] or 'never'}.")
     if fc.get("needed_hours_per_week") is not None and fc.get("by"):
         w(f" Arriving by {fc['by']} needs {fc['needed_hours_per_week']:.1f} h/week.")
     w("\n")

@@ -32,6 +32,8 @@ class SkillRow:
     depth: int
     resources: list[dict[str, str]] = field(default_factory=list)
     children: list[SkillRow] = field(default_factory=list)
+    has_milestones: bool = False  # milestones of its own: a level of its own, children or not
+    hours_by_level: tuple[float, ...] | None = None
 
 
 @dataclass
@@ -64,7 +66,9 @@ def levels(conn: Conn) -> list[dict[str, Any]]:
 def skills(conn: Conn, include_archived: bool = False) -> list[SkillRow]:
     sql = (
         "SELECT s.id, s.name, s.pillar_id, s.parent_id, s.description, s.weight, s.hours, "
-        "s.level, s.level_changed_at, s.archived, s.position, s.depth, s.resources "
+        "s.level, s.level_changed_at, s.archived, s.position, s.depth, s.resources, "
+        "EXISTS (SELECT 1 FROM milestone m WHERE m.skill_id = s.id AND NOT m.archived), "
+        "s.hours_by_level "
         "FROM skill s JOIN pillar p ON p.id = s.pillar_id "
     )
     if not include_archived:
@@ -85,6 +89,8 @@ def skills(conn: Conn, include_archived: bool = False) -> list[SkillRow]:
             position=int(r[10]),
             depth=int(r[11]),
             resources=json.loads(r[12] or "[]"),
+            has_milestones=bool(r[13]),
+            hours_by_level=tuple(float(h) for h in json.loads(r[14])) if r[14] else None,
         )
         for r in conn.execute(sql)
     ]
@@ -215,6 +221,23 @@ def session_by_id(conn: Conn, session_id: int) -> dict[str, Any] | None:
     return session_json(row) if row else None
 
 
+def group_children(conn: Conn, skill_id: str) -> list[str] | None:
+    """The children of ``skill_id`` when it is a group (children and no milestones of its
+    own, so its level is their roll-up); None otherwise."""
+    if conn.execute(
+        "SELECT 1 FROM milestone WHERE skill_id = ? AND NOT archived LIMIT 1", (skill_id,)
+    ).fetchone():
+        return None
+    kids = [
+        str(r[0])
+        for r in conn.execute(
+            "SELECT id FROM skill WHERE parent_id = ? AND NOT archived ORDER BY position",
+            (skill_id,),
+        )
+    ]
+    return kids or None
+
+
 def descendants(conn: Conn, skill_id: str) -> list[str]:
     """``skill_id`` and every skill below it (archived included)."""
     rows = conn.execute(
@@ -287,6 +310,18 @@ def minutes_by_day(conn: Conn, since_day: str) -> list[tuple[str, int]]:
             (since_day,),
         )
     ]
+
+
+def history_facts(conn: Conn) -> tuple[str | None, int, str | None]:
+    """(first study day, sessions in all, first calibration as stored time): where the
+    history a pace can stand on starts."""
+    first, count = conn.execute(
+        "SELECT MIN(day), COALESCE(SUM(sessions), 0) FROM study_day"
+    ).fetchone()
+    calibrated = conn.execute(
+        "SELECT MIN(assessed_at) FROM assessment WHERE kind = 'calibrate'"
+    ).fetchone()[0]
+    return first, int(count), calibrated
 
 
 def active_days(conn: Conn) -> list[Any]:

@@ -129,8 +129,9 @@ def _level_text(level: float) -> str:
 
 
 def tree_view(title: str, pillars: Sequence[PillarRow], max_level: int) -> RenderableType:
-    """Pillars and nested skills; a leaf shows its level, a parent the roll-up of its
-    children (weight-weighted mean, :func:`roadmap.analysis.rollup_level`)."""
+    """Pillars and nested skills with their level (:func:`roadmap.analysis.rollup_level`): a
+    group shows the roll-up of its children, labelled; a parent with milestones its own level
+    and, labelled beside it, its children's roll-up."""
     from roadmap import analysis
 
     flat: list[analysis.Skill] = []
@@ -138,7 +139,13 @@ def tree_view(title: str, pillars: Sequence[PillarRow], max_level: int) -> Rende
     def collect(skill: SkillRow) -> None:
         flat.append(
             analysis.Skill(
-                skill.id, skill.name, skill.pillar, skill.parent, skill.weight, level=skill.level
+                skill.id,
+                skill.name,
+                skill.pillar,
+                skill.parent,
+                skill.weight,
+                level=skill.level,
+                has_milestones=skill.has_milestones,
             )
         )
         for child in skill.children:
@@ -157,7 +164,12 @@ def tree_view(title: str, pillars: Sequence[PillarRow], max_level: int) -> Rende
         level = analysis.rollup_level(skill.id, by_id, children)
         shown = _level_text(level)
         suffix = f"  {level_bar(level, max_level)} {shown}"
-        label.append(suffix if not skill.children else suffix + " (roll-up)", style="cyan")
+        if analysis.is_group(skill.id, by_id, children):
+            suffix += " (roll-up)"
+        elif skill.children:
+            below = analysis.subtree_rollup(skill.id, by_id, children) or 0.0
+            suffix += f" (own; its skills {_level_text(below)} roll-up)"
+        label.append(suffix, style="cyan")
         node = branch.add(label)
         for child in skill.children:
             add(node, child)
@@ -285,24 +297,44 @@ def _verdict(on_track: bool | None, pace: float = 1.0, remaining: float = 1.0) -
     return Text("on track", style="green") if on_track else Text("behind", style="red")
 
 
+def _pace_text(fc: dict[str, Any]) -> str:
+    """The pace and what it stands on: "4 weeks", or the days of a shorter history."""
+    pace, pace12 = fc["pace_hours_per_week"], fc["pace_12w_hours_per_week"]
+    if fc.get("pace_assumed"):
+        return f"pace {_h(pace)}/week (assumed)"
+    days = fc.get("pace_days", 28)
+    if days < 28:
+        return f"pace {_h(pace)}/week over {_plural(days, 'day')} of history"
+    return f"pace {_h(pace)}/week over 4 weeks, {_h(pace12)}/week over 12 weeks"
+
+
 def _forecast_rows(fc: dict[str, Any]) -> list[tuple[str, Text]]:
-    """(label, text) rows: remaining effort and pace, then the ETA and verdict in words."""
+    """(label, text) rows: remaining effort and pace, then the ETA and verdict in words, and the
+    likely–cautious range with one line on where it comes from."""
     from rich.text import Text
 
-    remaining, pace, pace12 = (
-        fc["remaining_hours"],
-        fc["pace_hours_per_week"],
-        fc["pace_12w_hours_per_week"],
-    )
+    remaining, pace = fc["remaining_hours"], fc["pace_hours_per_week"]
     by, needed = fc["by"], fc.get("needed_hours_per_week")
-    effort = Text(
-        f"{_h(remaining)} to go; pace {_h(pace)}/week over 4 weeks, {_h(pace12)}/week over 12 weeks"
-    )
+    effort = Text(f"{_h(remaining)} to go; {_pace_text(fc)}")
     eta = Text()
+    rows = [("Forecast", effort), ("ETA", eta)]
     if remaining <= 0:
         eta.append("nothing left to do for this target", style="green")
+    elif not fc.get("enough_history", True) and not fc.get("pace_assumed"):
+        days, sessions = fc.get("history_days", 0), fc.get("history_sessions", 0)
+        effort = Text(f"{_h(remaining)} to go")
+        eta.append("not enough history yet")
+        if needed is not None:
+            eta.append(f": arriving by {by} needs {_h(needed)}/week", style="bold")
+        elif by is not None:
+            eta.append(f"; the target date {by} has passed")
+        history = Text(
+            f"{_plural(days, 'day')}, {_plural(sessions, 'session')} "
+            "(a pace needs 7 days and 3 sessions)"
+        )
+        rows = [("Forecast", effort), ("ETA", eta), ("History", history)]
     elif pace <= 0:
-        eta.append("none: no study logged in the last 4 weeks")
+        eta.append(f"none: no study logged in the last {_plural(fc.get('pace_days', 28), 'day')}")
         if needed is not None:
             eta.append(f"; arriving by {by} needs {_h(needed)}/week", style="bold")
         elif by is not None:
@@ -319,7 +351,16 @@ def _forecast_rows(fc: dict[str, Any]) -> list[tuple[str, Text]]:
             eta.append(f"; arriving by {by} needs {_h(needed)}/week")
         else:
             eta.append(f"; the target date {by} has passed")
-    return [("Forecast", effort), ("ETA", eta)]
+        if fc.get("eta_likely"):
+            spread = Text(f"likely {fc['eta_likely']}, cautious {fc['eta_cautious'] or 'never'}")
+            how = (
+                " (at the assumed pace every week)"
+                if fc.get("pace_assumed")
+                else " (half, and 9 in 10, of 500 futures drawn from your weeks of the pace)"
+            )
+            spread.append(how, style="dim")
+            rows.append(("Range", spread))
+    return rows
 
 
 def _fields(rows: Sequence[tuple[str, RenderableType]]) -> Table:
@@ -484,17 +525,20 @@ def show_view(data: dict[str, Any]) -> RenderableType:
 
     fields = _grid(10, None)
     parent = data["children"] != []
+    group = bool(data.get("group"))
     level = Text()
-    if parent:
-        level.append(f"{_level_text(data['rollup_level'])} (roll-up of its children)")
+    if group:
+        level.append(f"{_level_text(data['level'])} (roll-up of its children)")
     else:
         level.append(str(data["level"]))
+        if parent and data.get("rollup_level") is not None:
+            level.append(f" (its own; its skills: {_level_text(data['rollup_level'])} roll-up)")
     if data.get("required") is not None:
         level.append(f", target needs {data['required']}")
     if data.get("readiness") is not None:
         level.append(f", readiness {data['readiness']:.0%}")
     fields.add_row(Text("Level", style="bold"), level)
-    if not parent:
+    if not group:
         fields.add_row(Text("How", style="bold"), Text(_how(data)))
         effort = f"about {data['hours']:g}h per level"
         if data.get("hours_to_next_level") is not None:
@@ -616,7 +660,9 @@ def _forecast(data: dict[str, Any], width: int) -> RenderableType:
             _h(p["pace_12w_hours_per_week"]),
             "-" if needed is None else _h(needed),
             _pillar_eta(p),
-            _verdict(p["on_track"], p["pace_hours_per_week"], p["remaining_hours"]),
+            _verdict(p["on_track"], p["pace_hours_per_week"], p["remaining_hours"])
+            if data.get("enough_history", True) or data.get("pace_assumed")
+            else Text("-", style="dim"),
         )
     lines.append(table)
     return Group(*lines)

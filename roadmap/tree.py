@@ -325,6 +325,8 @@ class _Reader:
             )
         self.check_refs(max_level)
         self.check_cycles()
+        if not c.problems:
+            self.check_groups()
         if c.problems or version is None:
             return None
         return Tree(
@@ -638,6 +640,89 @@ class _Reader:
                             node = self.requires_nodes[(sid, nxt)]
                             self.c.err(node, "prerequisite cycle: " + " -> ".join(cycle))
                     elif not state.get(nxt) and nxt in graph:
+                        stack.append((nxt, 0))
+                else:
+                    state[sid] = 2
+                    path.pop()
+
+    def check_groups(self) -> None:
+        """Requirements that could never be met first because of nesting: a skill requiring a
+        group it belongs to, and prerequisite cycles through groups (a group's level needs
+        its children's)."""
+        by_id = {s.id: s for s in self.skills}
+        kids: dict[str, list[str]] = {}
+        for s in self.skills:
+            if s.parent is not None:
+                kids.setdefault(s.parent, []).append(s.id)
+
+        def is_group(sid: str) -> bool:
+            return bool(kids.get(sid)) and not by_id[sid].milestones
+
+        def ancestors(sid: str) -> list[str]:
+            found, parent = [], by_id[sid].parent
+            while parent is not None:
+                found.append(parent)
+                parent = by_id[parent].parent
+            return found
+
+        chains = {s.id: ancestors(s.id) for s in self.skills}
+        bad = False
+        for s in self.skills:
+            for ref, _ in s.requires:
+                if ref in chains[s.id] and is_group(ref):
+                    bad = True
+                    self.c.err(
+                        self.requires_nodes[(s.id, ref)],
+                        f"skill '{s.id}' requires '{ref}', a group it belongs to: a group's "
+                        "level is the roll-up of its skills, so this could never be met first "
+                        f"(give '{ref}' milestones of its own, or require one of its skills)",
+                    )
+        if bad:
+            return
+        # Edges: a skill with a level of its own → what it needs (own and inherited
+        # prerequisites, as roadmap.analysis.prerequisites keeps them); a group → its children.
+        edges: dict[str, list[tuple[str, Node | None]]] = {}
+        for s in self.skills:
+            out: list[tuple[str, Node | None]] = []
+            if is_group(s.id):
+                out = [(k, None) for k in kids[s.id]]
+            else:
+                inside = set(chains[s.id])
+                for owner in (s.id, *chains[s.id]):
+                    for ref, _ in by_id[owner].requires:
+                        if ref in inside and is_group(ref):
+                            continue
+                        if owner != s.id and (ref == s.id or s.id in chains[ref]):
+                            continue
+                        out.append((ref, self.requires_nodes[(owner, ref)]))
+            edges[s.id] = out
+        state: dict[str, int] = {}
+        for start in edges:
+            if state.get(start):
+                continue
+            stack: list[tuple[str, int]] = [(start, 0)]
+            path: list[str] = []
+            via: dict[str, Node | None] = {}
+            while stack:
+                sid, i = stack.pop()
+                if i == 0:
+                    state[sid] = 1
+                    path.append(sid)
+                if i < len(edges[sid]):
+                    stack.append((sid, i + 1))
+                    nxt, node = edges[sid][i]
+                    via[sid] = node
+                    if state.get(nxt) == 1:
+                        cycle = [*path[path.index(nxt) :], nxt]
+                        where = next((n for x in cycle[:-1] if (n := via.get(x))), None)
+                        self.c.err(
+                            where or self.skill_nodes[sid],
+                            "prerequisite cycle through groups (a group's level is the roll-up "
+                            "of its skills, so none of these can be met first): "
+                            + " -> ".join(cycle),
+                        )
+                        return
+                    if not state.get(nxt):
                         stack.append((nxt, 0))
                 else:
                     state[sid] = 2

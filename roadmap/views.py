@@ -50,6 +50,8 @@ def load(conn: Conn, target_id: str, today: date) -> World:
                 minutes_since_level_change=since_change if changed else total,
                 last_practised=date.fromisoformat(last) if last else None,
                 level_changed=changed,
+                has_milestones=row.has_milestones,
+                hours_by_level=row.hours_by_level,
             )
         )
     target_row = next(t for t in queries.targets(conn) if t.id == target_id)
@@ -83,25 +85,55 @@ def week_start(today: date) -> date:
     return analysis.week_start(today)
 
 
-def forecast(conn: Conn, world: World) -> dict[str, Any]:
-    """Remaining effort, pace, ETA and verdict, overall and per pillar."""
+def forecast(conn: Conn, world: World, assumed_pace: float | None = None) -> dict[str, Any]:
+    """Remaining effort, pace, ETA (with a likely–cautious range) and verdict, overall and per
+    pillar. Pace is over the last 4 weeks, or over the history there is when shorter; with
+    under 7 days or 3 sessions of history there is no ETA, only the weekly hours the target
+    date needs. ``assumed_pace`` (hours a week) answers "what if I studied that much"."""
     today = world.today
     effort = analysis.remaining_effort(world.skills, world.target)
-    m28 = queries.minutes_by_pillar(conn, (today - timedelta(days=27)).isoformat())
-    m84 = queries.minutes_by_pillar(conn, (today - timedelta(days=83)).isoformat())
-    pace4, pace12 = analysis.pace(sum(m28.values()), sum(m84.values()))
-    overall = analysis.forecast(effort.total_hours, pace4, today, world.target.by)
+    first, sessions, calibrated = queries.history_facts(conn)
+    starts = [date.fromisoformat(first)] if first else []
+    if calibrated:
+        starts.append(from_stored(calibrated).date())
+    hist = analysis.history(min(starts, default=None), sessions, today)
+    w4 = analysis.window_days(hist, analysis.PACE_WINDOW_DAYS)
+    w12 = analysis.window_days(hist, analysis.PACE_12W_DAYS, whole_weeks=False)
+    m28 = queries.minutes_by_pillar(conn, (today - timedelta(days=w4 - 1)).isoformat())
+    m84 = queries.minutes_by_pillar(conn, (today - timedelta(days=w12 - 1)).isoformat())
+    pace4 = analysis.pace_over(sum(m28.values()), w4)
+    pace12 = analysis.pace_over(sum(m84.values()), w12)
+    enough = hist.enough or assumed_pace is not None
+    pace = pace4 if assumed_pace is None else assumed_pace
+    by = world.target.by
+    overall = analysis.forecast(effort.total_hours, pace if enough else 0.0, today, by)
+    likely = cautious = None
+    if enough:
+        if assumed_pace is None:
+            start = (today - timedelta(days=w4 - 1)).isoformat()
+            per_day = {date.fromisoformat(d): m for d, m in queries.minutes_by_day(conn, start)}
+            weeks = analysis.weekly_hours(per_day, today, w4)
+        else:
+            weeks = [assumed_pace]
+        spread = analysis.weeks_needed_range(effort.total_hours, weeks)
+        if spread is not None:
+            likely = analysis.date_after_weeks(today, spread[0])
+            cautious = analysis.date_after_weeks(today, spread[1])
     pillars = []
     for pillar in world.pillars:
-        p4, p12 = analysis.pace(m28.get(pillar.id, 0), m84.get(pillar.id, 0))
+        p4 = analysis.pace_over(m28.get(pillar.id, 0), w4)
+        p12 = analysis.pace_over(m84.get(pillar.id, 0), w12)
         remaining = effort.pillars.get(pillar.id, 0.0)
-        fc = analysis.forecast(remaining, p4, today, world.target.by)
+        p_pace = p4
+        if assumed_pace is not None:  # split as the work is: every pillar ends with the whole
+            p_pace = assumed_pace * remaining / effort.total_hours if remaining > 0 else 0.0
+        fc = analysis.forecast(remaining, p_pace if enough else 0.0, today, by)
         pillars.append(
             {
                 "id": pillar.id,
                 "name": pillar.name,
                 "remaining_hours": round(remaining, 1),
-                "pace_hours_per_week": round(p4, 2),
+                "pace_hours_per_week": round(p_pace, 2),
                 "pace_12w_hours_per_week": round(p12, 2),
                 "eta": _iso(fc.eta),
                 "on_track": fc.on_track,
@@ -111,13 +143,21 @@ def forecast(conn: Conn, world: World) -> dict[str, Any]:
     return {
         "target": target_json(world),
         "remaining_hours": round(effort.total_hours, 1),
-        "pace_hours_per_week": round(pace4, 2),
+        "pace_hours_per_week": round(pace, 2),
         "pace_12w_hours_per_week": round(pace12, 2),
         "eta": _iso(overall.eta),
-        "by": _iso(world.target.by),
+        "by": _iso(by),
         "on_track": overall.on_track,
         "needed_hours_per_week": _needed(overall),
         "pillars": pillars,
+        "pace_days": w4,
+        "pace_12w_days": w12,
+        "pace_assumed": assumed_pace is not None,
+        "history_days": hist.days,
+        "history_sessions": hist.sessions,
+        "enough_history": hist.enough,
+        "eta_likely": _iso(likely),
+        "eta_cautious": _iso(cautious),
     }
 
 
@@ -183,8 +223,10 @@ def review(world: World) -> list[dict[str, Any]]:
 
 
 def show(conn: Conn, world: World, skill_id: str) -> dict[str, Any]:
-    """Everything about one skill. For a parent: its children, the roll-up of their levels
-    and readiness, and hours and sessions over everything under it."""
+    """Everything about one skill. ``level`` is the level every view uses: its own for a skill
+    with milestones or without children, the roll-up of its children for a group. For a
+    parent: its children, the roll-up of their levels (``rollup_level``), and hours and
+    sessions over everything under it."""
     row = queries.skill_detail(conn, skill_id)
     skill = world.by_id.get(skill_id)
     by_id = world.by_id
@@ -192,7 +234,7 @@ def show(conn: Conn, world: World, skill_id: str) -> dict[str, Any]:
     required_by = analysis.target_requirements(world.skills, world.target)
     own = dict(queries.prerequisites(conn).get(skill_id, []))
     prereqs = []
-    listed = analysis.prerequisites(skill, by_id) if skill else list(own.items())
+    listed = analysis.prerequisites(skill, by_id, children) if skill else list(own.items())
     for ref, level in listed:
         have = analysis.shown_level(ref, by_id, children)
         prereqs.append(
@@ -217,10 +259,12 @@ def show(conn: Conn, world: World, skill_id: str) -> dict[str, Any]:
             "id": k,
             "name": world.names.get(k, k),
             "level": _level_json(analysis.shown_level(k, by_id, children)),
-            "required": _max_required(k, children, required_by),
+            "required": _max_required(k, by_id, children, required_by),
         }
         for k in children.get(skill_id, [])
     ]
+    group = skill is not None and analysis.is_group(skill_id, by_id, children)
+    subtree = analysis.subtree_rollup(skill_id, by_id, children) if kids else None
     descendants = queries.descendants(conn, skill_id) if kids else [skill_id]
     if kids:
         minutes, last, count = queries.skills_totals(conn, descendants)
@@ -231,14 +275,16 @@ def show(conn: Conn, world: World, skill_id: str) -> dict[str, Any]:
         counts[m["level"]] = (checked + m["checked"], total + 1)
     readiness = analysis.subtree_readiness(world.skills, world.target, skill_id)
     hours_to_next = None
-    if skill is not None and not kids:
+    if skill is not None and not group:
         hours_to_next = round(analysis.remaining_hours(skill, skill.level + 1), 1)
     recent = queries.sessions(conn, queries.SessionFilter(skills=descendants, limit=5))
     return {
         **row,
-        "rollup_level": _level_json(mine) if kids else None,
+        "level": _level_json(mine) if skill is not None else row["level"],
+        "group": group,
+        "rollup_level": None if subtree is None else _level_json(subtree),
         "milestone_level": analysis.milestone_level(counts),
-        "required": _max_required(skill_id, children, required_by),
+        "required": _max_required(skill_id, by_id, children, required_by),
         "readiness": None if readiness is None else round(readiness, 3),
         "hours_to_next_level": hours_to_next,
         "unlocked": analysis.is_unlocked(skill, by_id, children) if skill else None,
@@ -255,10 +301,14 @@ def _level_json(level: float) -> float | int:
 
 
 def _max_required(
-    skill_id: str, children: dict[str, list[str]], required: analysis.Requirements
+    skill_id: str,
+    by_id: dict[str, analysis.Skill],
+    children: dict[str, list[str]],
+    required: analysis.Requirements,
 ) -> int | None:
-    """The level the target requires of a leaf; for a parent, the highest over its leaves."""
-    levels = [required[x] for x in analysis.leaf_descendants(skill_id, children) if x in required]
+    """The level the target requires of a skill with a level of its own; for a group, the
+    highest over its units."""
+    levels = [required[x] for x in analysis.units(skill_id, by_id, children) if x in required]
     return max(levels) if levels else None
 
 

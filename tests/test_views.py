@@ -43,6 +43,14 @@ FORECAST_KEYS = {
     "on_track",
     "needed_hours_per_week",
     "pillars",
+    "pace_days",
+    "pace_12w_days",
+    "pace_assumed",
+    "history_days",
+    "history_sessions",
+    "enough_history",
+    "eta_likely",
+    "eta_cautious",
 }
 FORECAST_PILLAR_KEYS = {
     "id",
@@ -272,7 +280,10 @@ def test_forecast_exact_numbers(ready: Run) -> None:
     # cpp-templates 20 + 20 = 40; cpp-memory (20 − 3) + 20 = 37
     assert data["remaining_hours"] == 106
     assert data["pace_hours_per_week"] == 1.5  # (4 h + 2 h) over 4 weeks
-    assert data["pace_12w_hours_per_week"] == 0.75  # 9 h over 12 weeks
+    # 51 days of history (from the first session): the 12-week pace is over those 51 days
+    assert (data["history_days"], data["history_sessions"], data["enough_history"]) == (51, 3, True)
+    assert (data["pace_days"], data["pace_12w_days"]) == (28, 51)
+    assert data["pace_12w_hours_per_week"] == round(9 / (51 / 7), 2)
     eta = today() + timedelta(days=math.ceil(106 / 1.5 * 7))
     assert data["eta"] == eta.isoformat()
     assert data["by"] == "2027-12-31"
@@ -281,9 +292,9 @@ def test_forecast_exact_numbers(ready: Run) -> None:
     assert data["needed_hours_per_week"] == (round(106 / weeks, 2) if weeks > 0 else None)
     math_p, software = data["pillars"]
     assert (math_p["remaining_hours"], math_p["pace_hours_per_week"]) == (29, 1.5)
-    assert math_p["pace_12w_hours_per_week"] == 0.5
+    assert math_p["pace_12w_hours_per_week"] == round(6 / (51 / 7), 2)
     assert (software["remaining_hours"], software["pace_hours_per_week"]) == (77, 0)
-    assert software["pace_12w_hours_per_week"] == 0.25
+    assert software["pace_12w_hours_per_week"] == round(3 / (51 / 7), 2)
     assert software["eta"] is None and software["on_track"] is None
     assert software["needed_hours_per_week"] == (round(77 / weeks, 2) if weeks > 0 else None)
 
@@ -294,8 +305,9 @@ def test_forecast_without_sessions_says_the_needed_pace(ready: Run) -> None:
     assert (data["pace_hours_per_week"], data["eta"], data["on_track"]) == (0, None, None)
     weeks = (BY - today()).days / 7
     assert data["needed_hours_per_week"] == round(115 / weeks, 2)
+    assert (data["history_days"], data["enough_history"], data["eta_likely"]) == (0, False, None)
     text = ready.ok("forecast").stdout
-    assert "no study logged in the last 4 weeks" in text
+    assert "not enough history yet" in text and "0 days, 0 sessions" in text
     assert f"arriving by 2027-12-31 needs {115 / weeks:.1f}h/week" in text
     status = ready.ok("status").stdout
     assert "needs" in status

@@ -89,6 +89,13 @@ def assess(
     app = app_of(ctx)
     conn = app.conn()
     ref = resolve.skill(conn, skill)
+    kids = queries.group_children(conn, ref.id)
+    if kids is not None:
+        listing = ", ".join(kids[:5]) + (f" and {len(kids) - 5} more" if len(kids) > 5 else "")
+        raise UsageError(
+            f"'{ref.id}' is a group: its level is the roll-up of its skills, not assessed",
+            hint=f"assess one of its skills instead: {listing}",
+        )
     top = max((lv["level"] for lv in queries.levels(conn)), default=5)
     text = level.strip()
     if not (text.isascii() and text.isdigit() and len(text) <= 3) or int(text) > top:

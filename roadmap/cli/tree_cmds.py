@@ -111,37 +111,69 @@ def tree(
         chosen = resolve.pillar(conn, pillar)
         pillars = [p for p in pillars if p.id == chosen]
     if as_json:
-        print_json({"title": meta.get("title", ""), "pillars": [_pillar_json(p) for p in pillars]})
+        levels = _levels(pillars)
+        print_json(
+            {"title": meta.get("title", ""), "pillars": [_pillar_json(p, levels) for p in pillars]}
+        )
         return
     max_level = max((lv["level"] for lv in queries.levels(conn)), default=5)
     console().print(render.tree_view(meta.get("title", "Roadmap"), pillars, max_level))
 
 
-def _rollup(skill: Any) -> float:
-    """A leaf's level; a parent's is the weight-weighted mean of its children's (roll-up)."""
-    if not skill.children:
-        return float(skill.level)
-    total = sum(c.weight for c in skill.children)
-    return sum(c.weight * _rollup(c) for c in skill.children) / total if total else 0.0
-
-
-def _skill_json(skill: Any) -> dict[str, Any]:
-    level: float = skill.level if not skill.children else round(_rollup(skill), 2)
+def _skill_json(skill: Any, levels: dict[str, tuple[float, float | None, bool]]) -> dict[str, Any]:
+    level, below, group = levels[skill.id]
     return {
         "id": skill.id,
         "name": skill.name,
-        "level": level,
+        "level": int(level) if level.is_integer() else round(level, 2),
+        "group": group,
+        "rollup_level": None if below is None else round(below, 2),
         "weight": skill.weight,
         "hours": skill.hours,
-        "children": [_skill_json(c) for c in skill.children],
+        "hours_by_level": list(skill.hours_by_level) if skill.hours_by_level else None,
+        "children": [_skill_json(c, levels) for c in skill.children],
     }
 
 
-def _pillar_json(pillar: Any) -> dict[str, Any]:
+def _levels(pillars: Any) -> dict[str, tuple[float, float | None, bool]]:
+    """Per skill: (its level, its children's roll-up or None, whether it is a group), by the
+    rules of :mod:`roadmap.analysis`."""
+    from roadmap import analysis
+
+    flat: list[analysis.Skill] = []
+    stack = [s for p in pillars for s in p.skills]
+    while stack:
+        s = stack.pop()
+        flat.append(
+            analysis.Skill(
+                s.id,
+                s.name,
+                s.pillar,
+                s.parent,
+                s.weight,
+                level=s.level,
+                has_milestones=s.has_milestones,
+            )
+        )
+        stack.extend(s.children)
+    by_id, children = analysis.index(flat), analysis.children_of(flat)
+    return {
+        s.id: (
+            analysis.rollup_level(s.id, by_id, children),
+            analysis.subtree_rollup(s.id, by_id, children),
+            analysis.is_group(s.id, by_id, children),
+        )
+        for s in flat
+    }
+
+
+def _pillar_json(
+    pillar: Any, levels: dict[str, tuple[float, float | None, bool]]
+) -> dict[str, Any]:
     return {
         "id": pillar.id,
         "name": pillar.name,
-        "skills": [_skill_json(s) for s in pillar.skills],
+        "skills": [_skill_json(s, levels) for s in pillar.skills],
     }
 
 

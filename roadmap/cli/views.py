@@ -109,19 +109,48 @@ def show(
     console().print(render.show_view(data))
 
 
-def forecast(ctx: typer.Context, target: TargetOpt = None, as_json: JsonOpt = False) -> None:
-    """Remaining effort, pace, ETA and verdict, overall and per pillar.
+def forecast(
+    ctx: typer.Context,
+    target: TargetOpt = None,
+    pace: Annotated[
+        str | None,
+        typer.Option("--pace", help="What if I studied this much a week (e.g. 8h, 90m)."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Remaining effort, pace, ETA (likely and cautious) and verdict, overall and per pillar.
 
-    Example: roadmap forecast --json
+    Example: roadmap forecast --pace 8h
     """
     from roadmap import render, views
 
+    assumed = None if pace is None else _weekly_hours(pace)
     conn, world = _world(ctx, target)
-    data = views.forecast(conn, world)
+    data = views.forecast(conn, world, assumed)
     if as_json:
         print_json(data)
         return
     console().print(render.forecast_view(data))
+
+
+def _weekly_hours(text: str) -> float:
+    """Hours a week from a duration with a unit (``8h``, ``90m``, ``1h30m``): more than 0, at
+    most 168; a bare number is refused (hours or minutes?)."""
+    import math
+    import re
+
+    from roadmap.errors import UsageError
+    from roadmap.timeparse import _raw_minutes
+
+    cleaned = text.strip().lower()
+    raw = None if re.fullmatch(r"[0-9.]+", cleaned) else _raw_minutes(cleaned)
+    if raw is None or not math.isfinite(raw) or not 0 < raw <= 168 * 60:
+        shown = "".join(ch if ch.isprintable() else "?" for ch in text[:20])
+        raise UsageError(
+            f"invalid --pace '{shown}': give hours a week with a unit, e.g. 8h, 90m or 1h30m "
+            "(more than 0, at most 168h)"
+        )
+    return raw / 60
 
 
 def review(ctx: typer.Context, as_json: JsonOpt = False) -> None:
