@@ -9,7 +9,8 @@ data is fine) or a ``problem`` (something is broken; ``roadmap doctor`` exits 1)
 - orphaned rows (references the schema cannot enforce) and the daily totals;
 - a timer running for more than a day;
 - the skills file against the database: it must load, and skills with history that
-  the file no longer has are listed;
+  the file no longer has are listed; a review is suggested when its ``reviewed:`` date is
+  more than a year old;
 - where the database lives: a synced folder (Dropbox, OneDrive, iCloud, Google Drive,
   ...) or a network file system, where SQLite's own documentation warns that locking
   is unreliable and the file can be corrupted;
@@ -24,6 +25,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from roadmap import copydb, db
@@ -562,6 +564,7 @@ def _skills_file(conn: Conn, skills_path: Path | None) -> list[Finding]:
         if gone
         else Finding("skills file", "ok", f"every skill with history is in {skills_path}")
     ]
+    out += _review(tree.reviewed, skills_path)
     stored = conn.execute("SELECT value FROM meta WHERE key = 'tree_digest'").fetchone()
     if not stored or stored[0] != digest(data):
         out.append(
@@ -572,6 +575,15 @@ def _skills_file(conn: Conn, skills_path: Path | None) -> list[Finding]:
             )
         )
     return out
+
+
+def _review(reviewed: date | None, skills_path: Path) -> list[Finding]:
+    """Suggest a review when the tree's ``reviewed:`` date is more than a year old."""
+    from roadmap.clock import now
+    from roadmap.review import review_note
+
+    note = review_note(reviewed, now().date(), skills_path)
+    return [Finding("review", "warning", note)] if note else []
 
 
 def writable_note(db_path: Path) -> Finding | None:

@@ -176,7 +176,7 @@ def test_status_shows_every_part(hist: Run, monkeypatch: pytest.MonkeyPatch) -> 
     out = hist.ok("status").stdout
     for part in (
         "Target",
-        "AI infrastructure & co-design architect (by 2032-12-31)",
+        "AI infrastructure & co-design architect (by 2036-03-31)",
         "Readiness",
         "pillar",
         "Math & computational methods",

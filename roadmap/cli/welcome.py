@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from roadmap.cli.common import app_of
@@ -59,3 +61,18 @@ def default(ctx: typer.Context) -> None:
     typer.echo(
         WELCOME.format(home=one_line(app.loc.home), skills=one_line(app.loc.skills)).rstrip()
     )
+    note = _review_note(app.loc.skills)
+    if note:
+        typer.echo(f"\nNote: {note}")
+
+
+def _review_note(skills: Path) -> str | None:
+    """Suggest a review when the skills file's ``reviewed:`` date is more than a year old."""
+    from roadmap.clock import now
+    from roadmap.review import review_note, reviewed_in
+
+    try:
+        data = skills.read_bytes()
+    except OSError:
+        return None  # a missing or unreadable file is reported by the commands that need it
+    return review_note(reviewed_in(data), now().date(), skills)
