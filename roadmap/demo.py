@@ -14,6 +14,7 @@ seeded generator, so it is the same on every run for the same ``today``:
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -138,8 +139,11 @@ def fill(conn: Any, now: datetime, seed: int = 2026) -> Summary:
     rng = random.Random(seed)
     first = today - timedelta(days=DAYS - 1)
     skills: dict[str, dict[str, Any]] = {
-        str(r[0]): {"hours": float(r[1]), "level": int(r[2])}
-        for r in conn.execute("SELECT id, hours, level FROM skill")
+        str(r[0]): {
+            "hours": [float(h) for h in json.loads(r[3])] if r[3] else [float(r[1])] * 5,
+            "level": int(r[2]),
+        }
+        for r in conn.execute("SELECT id, hours, level, hours_by_level FROM skill")
     }
 
     # Day one: where an experienced HPC engineer starts.
@@ -218,7 +222,7 @@ def fill(conn: Any, now: datetime, seed: int = 2026) -> Summary:
                 # An experienced engineer: a level's milestones take about 60 % of its hours.
                 share = (
                     0.6
-                    * skill["hours"]
+                    * skill["hours"][step - 1]
                     / len([m for m in milestones[skill_id] if m["level"] == step])
                 )
                 if progress[skill_id] < share:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -127,7 +128,7 @@ def test_doctor_suggests_a_review_as_a_warning(
     at(monkeypatch, "2027-06-01T12:00:00+00:00")
     run.ok("tree")  # creates the database and syncs the tree
 
-    def checks() -> tuple[int, dict[str, object]]:
+    def checks() -> tuple[int, dict[str, Any]]:
         result = run("doctor", "--json")
         return result.exit_code, json.loads(result.stdout)
 
