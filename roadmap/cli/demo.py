@@ -20,7 +20,8 @@ def demo(
         Path | None,
         typer.Option(
             "--dir",
-            help="Where to put the demo data dir (default: roadmap-demo in the temp dir).",
+            metavar="DIR",
+            help="Where to put the demo data dir (default: roadmap-demo-$USER in the temp dir).",
             file_okay=False,
         ),
     ] = None,
@@ -32,13 +33,12 @@ def demo(
 
     Never touches your own data dir. Prints how to look at the demo and how to delete it.
 
-    Example: roadmap demo && ROADMAP_HOME=/tmp/roadmap-demo roadmap status
+    Example: roadmap demo && ROADMAP_HOME=/tmp/roadmap-demo-$USER roadmap status
     """
     import shutil
-    from datetime import date
 
+    from roadmap import clock, paths
     from roadmap import demo as demo_data
-    from roadmap import paths
     from roadmap.context import App
     from roadmap.errors import StateError
 
@@ -58,6 +58,7 @@ def demo(
                 hint="pass --dir with a new or empty directory",
             )
         if not confirm(f"replace the earlier demo in {target}?", yes=yes):
+            info(f"kept the earlier demo in {target}\n\n" + _looking(target))
             raise typer.Exit(1)
         shutil.rmtree(target)
     target.mkdir(parents=True, exist_ok=True)
@@ -66,9 +67,19 @@ def demo(
     try:
         demo_app.conn()
         with demo_app.write() as session:
-            summary = demo_data.fill(session, date.today())
+            summary = demo_data.fill(session, clock.now().date())
     finally:
         demo_app.close()
+    info(
+        f"demo data: {summary.sessions} sessions ({summary.minutes // 60} h) since "
+        f"{summary.first_day:%Y-%m-%d}, {summary.milestones} milestones checked, "
+        f"{summary.level_changes} level changes\n"
+        f"  in {target} (your own data is untouched)\n\n" + _looking(target)
+    )
+
+
+def _looking(target: Path) -> str:
+    """How to look at the demo in ``target``, and how to delete it."""
     home = shlex.quote(str(target))
     # $ROADMAP_DB (a server, or another file) and $ROADMAP_SKILLS win over ROADMAP_HOME: the
     # commands that look at the demo clear them, or they would show (or sync) the user's own.
@@ -76,16 +87,12 @@ def demo(
         [f"{name}=" for name in ("ROADMAP_DB", "ROADMAP_SKILLS") if os.environ.get(name)]
         + [f"ROADMAP_HOME={home}"]
     )
-    info(
-        f"demo data: {summary.sessions} sessions ({summary.minutes // 60} h) since "
-        f"{summary.first_day:%Y-%m-%d}, {summary.milestones} milestones checked, "
-        f"{summary.level_changes} level changes\n"
-        f"  in {target} (your own data is untouched)\n\n"
+    return (
         "Look at it:\n"
         f"  {look} roadmap status\n"
         f"  {look} roadmap tree\n"
         f"  {look} roadmap heatmap\n"
-        f"  {look} roadmap export --format html -o demo-report.html\n\n"
+        f"  {look} roadmap export -o demo-report.html\n\n"
         "Delete it:\n"
         f"  rm -r {home}"
     )
