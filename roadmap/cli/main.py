@@ -285,7 +285,7 @@ def help_(
     Example: roadmap help log
     """
     root = ctx.find_root()
-    group = root.command
+    group = cast(TyperGroup, root.command)
     if command is None:
         typer.echo(group.get_help(root))
         return
