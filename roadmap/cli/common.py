@@ -52,6 +52,80 @@ def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False)
 
 
+def show(ctx: typer.Context, renderable: Any) -> None:
+    """Print a view; on a terminal, one longer than the screen goes through a pager, as git
+    does (``$ROADMAP_PAGER``, else ``$PAGER``, else ``less`` with ``LESS=FRX``; an empty value
+    or ``cat`` turns it off, as does ``roadmap --no-pager``)."""
+    out = console()
+    command = pager_command(ctx)
+    if command is None or not out.is_terminal:
+        out.print(renderable)
+        return
+    with out.capture() as captured:
+        out.print(renderable)
+    page = captured.get()
+    try:
+        height = os.get_terminal_size(sys.stdout.fileno()).lines
+    except (OSError, ValueError):
+        height = out.size.height
+    if page.count("\n") < height:
+        sys.stdout.write(page)
+        sys.stdout.flush()
+        return
+    run_pager(command, page)
+
+
+def pager_command(ctx: typer.Context) -> str | None:
+    """The pager to use, or ``None`` for none."""
+    if ctx.find_root().meta.get("roadmap.no_pager"):
+        return None
+    if not sys.stdout.isatty():
+        return None
+    for name in ("ROADMAP_PAGER", "PAGER"):
+        if name in os.environ:
+            command = os.environ[name].strip()
+            break
+    else:
+        command = "less"
+    if command in ("", "cat"):
+        return None
+    import shlex
+    import shutil
+
+    try:
+        program = shlex.split(command)[0]
+    except (ValueError, IndexError):
+        return None
+    return command if shutil.which(program) else None
+
+
+def run_pager(command: str, page: str) -> None:
+    """Hand ``page`` to ``command`` (through the shell, as git does) and wait for it."""
+    import subprocess
+
+    env = dict(os.environ)
+    env.setdefault("LESS", "FRX")  # quit if one screen, keep colours, leave the screen as is
+    env.setdefault("LV", "-c")
+    sys.stdout.flush()
+    try:
+        pager = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env)
+    except OSError:
+        sys.stdout.write(page)
+        return
+    assert pager.stdin is not None
+    try:
+        pager.stdin.write(page.encode(sys.stdout.encoding or "utf-8", "replace"))
+        pager.stdin.close()
+    except BrokenPipeError:  # the reader quit the pager early: fine
+        pass
+    while True:
+        try:
+            pager.wait()
+            break
+        except KeyboardInterrupt:  # Ctrl+C belongs to the pager, as with git
+            continue
+
+
 def print_json(data: Any) -> None:
     """Exactly one JSON document on stdout."""
     from roadmap import jsontext

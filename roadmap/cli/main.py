@@ -209,7 +209,15 @@ def main(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager",
+            help="Print long views (tree, sessions) straight out, not through a pager.",
+        ),
+    ] = False,
 ) -> None:
+    ctx.meta["roadmap.no_pager"] = no_pager
     ctx.obj = App(db, skills)
     if ctx.invoked_subcommand is None:
         from roadmap.cli import welcome

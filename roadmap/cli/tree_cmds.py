@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from roadmap.cli.common import JsonOpt, app_of, console, info, print_json
+from roadmap.cli.common import JsonOpt, app_of, console, info, print_json, show
 
 PANEL = "Tree"
 
@@ -114,7 +114,7 @@ def tree(
         print_json({"title": meta.get("title", ""), "pillars": [_pillar_json(p) for p in pillars]})
         return
     max_level = max((lv["level"] for lv in queries.levels(conn)), default=5)
-    console().print(render.tree_view(meta.get("title", "Roadmap"), pillars, max_level))
+    show(ctx, render.tree_view(meta.get("title", "Roadmap"), pillars, max_level))
 
 
 def _rollup(skill: Any) -> float:
