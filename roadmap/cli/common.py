@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -52,27 +53,29 @@ def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False)
 
 
-def show(ctx: typer.Context, renderable: Any) -> None:
-    """Print a view; on a terminal, one longer than the screen goes through a pager, as git
-    does (``$ROADMAP_PAGER``, else ``$PAGER``, else ``less`` with ``LESS=FRX``; an empty value
-    or ``cat`` turns it off, as does ``roadmap --no-pager``)."""
+_TRAILING = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
+
+
+def display(ctx: typer.Context, renderable: Any, *, page: bool = False) -> None:
+    """Print a view without trailing spaces. With ``page``, on a terminal, a view longer than
+    the screen goes through a pager, as git does (``$ROADMAP_PAGER``, else ``$PAGER``, else
+    ``less`` with ``LESS=FRX``; an empty value or ``cat`` turns it off, as does
+    ``roadmap --no-pager``)."""
     out = console()
-    command = pager_command(ctx)
-    if command is None or not out.is_terminal:
-        out.print(renderable)
-        return
     with out.capture() as captured:
         out.print(renderable)
-    page = captured.get()
-    try:
-        height = os.get_terminal_size(sys.stdout.fileno()).lines
-    except (OSError, ValueError):
-        height = out.size.height
-    if page.count("\n") < height:
-        sys.stdout.write(page)
-        sys.stdout.flush()
-        return
-    run_pager(command, page)
+    text = _TRAILING.sub(r"\1", captured.get())
+    command = pager_command(ctx) if page and out.is_terminal else None
+    if command is not None:
+        try:
+            height = os.get_terminal_size(sys.stdout.fileno()).lines
+        except (OSError, ValueError):
+            height = out.size.height
+        if text.count("\n") >= height:
+            run_pager(command, text)
+            return
+    sys.stdout.write(text)
+    sys.stdout.flush()
 
 
 def pager_command(ctx: typer.Context) -> str | None:

@@ -11,10 +11,10 @@ from roadmap.cli.common import (
     JsonOpt,
     app_of,
     confirm,
+    display,
     info,
     is_interactive,
     print_json,
-    show,
 )
 
 PANEL = "Track"
@@ -246,7 +246,7 @@ def sessions(
     if not rows:
         info("no sessions match; log one with: roadmap log SKILL 1h")
         return
-    show(ctx, render.sessions_table(rows))
+    display(ctx, render.sessions_table(rows), page=True)
 
 
 def edit(

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from roadmap.cli.common import JsonOpt, app_of, console, info, print_json, show
+from roadmap.cli.common import JsonOpt, app_of, display, info, print_json
 
 PANEL = "Tree"
 
@@ -114,7 +114,7 @@ def tree(
         print_json({"title": meta.get("title", ""), "pillars": [_pillar_json(p) for p in pillars]})
         return
     max_level = max((lv["level"] for lv in queries.levels(conn)), default=5)
-    show(ctx, render.tree_view(meta.get("title", "Roadmap"), pillars, max_level))
+    display(ctx, render.tree_view(meta.get("title", "Roadmap"), pillars, max_level), page=True)
 
 
 def _rollup(skill: Any) -> float:
@@ -171,7 +171,7 @@ def targets(ctx: typer.Context, as_json: JsonOpt = False) -> None:
             ]
         )
         return
-    console().print(render.targets_view(rows, default))
+    display(ctx, render.targets_view(rows, default))
 
 
 def register(app: typer.Typer) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from roadmap.cli import complete
-from roadmap.cli.common import JsonOpt, TargetOpt, app_of, console, print_json
+from roadmap.cli.common import JsonOpt, TargetOpt, app_of, display, print_json
 
 if TYPE_CHECKING:
     from roadmap.dbapi import Conn
@@ -39,7 +39,7 @@ def status(ctx: typer.Context, target: TargetOpt = None, as_json: JsonOpt = Fals
     if as_json:
         print_json(data)
         return
-    console().print(render.status_view(data, world.names))
+    display(ctx, render.status_view(data, world.names))
 
 
 def gaps(
@@ -63,7 +63,7 @@ def gaps(
     if as_json:
         print_json(data)
         return
-    console().print(render.gaps_table(data, f"Gaps to {world.target.name}"))
+    display(ctx, render.gaps_table(data, f"Gaps to {world.target.name}"))
 
 
 def next_(
@@ -83,7 +83,7 @@ def next_(
     if as_json:
         print_json(data)
         return
-    console().print(render.next_view(data, world.target.name))
+    display(ctx, render.next_view(data, world.target.name))
 
 
 def show(
@@ -106,7 +106,7 @@ def show(
     if as_json:
         print_json(data)
         return
-    console().print(render.show_view(data))
+    display(ctx, render.show_view(data))
 
 
 def forecast(ctx: typer.Context, target: TargetOpt = None, as_json: JsonOpt = False) -> None:
@@ -121,7 +121,7 @@ def forecast(ctx: typer.Context, target: TargetOpt = None, as_json: JsonOpt = Fa
     if as_json:
         print_json(data)
         return
-    console().print(render.forecast_view(data))
+    display(ctx, render.forecast_view(data))
 
 
 def review(ctx: typer.Context, as_json: JsonOpt = False) -> None:
@@ -136,7 +136,7 @@ def review(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     if as_json:
         print_json(data)
         return
-    console().print(render.review_table(data))
+    display(ctx, render.review_table(data))
 
 
 def heatmap(
@@ -158,7 +158,7 @@ def heatmap(
     if as_json:
         print_json(data)
         return
-    console().print(render.heatmap_view(data))
+    display(ctx, render.heatmap_view(data))
 
 
 def report(
@@ -190,7 +190,7 @@ def report(
     if as_json:
         print_json(data)
         return
-    console().print(render.report_view(data))
+    display(ctx, render.report_view(data))
 
 
 def period(
