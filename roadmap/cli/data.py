@@ -8,7 +8,7 @@ from typing import IO, Annotated, Any
 
 import typer
 
-from roadmap.cli.common import JsonOpt, TargetOpt, app_of, confirm, info, print_json
+from roadmap.cli.common import JsonOpt, TargetOpt, app_of, confirm, display, info, print_json
 
 PANEL = "Data"
 
@@ -378,7 +378,7 @@ def doctor(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     Example: roadmap doctor --json
     """
     from roadmap import doctor as doc
-    from roadmap.render import clean
+    from roadmap.render import doctor_view
 
     app = app_of(ctx)
     findings = (
@@ -397,9 +397,7 @@ def doctor(ctx: typer.Context, as_json: JsonOpt = False) -> None:
             }
         )
     else:
-        marks = {"ok": "ok     ", "warning": "warning", "problem": "PROBLEM"}
-        for f in findings:
-            typer.echo(clean(f"{marks[f.status]}  {f.check}: {f.detail}"))
+        display(ctx, doctor_view(findings))
         problems = sum(f.status == "problem" for f in findings)
         typer.echo("healthy" if ok else f"{problems} problem(s) found")
     if not ok:

@@ -27,8 +27,18 @@ def _world(ctx: typer.Context, target: str | None) -> tuple[Conn, World]:
     return conn, views.load(conn, target_id, local_now().date())
 
 
-def status(ctx: typer.Context, target: TargetOpt = None, as_json: JsonOpt = False) -> None:
+def status(
+    ctx: typer.Context,
+    target: TargetOpt = None,
+    full: Annotated[
+        bool,
+        typer.Option("--full", help="All five gaps and every reason (longer than a screen)."),
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
     """The dashboard: readiness per pillar, biggest gaps, next steps, pace and ETA.
+
+    It fits a 40-row terminal; --full shows all of it.
 
     Example: roadmap status --target ai-systems-engineer
     """
@@ -39,7 +49,7 @@ def status(ctx: typer.Context, target: TargetOpt = None, as_json: JsonOpt = Fals
     if as_json:
         print_json(data)
         return
-    display(ctx, render.status_view(data, world.names))
+    display(ctx, render.status_view(data, world.names, full))
 
 
 def gaps(
