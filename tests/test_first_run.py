@@ -82,6 +82,8 @@ def test_demo_fills_a_separate_dir_and_leaves_the_users_alone(
     before = sql.dump() if os.environ.get("ROADMAP_DB") else None  # the user's server
     result = run.ok("demo", "--dir", str(demo_dir))
     assert not (home / "roadmap.db").exists(), "the user's own data dir was touched"
+    # a first look: the demo's dashboard on stdout, the hints on stderr
+    assert result.stdout.startswith("Target ") and "Next steps" in result.stdout
     if before is not None:
         assert sql.dump() == before, "the user's own database was touched"
     assert f"ROADMAP_HOME={demo_dir} roadmap status" in result.stderr

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from roadmap.cli.common import app_of, confirm, info
+from roadmap.cli.common import app_of, confirm, display, info
 
 PANEL = "Tree"
 
@@ -31,7 +31,8 @@ def demo(
 ) -> None:
     """Fill a separate, throwaway data dir with four months of demo history.
 
-    Never touches your own data dir. Prints how to look at the demo and how to delete it.
+    Never touches your own data dir. Shows the demo's dashboard, then how to look at more of
+    it and how to delete it.
 
     Example: roadmap demo && ROADMAP_HOME=/tmp/roadmap-demo-$USER roadmap status
     """
@@ -65,9 +66,14 @@ def demo(
     marker.write_text("made by `roadmap demo`; safe to delete this whole directory\n")
     demo_app = App(str(target / paths.DB_NAME), str(paths.bundled_skills()), notify=lambda _: None)
     try:
-        demo_app.conn()
+        conn = demo_app.conn()
         with demo_app.write() as session:
             summary = demo_data.fill(session, clock.now().date())
+        # A first look at it: the demo's dashboard on stdout (what `status` shows there).
+        from roadmap import render, resolve, views
+
+        world = views.load(conn, resolve.target(conn, None), clock.now().date())
+        display(ctx, render.status_view(views.status(conn, world), world.names))
     finally:
         demo_app.close()
     info(
