@@ -229,6 +229,34 @@ def test_a_new_users_report_reads_well_in_chromium(
         page.context.close()
 
 
+@pytest.mark.parametrize("width", WIDTHS)
+def test_hostile_names_neither_run_nor_overflow(
+    browser: Any, run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    """Names full of markup, and one long unbroken word, stay text and inside their boxes."""
+    from tests.conftest import DATA
+
+    monkeypatch.setenv("ROADMAP_NOW", NOW)
+    tree = (DATA / "golden" / "hostile.yaml").read_text(encoding="utf-8")
+    long_word = "Supercalifragilistic" * 4
+    tree = tree.replace("Lead <img src=x onerror=alert(4)>", f"Lead {long_word}", 1)
+    hostile = tmp_path / "hostile.yaml"
+    hostile.write_text(tree, encoding="utf-8")
+    monkeypatch.setenv("ROADMAP_SKILLS", str(hostile))
+    run.ok("log", "linalg", "90m", "--on", "2026-11-01T09:00", "--note", "<script>x</script>")
+    run.ok("log", "cpp", "1h", "--on", "2026-11-05T07:15")
+    out = tmp_path / "hostile.html"
+    run.ok("export", "-o", str(out))
+    page, seen = open_report(browser, out, width)
+    try:
+        assert_reads_well(seen, charts=4)
+        text = page.inner_text("body")
+        assert "<script>alert(1)</script>" in text  # shown as text
+        assert long_word[:40] in text.replace("\n", "")
+    finally:
+        page.context.close()
+
+
 def test_a_request_from_the_page_would_be_caught(browser: Any, tmp_path: Path) -> None:
     """The routing catches what a report must never do (so the check above can fail)."""
     bad = tmp_path / "bad.html"
