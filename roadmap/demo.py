@@ -252,8 +252,17 @@ def fill(conn: Any, now: datetime, seed: int = 2026) -> Summary:
 
 
 def default_dir() -> Any:
-    """The throwaway data dir the demo uses unless told otherwise."""
+    """The throwaway data dir the demo uses unless told otherwise: one per user
+    (``$TMPDIR/roadmap-demo-$USER``), so two users of a machine never share or block one."""
+    import getpass
+    import os
+    import re
     import tempfile
     from pathlib import Path
 
-    return Path(tempfile.gettempdir()) / "roadmap-demo"
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container): the uid will do
+        user = str(os.getuid()) if hasattr(os, "getuid") else "user"
+    user = re.sub(r"[^A-Za-z0-9._-]", "_", user) or "user"
+    return Path(tempfile.gettempdir()) / f"roadmap-demo-{user}"

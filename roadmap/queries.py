@@ -302,6 +302,19 @@ def minutes_by_pillar(conn: Conn, since_day: str | None) -> dict[str, int]:
     return {str(p): int(m) for p, m in conn.execute(sql + " GROUP BY k.pillar_id", args)}
 
 
+def minutes_by_pillar_day(conn: Conn, since: str, until: str) -> list[tuple[str, str, int]]:
+    """(day, pillar, minutes) for local days ``since``..``until`` inclusive."""
+    return [
+        (str(d), str(p), int(m))
+        for d, p, m in conn.execute(
+            "SELECT d.day, k.pillar_id, SUM(d.minutes) FROM skill_day d "
+            "JOIN skill k ON k.id = d.skill_id WHERE d.day BETWEEN ? AND ? "
+            "GROUP BY d.day, k.pillar_id ORDER BY d.day",
+            (since, until),
+        )
+    ]
+
+
 def minutes_by_day(conn: Conn, since_day: str) -> list[tuple[str, int]]:
     return [
         (str(d), int(m))

@@ -50,8 +50,9 @@ class Fit:
         yield self.build(options.max_width)
 
 
-def _table(title: str | None = None) -> Table:
-    """A light table: a header rule, no borders (two spaces between columns)."""
+def _table(title: str | None = None, width: int | None = None) -> Table:
+    """A light table: a header rule, no borders (two spaces between columns); ``width``
+    makes it exactly that wide (a view's sections share one width)."""
     from rich import box
     from rich.table import Table
 
@@ -63,14 +64,16 @@ def _table(title: str | None = None) -> Table:
         box=box.SIMPLE_HEAD,
         show_edge=False,
         pad_edge=False,
-        expand=False,
+        expand=width is not None,
+        width=width,
     )
 
 
-def _name_column(table: Table, header: str, max_width: int | None = 44) -> None:
+def _name_column(table: Table, header: str, max_width: int | None = 44, min_width: int = 8) -> None:
     """The column that gives way on a narrow terminal: its text wraps (at ``max_width`` on a
     wide one), the others do not."""
-    table.add_column(header, overflow="fold", min_width=8, max_width=max_width)
+    ratio = 1 if table.expand else None  # a table of a set width: the name takes the slack
+    table.add_column(header, overflow="fold", min_width=min_width, max_width=max_width, ratio=ratio)
 
 
 def _number_column(table: Table, header: str, justify: str = "right") -> None:
@@ -87,6 +90,26 @@ def _grid(*widths: int | None) -> Table:
         last = i == len(widths) - 1
         grid.add_column(no_wrap=not last, min_width=width, overflow="fold")
     return grid
+
+
+VIEW_MAX = 120  # the widest a view with several sections grows: one width for all of them
+
+
+def short_label(name: str, ident: str) -> str:
+    """A pillar's name for a narrow column: the part before a colon, else before " & " when
+    that is still long (``Software``, ``Computer architecture``), else its id."""
+    short = name.split(":", 1)[0].strip()
+    if len(short) > 22:
+        short = short.split(" & ", 1)[0].strip()
+    return short if 0 < len(short) <= 24 else ident
+
+
+def pillar_labels(pillars: Sequence[dict[str, Any]], room: int) -> dict[str, str]:
+    """Full names when they all fit in ``room`` columns, else short labels for all (one
+    style per view)."""
+    if all(len(p["name"]) <= room for p in pillars):
+        return {p["id"]: p["name"] for p in pillars}
+    return {p["id"]: short_label(p["name"], p["id"]) for p in pillars}
 
 
 def _plural(n: int, word: str, many: str | None = None) -> str:
@@ -127,10 +150,18 @@ def _level_text(level: float) -> str:
 # --- the tree and targets ----------------------------------------------------------------------
 
 
-def tree_view(title: str, pillars: Sequence[PillarRow], max_level: int) -> RenderableType:
+def tree_view(
+    title: str,
+    pillars: Sequence[PillarRow],
+    max_level: int,
+    need: dict[str, int] | None = None,
+    target: str | None = None,
+) -> RenderableType:
     """Pillars and nested skills with their level (:func:`roadmap.analysis.rollup_level`): a
     group shows the roll-up of its children, labelled; a parent with milestones its own level
-    and, labelled beside it, its children's roll-up."""
+    and, labelled beside it, its children's roll-up. With ``need``
+    (the target's required level per skill), a skill it requires reads ``now/need``: green
+    when reached, yellow when not."""
     from roadmap import analysis
 
     flat: list[analysis.Skill] = []
@@ -155,20 +186,29 @@ def tree_view(title: str, pillars: Sequence[PillarRow], max_level: int) -> Rende
             collect(skill)
     by_id, children = analysis.index(flat), analysis.children_of(flat)
 
-    root = Outline(text(title, "bold"))
+    head = text(title, "bold")
+    if need is not None and target:
+        head.append("  levels now/need for ", style="dim")
+        head.append_text(text(target, "dim"))
+    root = Outline(head)
+    need = need or {}
 
     def add(branch: Any, skill: SkillRow) -> None:
         label = text(skill.name)
         label.append(f"  {skill.id}", style="dim")
         level = analysis.rollup_level(skill.id, by_id, children)
         shown = _level_text(level)
-        suffix = f"  {level_bar(level, max_level)} {shown}"
-        if analysis.is_group(skill.id, by_id, children):
-            suffix += " (roll-up)"
+        group = analysis.is_group(skill.id, by_id, children)
+        required = need.get(skill.id) if not group else None
+        style = "cyan" if required is None else ("green" if level >= required else "yellow")
+        label.append(f"  {level_bar(level, max_level)} {shown}", style=style)
+        if required is not None:
+            label.append(f"/{required}", style=style)
+        if group:
+            label.append(" (roll-up)", style="cyan")
         elif skill.children:
             below = analysis.subtree_rollup(skill.id, by_id, children) or 0.0
-            suffix += f" (own; its skills {_level_text(below)} roll-up)"
-        label.append(suffix, style="cyan")
+            label.append(f" (own; its skills {_level_text(below)} roll-up)", style="cyan")
         node = branch.add(label)
         for child in skill.children:
             add(node, child)
@@ -232,24 +272,68 @@ class Outline:
 
 
 def targets_view(targets: Sequence[TargetRow], default: str | None) -> RenderableType:
+    """The career targets: a table (the stage each follows only where the width allows);
+    under 100 columns, a list (the name under its id), so names are not squeezed."""
+    return Fit(
+        lambda width: (
+            _targets(targets, default, width >= 120)
+            if width >= 100
+            else _targets_stacked(targets, default)
+        )
+    )
+
+
+def _targets_stacked(targets: Sequence[TargetRow], default: str | None) -> RenderableType:
+    from rich.console import Group
+    from rich.text import Text
+
+    parts: list[RenderableType] = [Text("Career targets", style="bold")]
+    for target in targets:
+        name = text(target.name)
+        if target.id == default:
+            name.append(" (default)", style="green")
+        about = Text(f"by {target.by}" if target.by else "no date", style="dim")
+        about.append(f" · {_plural(len(target.requires), 'skill')}")
+        if target.after:
+            about.append(" · after ")
+            about.append_text(text(target.after))
+        grid = _grid(1, None)
+        grid.add_row("", name)
+        grid.add_row("", about)
+        parts += [text(target.id, "bold"), grid]
+    return Group(*parts)
+
+
+def _targets(targets: Sequence[TargetRow], default: str | None, wide: bool) -> RenderableType:
     table = _table("Career targets")
     table.add_column("id", no_wrap=True)
-    _name_column(table, "name")
+    _name_column(table, "name", 60, min_width=16)
     table.add_column("by", no_wrap=True)
-    table.add_column("after", no_wrap=True)
+    if wide:
+        table.add_column("after", no_wrap=True)
     _number_column(table, "skills")
     for target in targets:
         name = text(target.name)
         if target.id == default:
             name.append(" (default)", style="green")
-        table.add_row(
-            text(target.id),
-            name,
-            target.by or "-",
-            text(target.after or "-"),
-            str(len(target.requires)),
-        )
+        after = [text(target.after or "-")] if wide else []
+        table.add_row(text(target.id), name, target.by or "-", *after, str(len(target.requires)))
     return table
+
+
+def doctor_view(findings: Sequence[Any]) -> RenderableType:
+    """One line per check (status, check: detail), the detail wrapping under itself."""
+    from rich.text import Text
+
+    styles = {"ok": "green", "warning": "yellow", "problem": "bold red"}
+    words = {"ok": "ok", "warning": "warning", "problem": "PROBLEM"}
+    grid = _grid(8, None)
+    for f in findings:
+        line = text(f.check, "bold")
+        line.append(": ")
+        line.append_text(text(f.detail))
+        grid.add_row(Text(words[f.status], style=styles[f.status]), line)
+    return grid
 
 
 # --- sessions ----------------------------------------------------------------------------------
@@ -372,12 +456,21 @@ def _fields(rows: Sequence[tuple[str, RenderableType]]) -> Table:
     return grid
 
 
-def status_view(data: dict[str, Any], names: dict[str, str]) -> RenderableType:
-    """The dashboard, built for the terminal width."""
-    return Fit(lambda width: _status(data, names, width))
+def status_view(data: dict[str, Any], names: dict[str, str], full: bool = False) -> RenderableType:
+    """The dashboard, built for the terminal width: every section as wide as the widest
+    (at most :data:`VIEW_MAX`); it fits a 40-row terminal unless ``full``."""
+    from rich.constrain import Constrain
+
+    def build(width: int) -> RenderableType:
+        width = min(width, VIEW_MAX)
+        return Constrain(_status(data, names, width, full), width)
+
+    return Fit(build)
 
 
-def _status(data: dict[str, Any], names: dict[str, str], width: int) -> RenderableType:
+def _status(
+    data: dict[str, Any], names: dict[str, str], width: int, full: bool = False
+) -> RenderableType:
     from rich.console import Group
     from rich.text import Text
 
@@ -390,15 +483,16 @@ def _status(data: dict[str, Any], names: dict[str, str], width: int) -> Renderab
     ready.append(f"{data['readiness']:.0%}", style="bold cyan")
     parts: list[RenderableType] = [_fields([("Target", head), ("Readiness", ready)]), Text("")]
 
-    pillars = _table()
-    _name_column(pillars, "pillar", max(44, width // 2 - 10))
+    pillars = _table(width=width)
+    labels = pillar_labels(data["pillars"], width - (17 if wide else 11) - 13 - 6)
+    _name_column(pillars, "pillar", None)
     pillars.add_column("readiness", no_wrap=True)
     _number_column(pillars, "week")
     _number_column(pillars, "total")
     for p in data["pillars"]:
         pillars.add_row(
-            text(p["name"]),
-            f"{bar(p['readiness'], 12 if wide else 6)} {p['readiness']:>4.0%}",
+            text(labels[p["id"]]),
+            _readiness_cell(p["readiness"], 12 if wide else 6),
             _hours(p["minutes_week"]),
             _hours(p["minutes_total"]),
         )
@@ -408,7 +502,12 @@ def _status(data: dict[str, Any], names: dict[str, str], width: int) -> Renderab
     goal = data["weekly_goal_minutes"]
     if goal:
         share = data["week_minutes"] / goal
-        week.append(f" of {_hours(goal)} goal  {bar(share, 12 if wide else 8)} {share:.0%}")
+        week.append(f" of {_hours(goal)} goal  ")
+        met = "green" if share >= 1 else ""
+        week.append(bar(share, 12 if wide else 8), style=met)
+        week.append(f" {share:.0%}", style="bold green" if share >= 1 else "")
+        if share > 1:
+            week.append(" goal exceeded", style="green")
     streak = data["streak"]
     rows: list[tuple[str, RenderableType]] = [
         ("This week", week),
@@ -429,10 +528,17 @@ def _status(data: dict[str, Any], names: dict[str, str], width: int) -> Renderab
     rows += _forecast_rows(data["forecast"])
     parts.append(_fields(rows))
 
-    if data["top_gaps"]:
-        parts += [Text(""), gaps_table(data["top_gaps"], "Biggest gaps")]
+    gaps = data["top_gaps"] if full else data["top_gaps"][:3]
+    if gaps:
+        parts += [Text(""), _gaps(gaps, "Biggest gaps", wide, width)]
     if data["next"]:
-        parts += [Text(""), next_view(data["next"])]
+        reasons = None if full else (2 if width >= 100 else 1)
+        parts += [Text(""), next_view(data["next"], reasons=reasons)]
+    cut = len(gaps) < len(data["top_gaps"]) or (
+        reasons is not None and any(len(r["reasons"]) > reasons for r in data["next"])
+    )
+    if cut:
+        parts += [Text(""), Text("all gaps and reasons: roadmap status --full", style="dim")]
     return Group(*parts)
 
 
@@ -440,6 +546,16 @@ def _elapsed(minutes: int) -> str:
     from roadmap.timeparse import format_elapsed
 
     return format_elapsed(minutes)
+
+
+def _readiness_cell(fraction: float, width: int) -> Text:
+    """A bar and a percentage, coloured by how far along it is."""
+    from rich.text import Text
+
+    style = "green" if fraction >= 0.999 else ("yellow" if fraction >= 0.5 else "red")
+    cell = Text(bar(fraction, width), style=style)
+    cell.append(f" {fraction:>4.0%}")
+    return cell
 
 
 def _minutes(minutes: int) -> str:
@@ -458,9 +574,11 @@ def gaps_table(rows: Sequence[dict[str, Any]], title: str) -> RenderableType:
     return Fit(lambda width: _gaps(rows, title, width >= WIDE))
 
 
-def _gaps(rows: Sequence[dict[str, Any]], title: str, wide: bool) -> RenderableType:
-    table = _table(title)
-    _name_column(table, "skill", 52)
+def _gaps(
+    rows: Sequence[dict[str, Any]], title: str, wide: bool, width: int | None = None
+) -> RenderableType:
+    table = _table(title, width=width)
+    _name_column(table, "skill", None if width else 52)
     if wide:
         table.add_column("pillar", no_wrap=True)
     _number_column(table, "now")
@@ -474,7 +592,11 @@ def _gaps(rows: Sequence[dict[str, Any]], title: str, wide: bool) -> RenderableT
     return table
 
 
-def next_view(rows: Sequence[dict[str, Any]], target: str | None = None) -> RenderableType:
+def next_view(
+    rows: Sequence[dict[str, Any]], target: str | None = None, reasons: int | None = None
+) -> RenderableType:
+    """Recommendations with their reasons (with ``reasons``: that many, on one line, and no
+    score, for the dashboard)."""
     from rich.console import Group
     from rich.text import Text
 
@@ -488,11 +610,14 @@ def next_view(rows: Sequence[dict[str, Any]], target: str | None = None) -> Rend
     for i, rec in enumerate(rows, 1):
         head = text(rec["name"], "bold")
         head.append(f" ({rec['skill']})")
+        if reasons is not None:
+            grid.add_row(f"{i}.", Group(head, text("; ".join(rec["reasons"][:reasons]), "dim")))
+            continue
         head.append(f"  score {rec['score']:.2f}", style="dim")
-        reasons = _grid(1, None)
+        listed = _grid(1, None)
         for reason in rec["reasons"]:
-            reasons.add_row("-", text(reason))
-        grid.add_row(f"{i}.", Group(head, reasons))
+            listed.add_row("-", text(reason))
+        grid.add_row(f"{i}.", Group(head, listed))
     return Group(title, grid)
 
 
@@ -653,10 +778,13 @@ def _forecast(data: dict[str, Any], width: int) -> RenderableType:
         head.append(f" (by {data['by']})")
     rows: list[tuple[str, RenderableType]] = [("Target", head), *_forecast_rows(data)]
     lines: list[RenderableType] = [_fields(rows), Text("")]
-    if not wide:
-        return Group(*lines, *_forecast_pillars_stacked(data["pillars"]))
+    room = width - 62  # what the numbers leave for the pillar's name
+    shortest = max((len(short_label(p["name"], p["id"])) for p in data["pillars"]), default=0)
+    if not wide or room < shortest:
+        return Group(*lines, *_forecast_pillars_stacked(data["pillars"], width))
+    labels = pillar_labels(data["pillars"], room)
     table = _table()
-    _name_column(table, "pillar")
+    _name_column(table, "pillar", None)
     _number_column(table, "left")
     _number_column(table, "pace/wk")
     _number_column(table, "12w/wk")
@@ -666,7 +794,7 @@ def _forecast(data: dict[str, Any], width: int) -> RenderableType:
     for p in data["pillars"]:
         needed = p.get("needed_hours_per_week")
         table.add_row(
-            text(p["name"]),
+            text(labels[p["id"]]),
             _h(p["remaining_hours"]),
             _h(p["pace_hours_per_week"]),
             _h(p["pace_12w_hours_per_week"]),
@@ -684,13 +812,17 @@ def _pillar_eta(p: dict[str, Any]) -> str:
     return p["eta"] if p["eta"] and p["remaining_hours"] > 0 else "-"
 
 
-def _forecast_pillars_stacked(pillars: Sequence[dict[str, Any]]) -> list[RenderableType]:
-    """On a narrow terminal: each pillar's name on its own line, its numbers below."""
+def _forecast_pillars_stacked(
+    pillars: Sequence[dict[str, Any]], width: int
+) -> list[RenderableType]:
+    """On a narrow terminal: each pillar's name on its own line (short where the whole name
+    does not fit), its numbers below."""
     from rich.text import Text
 
     out: list[RenderableType] = []
     for p in pillars:
-        out.append(text(p["name"], "bold"))
+        fits = len(p["name"]) <= width
+        out.append(text(p["name"] if fits else short_label(p["name"], p["id"]), "bold"))
         left, pace = p["remaining_hours"], p["pace_hours_per_week"]
         needed = p.get("needed_hours_per_week")
         line = Text(f"{_h(left)} left")

@@ -387,4 +387,33 @@ def summary(conn: Conn, world: World, since: date, until: date) -> dict[str, Any
         "max_level": max_level,
         "readiness_history": readiness_history(conn, world),
         "heatmap": heatmap(conn, min(until, world.today), weeks),
+        "weekly": weekly(conn, world, since, min(until, world.today)),
+        "year": year_total(conn, world.today),
+        "skill_pillars": {s.id: s.pillar for s in world.skills},
     }
+
+
+def weekly(conn: Conn, world: World, since: date, until: date) -> dict[str, Any]:
+    """Minutes per week (Monday first) and pillar over the period's last 53 weeks at most."""
+    last = week_start(until)
+    first = max(week_start(since), last - timedelta(weeks=52))
+    count = (last - first).days // 7 + 1
+    mondays = [first + timedelta(weeks=i) for i in range(count)]
+    per: dict[str, list[int]] = {p.id: [0] * count for p in world.pillars}
+    for day, pillar, minutes in queries.minutes_by_pillar_day(
+        conn, first.isoformat(), until.isoformat()
+    ):
+        index = (date.fromisoformat(day) - first).days // 7
+        if pillar in per and 0 <= index < count:
+            per[pillar][index] += minutes
+    return {
+        "weeks": [m.isoformat() for m in mondays],
+        "pillars": [{"id": p.id, "name": p.name, "minutes": per[p.id]} for p in world.pillars],
+    }
+
+
+def year_total(conn: Conn, today: date) -> dict[str, Any]:
+    """Minutes and active days in the last 365 days (today included)."""
+    since = today - timedelta(days=364)
+    days = [m for d, m in queries.minutes_by_day(conn, since.isoformat()) if d <= today.isoformat()]
+    return {"since": since.isoformat(), "minutes": sum(days), "days": sum(1 for m in days if m)}

@@ -400,41 +400,75 @@ def test_html_report_reads_on_a_phone_and_on_paper(hostile: Run, tmp_path: Path)
     assert "break-inside:avoid" in page.style and "print-color-adjust:exact" in page.style
     assert "@media (max-width:" in page.style
     assert "svg{display:block;max-width:100%;height:auto" in page.style
-    assert ".scroll{overflow-x:auto" in page.style  # wide tables scroll on a phone
-    # every chart scales with its viewBox and has a natural width it does not grow past
+    assert "table.reflow thead{display:none}" in page.style  # tables reflow on a phone
+    # every chart scales with its viewBox and says what it shows (sizes: test_report_browser)
+    svgs = page.tags.count("svg")
     svg_attrs = [(n, v) for t, n, v in page.attrs if t == "svg"]
-    assert sum(1 for n, _ in svg_attrs if n == "viewbox") == 3
-    assert sum(1 for n, v in svg_attrs if n == "width" and v.isdigit()) == 3
+    assert svgs >= 6
+    assert sum(1 for n, _ in svg_attrs if n == "viewbox") == svgs
+    assert sum(1 for n, v in svg_attrs if n == "role" and v == "img") == svgs
 
 
 def test_html_report_charts(hostile: Run, tmp_path: Path) -> None:
     raw = html_report(hostile, tmp_path)
     page = parse(raw)
     labels = [v for t, n, v in page.attrs if t == "svg" and n == "aria-label"]
-    assert labels == [
-        "Current and required level per pillar",
+    # a bar pair per pillar (now against required), full names, then the charts
+    assert len(labels) == 3 + 4, labels
+    assert labels[0].startswith("Math | <b>bold</b>: level ")
+    assert labels[3:] == [
+        "Hours per week by pillar",
         "Readiness over time",
         "Minutes studied per day",
+        "Forecast range",
     ]
-    # the radar: rings + current + required polygons over 3 pillars
-    assert page.tags.count("polygon") == 5 + 2
     # readiness over time: a dot per day with level changes, and today's value
-    assert page.tags.count("circle") == 4
+    assert page.tags.count("circle") == 4 + 1  # and the ETA on the forecast's timeline
     text = "".join(page.text)
     for day in ("2026-11-06: 23%", "2026-11-08: 31%", "2026-11-16: 62%", "2026-11-20: 62%"):
         assert day in text, re.findall(r"2026-11-\d+: \d+%", text)
-    # the calendar: a cell per day, with the minutes in its tooltip
+    assert re.search(r"From 23% on 2026-11-06 to 62% today \(\+39 points\)", text), text
+    # the calendar: a cell per day, with the minutes in its tooltip; the year's total beside it
     assert "2026-11-01: 90 min" in text and "2026-11-15: 120 min" in text
+    assert "Last 12 months" in text
+    # hours per week, stacked by pillar; where the time went by skill
+    assert "week of 2026-10-26: Math | <b>bold</b> 1.5 h" in text
+    assert "Top skills in the period" in text
     for section in ("Where I stand", "Readiness over time", "Study calendar", "Biggest gaps"):
         assert section in text
     assert "Next steps" in text and "Forecast" in text and "Level-ups" in text
+    assert "…" not in text  # names are never cut
+
+
+def test_html_report_period_hours_only_when_they_differ(hostile: Run, tmp_path: Path) -> None:
+    whole = "".join(parse(html_report(hostile, tmp_path)).text)
+    assert "Period h" not in whole and "Total h" not in whole and "(all of it)" in whole
+    part = "".join(parse(html_report(hostile, tmp_path, "--since", "2026-11-10")).text)
+    assert "Period h" in part and "Total h" in part and "(all of it)" not in part
+
+
+def test_html_report_shows_the_forecast_range_when_there_is_one() -> None:
+    from roadmap.report_html import forecast_range, quantiles
+
+    fc = {"eta": "2030-01-01", "eta_p50": "2029-06-01", "eta_p90": "2031-02-01", "by": "2030-06-30"}
+    fc["on_track"] = False
+    assert [(q["label"], q["date"]) for q in quantiles(fc)] == [
+        ("P50", "2029-06-01"),
+        ("P90", "2031-02-01"),
+    ]
+    line = forecast_range(fc, "2026-11-20")
+    assert line is not None and [m["label"] for m in line["marks"]] == ["P50", "P90"]
+    assert line["colour"] == "#c0392b"  # behind
+    nested = {"eta": None, "eta_range": {"p10": "2028-01-01", "p90": "not a date"}}
+    assert [q["label"] for q in quantiles(nested)] == ["P10"]
+    assert forecast_range({"eta": None, "by": None, "on_track": None}, "2026-11-20") is None
 
 
 def test_html_report_with_two_pillars_draws_bars(history: Run, tmp_path: Path) -> None:
     page = parse(html_report(history, tmp_path))
-    assert "polygon" not in page.tags  # a radar needs three axes
+    assert "polygon" not in page.tags
     labels = [v for t, n, v in page.attrs if t == "svg" and n == "aria-label"]
-    assert labels[0] == "Current and required level per pillar"
+    assert len([label for label in labels if ": level " in label]) == 2
 
 
 def test_html_report_of_an_empty_history(run: Run, small: Path, tmp_path: Path) -> None:

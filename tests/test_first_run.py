@@ -88,6 +88,8 @@ def test_demo_fills_a_separate_dir_and_leaves_the_users_alone(
     before = sql.dump() if os.environ.get("ROADMAP_DB") else None  # the user's server
     result = run.ok("demo", "--dir", str(demo_dir))
     assert not (home / "roadmap.db").exists(), "the user's own data dir was touched"
+    # a first look: the demo's dashboard on stdout, the hints on stderr
+    assert result.stdout.startswith("Target ") and "Next steps" in result.stdout
     if before is not None:
         assert sql.dump() == before, "the user's own database was touched"
     assert f"ROADMAP_HOME={demo_dir} roadmap status" in result.stderr
@@ -150,6 +152,40 @@ def test_demo_replaces_an_earlier_demo_only_when_confirmed(run: Run, demo_dir: P
     conn.close()
 
 
+def test_the_demo_dir_is_per_user(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    made = {}
+    for user in ("alice", "bob"):
+        for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+            monkeypatch.setenv(name, user)
+        result = run.ok("demo")
+        made[user] = tmp_path / f"roadmap-demo-{user}"
+        assert f"in {made[user]} " in result.stderr
+        assert (made[user] / "roadmap.db").exists()
+    assert made["alice"] != made["bob"]
+
+
+def test_declining_to_replace_the_demo_says_how_to_look_at_it(
+    run: Run, demo_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import roadmap.cli.demo as demo_cli
+
+    run.ok("demo", "--dir", str(demo_dir))
+    before = (demo_dir / "roadmap.db").stat().st_mtime_ns
+    # as on a terminal: the question is asked, and answered N
+    monkeypatch.setattr(
+        demo_cli, "confirm", lambda q, yes: typer.confirm(q, default=False, err=True)
+    )
+    result = run("demo", "--dir", str(demo_dir), input="n\n")
+    assert result.exit_code == 1
+    assert "replace the earlier demo" in result.stderr
+    assert f"kept the earlier demo in {demo_dir}" in result.stderr
+    assert f"ROADMAP_HOME={demo_dir} roadmap status" in result.stderr
+    assert (demo_dir / "roadmap.db").stat().st_mtime_ns == before
+
+
 def _quickstart() -> list[list[str]]:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     block = text.split("<!-- quickstart -->", 1)[1].split("<!-- /quickstart -->", 1)[0]
@@ -168,7 +204,10 @@ def test_the_readme_quick_start_runs_in_order(
     assert len(commands) >= 8
     for args in commands:
         run.ok(*args)
-    assert (tmp_path / "roadmap-demo" / "roadmap.db").exists()
+    from roadmap.demo import default_dir
+
+    assert default_dir().parent == tmp_path and default_dir().name.startswith("roadmap-demo-")
+    assert (default_dir() / "roadmap.db").exists()
     assert (home / "skills.yaml").exists() and (tmp_path / "report.html").exists()
     sessions = run.json("sessions")
     assert [s["skill"] for s in sessions] == ["triton-kernels", "cuda-programming"]

@@ -10,7 +10,7 @@ from typing import IO, Annotated, Any
 
 import typer
 
-from roadmap.cli.common import JsonOpt, TargetOpt, app_of, confirm, info, print_json
+from roadmap.cli.common import JsonOpt, TargetOpt, app_of, confirm, display, info, print_json
 
 PANEL = "Data"
 
@@ -18,29 +18,41 @@ PANEL = "Data"
 def export(
     ctx: typer.Context,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="md, json, csv or html.", case_sensitive=False)
-    ] = "md",
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="md, json, csv or html (default: from the -o file's extension, else md).",
+            show_default=False,
+        ),
+    ] = None,
     since: Annotated[str | None, typer.Option("--since", help="From this day.")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Up to this day.")] = None,
     target: TargetOpt = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to FILE (atomically) instead of stdout; its extension picks the format.",
+        ),
     ] = None,
 ) -> None:
     """Export a progress summary (md, html) or your history (json, csv).
 
     md and html summarise the period (default: all of it); json is the complete state (re-importable with 'roadmap import'); csv has one row per session.
 
-    Example: roadmap export --format html -o report.html
+    The format follows the file's extension (.md, .json, .csv, .html); an unknown extension needs --format, and --format must agree with the extension.
+
+    Example: roadmap export -o report.html
     """
     from roadmap import export as ex
     from roadmap.errors import UsageError
     from roadmap.timeparse import local_now, parse_date
 
-    fmt = fmt.lower()
-    if fmt not in ("md", "json", "csv", "html"):
-        raise UsageError(f"unknown format '{fmt}': use md, json, csv or html")
+    fmt = export_format(fmt, output)
     today = local_now().date()
     start = parse_date(since, today) if since else None
     end = parse_date(until, today) if until else None
@@ -78,6 +90,49 @@ def export(
     with atomic.open_output(output) as handle, _Bar("exporting", total, total > 20_000) as bar:
         write(handle, bar.advance if bar.enabled else None)
     info(f"wrote {output}")  # info() makes the path visible-safe
+
+
+FORMATS = ("md", "json", "csv", "html")
+EXTENSIONS = {
+    ".md": "md",
+    ".markdown": "md",
+    ".json": "json",
+    ".csv": "csv",
+    ".html": "html",
+    ".htm": "html",
+}
+
+
+def export_format(fmt: str | None, output: Path | None) -> str:
+    """The format to write: ``--format`` if given, else the ``-o`` file's extension, else md.
+
+    An extension we do not know, without ``--format``, is refused; so is a ``--format`` that
+    contradicts the extension (``-f md -o x.html``). A file without an extension takes
+    ``--format`` (or md)."""
+    from roadmap.errors import UsageError
+
+    choices = ", ".join(FORMATS)
+    if fmt is not None:
+        fmt = fmt.lower()
+        if fmt not in FORMATS:
+            raise UsageError(f"unknown format '{fmt}': use {choices}")
+    suffix = output.suffix.lower() if output is not None else ""
+    if not suffix:
+        return fmt or "md"
+    implied = EXTENSIONS.get(suffix)
+    if implied is None:
+        if fmt is None:
+            raise UsageError(
+                f"cannot tell the format from '{output}': use --format ({choices}) "
+                "or a file ending in .md, .json, .csv or .html"
+            )
+        return fmt
+    if fmt is not None and fmt != implied:
+        raise UsageError(
+            f"--format {fmt} contradicts the file name '{output}' (a {implied} file): "
+            f"drop --format or change the extension"
+        )
+    return implied
 
 
 def _summary(conn: Any, target: str | None, today: Any, start: Any, end: Any) -> dict[str, Any]:
@@ -361,7 +416,7 @@ def doctor(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     Example: roadmap doctor --json
     """
     from roadmap import doctor as doc
-    from roadmap.render import clean
+    from roadmap.render import doctor_view
 
     app = app_of(ctx)
     findings = (
@@ -380,9 +435,7 @@ def doctor(ctx: typer.Context, as_json: JsonOpt = False) -> None:
             }
         )
     else:
-        marks = {"ok": "ok     ", "warning": "warning", "problem": "PROBLEM"}
-        for f in findings:
-            typer.echo(clean(f"{marks[f.status]}  {f.check}: {f.detail}"))
+        display(ctx, doctor_view(findings))
         problems = sum(f.status == "problem" for f in findings)
         typer.echo("healthy" if ok else f"{problems} problem(s) found")
     if not ok:

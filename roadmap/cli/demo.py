@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from roadmap.cli.common import app_of, confirm, info
+from roadmap.cli.common import app_of, confirm, display, info
 
 PANEL = "Tree"
 
@@ -20,7 +20,8 @@ def demo(
         Path | None,
         typer.Option(
             "--dir",
-            help="Where to put the demo data dir (default: roadmap-demo in the temp dir).",
+            metavar="DIR",
+            help="Where to put the demo data dir (default: roadmap-demo-$USER in the temp dir).",
             file_okay=False,
         ),
     ] = None,
@@ -30,15 +31,15 @@ def demo(
 ) -> None:
     """Fill a separate, throwaway data dir with four months of demo history.
 
-    Never touches your own data dir. Prints how to look at the demo and how to delete it.
+    Never touches your own data dir. Shows the demo's dashboard, then how to look at more of
+    it and how to delete it.
 
-    Example: roadmap demo && ROADMAP_HOME=/tmp/roadmap-demo roadmap status
+    Example: roadmap demo && ROADMAP_HOME=/tmp/roadmap-demo-$USER roadmap status
     """
     import shutil
 
+    from roadmap import clock, paths
     from roadmap import demo as demo_data
-    from roadmap import paths
-    from roadmap.clock import now
     from roadmap.context import App
     from roadmap.errors import StateError
 
@@ -58,17 +59,33 @@ def demo(
                 hint="pass --dir with a new or empty directory",
             )
         if not confirm(f"replace the earlier demo in {target}?", yes=yes):
+            info(f"kept the earlier demo in {target}\n\n" + _looking(target))
             raise typer.Exit(1)
         shutil.rmtree(target)
     target.mkdir(parents=True, exist_ok=True)
     marker.write_text("made by `roadmap demo`; safe to delete this whole directory\n")
     demo_app = App(str(target / paths.DB_NAME), str(paths.bundled_skills()), notify=lambda _: None)
     try:
-        demo_app.conn()
-        with demo_app.write() as conn:
-            summary = demo_data.fill(conn, now())
+        conn = demo_app.conn()
+        with demo_app.write() as same:
+            summary = demo_data.fill(same, clock.now())
+        # A first look at it: the demo's dashboard on stdout (what `status` shows there).
+        from roadmap import render, resolve, views
+
+        world = views.load(conn, resolve.target(conn, None), clock.now().date())
+        display(ctx, render.status_view(views.status(conn, world), world.names))
     finally:
         demo_app.close()
+    info(
+        f"demo data: {summary.sessions} sessions ({summary.minutes // 60} h) since "
+        f"{summary.first_day:%Y-%m-%d}, {summary.milestones} milestones checked, "
+        f"{summary.level_changes} level changes\n"
+        f"  in {target} (your own data is untouched)\n\n" + _looking(target)
+    )
+
+
+def _looking(target: Path) -> str:
+    """How to look at the demo in ``target``, and how to delete it."""
     home = shlex.quote(str(target))
     # $ROADMAP_DB (a server, or another file) and $ROADMAP_SKILLS win over ROADMAP_HOME: the
     # commands that look at the demo clear them, or they would show (or sync) the user's own.
@@ -76,16 +93,12 @@ def demo(
         [f"{name}=" for name in ("ROADMAP_DB", "ROADMAP_SKILLS") if os.environ.get(name)]
         + [f"ROADMAP_HOME={home}"]
     )
-    info(
-        f"demo data: {summary.sessions} sessions ({summary.minutes // 60} h) since "
-        f"{summary.first_day:%Y-%m-%d}, {summary.milestones} milestones checked, "
-        f"{summary.level_changes} level changes\n"
-        f"  in {target} (your own data is untouched)\n\n"
+    return (
         "Look at it:\n"
         f"  {look} roadmap status\n"
         f"  {look} roadmap tree\n"
         f"  {look} roadmap heatmap\n"
-        f"  {look} roadmap export --format html -o demo-report.html\n\n"
+        f"  {look} roadmap export -o demo-report.html\n\n"
         "Delete it:\n"
         f"  rm -r {home}"
     )

@@ -10,12 +10,54 @@ from typing import Annotated, Any, cast
 
 import typer
 from typer._click.exceptions import ClickException, UsageError
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperGroup, TyperOption
 from typer.exceptions import TyperException
 
 from roadmap import __version__
 from roadmap.context import App
 from roadmap.errors import DataError, RoadmapError
+
+# What an option's value is, by the option's name (shown as `--on DATE`, never `<str>`).
+METAVARS = {
+    "on": "DATE",
+    "since": "DATE",
+    "until": "DATE",
+    "note": "TEXT",
+    "tag": "TAG",
+    "link": "URL",
+    "skill": "SKILL",
+    "pillar": "PILLAR",
+    "target": "TARGET",
+    "limit": "N",
+    "weeks": "N",
+    "db": "FILE|URL",
+    "skills": "FILE",
+    "duration": "DURATION",
+    "source": "FORMAT",
+    "mapping": "NAME=SKILL",
+}
+
+
+def _option_metavar(self: Any, ctx: Any) -> str:
+    """`--on DATE`: the metavar given, else a choice list, else a word for the value."""
+    if self.metavar is not None:
+        return str(self.metavar)
+    shown = self.type.get_metavar(param=self, ctx=ctx)
+    if not shown:
+        shown = METAVARS.get(self.name or "", (self.name or "value").upper())
+    return str(shown) + ("..." if self.nargs != 1 else "")
+
+
+def _argument_metavar(self: Any, ctx: Any, *, usage: bool = False) -> str:
+    """`log SKILL DURATION` (typer's own reads `{skill} {duration}`); optional ones bracketed."""
+    var = str(self.metavar or (self.name or "").upper())
+    if self.nargs != 1:
+        var += "..."
+    return f"[{var}]" if usage and not self.required else var
+
+
+TyperOption.make_metavar = _option_metavar  # type: ignore[method-assign]
+TyperArgument.make_metavar = _argument_metavar  # type: ignore[method-assign]
 
 
 class RoadmapGroup(TyperGroup):
@@ -169,7 +211,15 @@ def main(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager",
+            help="Print long views (tree, sessions) straight out, not through a pager.",
+        ),
+    ] = False,
 ) -> None:
+    ctx.meta["roadmap.no_pager"] = no_pager
     ctx.obj = App(db, skills)
     if ctx.invoked_subcommand is None:
         from roadmap.cli import welcome
@@ -233,6 +283,34 @@ _register(
 )
 
 
+@app.command("help", rich_help_panel=None, add_help_option=True)
+def help_(
+    ctx: typer.Context,
+    command: Annotated[
+        str | None, typer.Argument(metavar="COMMAND", help="A command to explain.")
+    ] = None,
+) -> None:
+    """Show the help of roadmap, or of one COMMAND (the same as COMMAND --help).
+
+    Example: roadmap help log
+    """
+    root = ctx.find_root()
+    group = cast(TyperGroup, root.command)
+    if command is None:
+        typer.echo(group.get_help(root))
+        return
+    if not group.get_command(root, command):
+        _register(None)  # only this command was registered: bring in the rest
+    found = group.get_command(root, command)
+    if found is None or found.hidden:
+        from roadmap.errors import UsageError as RoadmapUsage
+
+        names = ", ".join(n for n in group.list_commands(root) if n != "help")
+        raise RoadmapUsage(f"no command '{command}'; the commands are: {names}")
+    sub = found.make_context(command, ["--help"], parent=root, resilient_parsing=True)
+    typer.echo(found.get_help(sub))
+
+
 def run() -> None:
     """Console-script entry point."""
-    app()
+    app(prog_name="roadmap")

@@ -7,7 +7,15 @@ from typing import Annotated, Any
 import typer
 
 from roadmap.cli import complete
-from roadmap.cli.common import JsonOpt, app_of, confirm, console, info, is_interactive, print_json
+from roadmap.cli.common import (
+    JsonOpt,
+    app_of,
+    confirm,
+    display,
+    info,
+    is_interactive,
+    print_json,
+)
 
 PANEL = "Track"
 
@@ -330,7 +338,7 @@ def sessions(
     if not rows:
         info("no sessions match; log one with: roadmap log SKILL 1h")
         return
-    console().print(render.sessions_table(rows))
+    display(ctx, render.sessions_table(rows), page=True)
 
 
 def _overlaps(conn: Any, as_json: bool) -> None:

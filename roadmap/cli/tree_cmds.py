@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from roadmap.cli.common import JsonOpt, app_of, console, info, print_json
+from roadmap.cli.common import JsonOpt, TargetOpt, app_of, display, info, print_json
 
 PANEL = "Tree"
 
@@ -101,13 +101,15 @@ def sync(ctx: typer.Context) -> None:
 def tree(
     ctx: typer.Context,
     pillar: Annotated[str | None, typer.Option("--pillar", "-p", help="Only this pillar.")] = None,
+    target: TargetOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show the skill tree: pillars, nested skills and levels.
+    """Show the skill tree: pillars, nested skills, each level now and the target's need.
 
-    Example: roadmap tree --pillar hardware
+    Example: roadmap tree --pillar hardware --target ai-systems-engineer
     """
-    from roadmap import queries, render, resolve
+    from roadmap import analysis, queries, render, resolve, views
+    from roadmap.timeparse import local_now
 
     conn = app_of(ctx).conn()
     pillars = queries.tree(conn)
@@ -122,7 +124,11 @@ def tree(
         )
         return
     max_level = max((lv["level"] for lv in queries.levels(conn)), default=5)
-    console().print(render.tree_view(meta.get("title", "Roadmap"), pillars, max_level))
+    world = views.load(conn, resolve.target(conn, target), local_now().date())
+    need = analysis.target_requirements(world.skills, world.target)
+    title = meta.get("title", "Roadmap")
+    view = render.tree_view(title, pillars, max_level, need, world.target.name)
+    display(ctx, view, page=True)
 
 
 def _skill_json(skill: Any, levels: dict[str, tuple[float, float | None, bool]]) -> dict[str, Any]:
@@ -208,7 +214,7 @@ def targets(ctx: typer.Context, as_json: JsonOpt = False) -> None:
             ]
         )
         return
-    console().print(render.targets_view(rows, default))
+    display(ctx, render.targets_view(rows, default))
 
 
 def register(app: typer.Typer) -> None:

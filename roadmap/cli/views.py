@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from roadmap.cli import complete
-from roadmap.cli.common import JsonOpt, TargetOpt, app_of, console, print_json
+from roadmap.cli.common import JsonOpt, TargetOpt, app_of, display, print_json
 
 if TYPE_CHECKING:
     from roadmap.dbapi import Conn
@@ -27,8 +27,18 @@ def _world(ctx: typer.Context, target: str | None) -> tuple[Conn, World]:
     return conn, views.load(conn, target_id, local_now().date())
 
 
-def status(ctx: typer.Context, target: TargetOpt = None, as_json: JsonOpt = False) -> None:
+def status(
+    ctx: typer.Context,
+    target: TargetOpt = None,
+    full: Annotated[
+        bool,
+        typer.Option("--full", help="All five gaps and every reason (longer than a screen)."),
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
     """The dashboard: readiness per pillar, biggest gaps, next steps, pace and ETA.
+
+    It fits a 40-row terminal; --full shows all of it.
 
     Example: roadmap status --target ai-systems-engineer
     """
@@ -39,7 +49,7 @@ def status(ctx: typer.Context, target: TargetOpt = None, as_json: JsonOpt = Fals
     if as_json:
         print_json(data)
         return
-    console().print(render.status_view(data, world.names))
+    display(ctx, render.status_view(data, world.names, full))
 
 
 def gaps(
@@ -63,7 +73,7 @@ def gaps(
     if as_json:
         print_json(data)
         return
-    console().print(render.gaps_table(data, f"Gaps to {world.target.name}"))
+    display(ctx, render.gaps_table(data, f"Gaps to {world.target.name}"))
 
 
 def next_(
@@ -83,7 +93,7 @@ def next_(
     if as_json:
         print_json(data)
         return
-    console().print(render.next_view(data, world.target.name))
+    display(ctx, render.next_view(data, world.target.name))
 
 
 def show(
@@ -106,7 +116,7 @@ def show(
     if as_json:
         print_json(data)
         return
-    console().print(render.show_view(data))
+    display(ctx, render.show_view(data))
 
 
 def forecast(
@@ -130,7 +140,7 @@ def forecast(
     if as_json:
         print_json(data)
         return
-    console().print(render.forecast_view(data))
+    display(ctx, render.forecast_view(data))
 
 
 def _weekly_hours(text: str) -> float:
@@ -165,7 +175,7 @@ def review(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     if as_json:
         print_json(data)
         return
-    console().print(render.review_table(data))
+    display(ctx, render.review_table(data))
 
 
 def heatmap(
@@ -187,7 +197,7 @@ def heatmap(
     if as_json:
         print_json(data)
         return
-    console().print(render.heatmap_view(data))
+    display(ctx, render.heatmap_view(data))
 
 
 def report(
@@ -219,7 +229,7 @@ def report(
     if as_json:
         print_json(data)
         return
-    console().print(render.report_view(data))
+    display(ctx, render.report_view(data))
 
 
 def period(
