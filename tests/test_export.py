@@ -450,8 +450,13 @@ def test_html_report_period_hours_only_when_they_differ(hostile: Run, tmp_path: 
 def test_html_report_shows_the_forecast_range_when_there_is_one() -> None:
     from roadmap.report_html import forecast_range, quantiles
 
-    fc = {"eta": "2030-01-01", "eta_p50": "2029-06-01", "eta_p90": "2031-02-01", "by": "2030-06-30"}
-    fc["on_track"] = False
+    fc: dict[str, Any] = {
+        "eta": "2030-01-01",
+        "eta_likely": "2029-06-01",
+        "eta_cautious": "2031-02-01",
+        "by": "2030-06-30",
+        "on_track": False,
+    }
     assert [(q["label"], q["date"]) for q in quantiles(fc)] == [
         ("P50", "2029-06-01"),
         ("P90", "2031-02-01"),
@@ -459,8 +464,7 @@ def test_html_report_shows_the_forecast_range_when_there_is_one() -> None:
     line = forecast_range(fc, "2026-11-20")
     assert line is not None and [m["label"] for m in line["marks"]] == ["P50", "P90"]
     assert line["colour"] == "#c0392b"  # behind
-    nested = {"eta": None, "eta_range": {"p10": "2028-01-01", "p90": "not a date"}}
-    assert [q["label"] for q in quantiles(nested)] == ["P10"]
+    assert quantiles({"eta": "2030-01-01", "eta_likely": None}) == []
     assert forecast_range({"eta": None, "by": None, "on_track": None}, "2026-11-20") is None
 
 
