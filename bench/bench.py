@@ -6,7 +6,12 @@ tree (and a 2,000-skill tree), then measures, per command, the median wall time 
 peak memory (max RSS of that process, from wait4) over N runs, each alternated with
 `python -c pass` so the ratio is robust to the machine's mood.
 
-    python bench/bench.py                 # full run (about 15 minutes on 2 cores)
+Beside Watson (td-watson, installed from PyPI into bench/.watson-venv on first use):
+`roadmap log` / `start` / `stop` against `watson add` / `start` / `stop`, run in turn,
+with Watson holding the same history (its frames file) and with an empty one.
+
+    python bench/bench.py                 # full run (about 20 minutes on 2 cores)
+    python bench/bench.py --part writes   # the writes at 100,000 sessions, Watson, import
     python bench/bench.py --smoke         # CI: smallest size, 3 runs, checks it all works
     python bench/bench.py --write         # also write the results into bench/README.md
 """
@@ -56,7 +61,16 @@ PAIRS = [
         ("check", ["check", "gpu-architecture", "1.1"]),
         ("uncheck", ["uncheck", "gpu-architecture", "1.1"]),
     ),
+    (("edit", ["edit", "1", "--note", "edited by the benchmark"]), ("undo", ["undo"])),
 ]
+# A skills file that must be refused, fast (exit 65): each is measured like a command.
+REFUSALS = [
+    ("50 MiB skills file", "huge.yaml"),
+    ("endless /dev/zero", "/dev/zero"),
+    ("alias bomb", "bomb.yaml"),
+]
+WATSON_VERSION = "2.1.0"
+WATSON_VENV = ROOT / "bench" / ".watson-venv"  # git-ignored
 COMPLETION = {
     "_ROADMAP_COMPLETE": "complete_bash",
     "COMP_WORDS": "roadmap log cu",
@@ -69,14 +83,14 @@ EXPORTS = [
 ]
 
 
-def run_once(args: list[str], env: dict[str, str]) -> tuple[float, float, int]:
-    """(seconds, peak MiB, exit code) of one whole process."""
+def run_once(args: list[str], env: dict[str, str], expect: int = 0) -> tuple[float, float, int]:
+    """(seconds, peak MiB, exit code) of one whole process, which must exit ``expect``."""
     start = time.perf_counter()
     proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
+    if proc.returncode != expect:
         err = proc.stderr.read().decode() if proc.stderr else ""
         raise SystemExit(f"benchmark command failed ({proc.returncode}): {' '.join(args)}\n{err}")
     if proc.stderr:
@@ -84,11 +98,11 @@ def run_once(args: list[str], env: dict[str, str]) -> tuple[float, float, int]:
     return elapsed, usage.ru_maxrss / 1024, proc.returncode
 
 
-def measure(args: list[str], env: dict[str, str], runs: int) -> dict[str, float]:
+def measure(args: list[str], env: dict[str, str], runs: int, expect: int = 0) -> dict[str, float]:
     times, base, peak = [], [], 0.0
     for _ in range(runs):
         base.append(run_once([sys.executable, "-c", "pass"], env)[0])
-        seconds, mib, _ = run_once(args, env)
+        seconds, mib, _ = run_once(args, env, expect)
         times.append(seconds)
         peak = max(peak, mib)
     med, med_base = statistics.median(times), statistics.median(base)
@@ -216,18 +230,115 @@ def big_tree(path: Path, count: int = 2000) -> None:
     path.write_text("\n".join(lines) + "\n")
 
 
-def watson_file(path: Path, frames: int) -> None:
+def leaf_ids(home: Path) -> list[str]:
+    """The leaf skills of a built data dir's tree (what sessions and frames can name)."""
+    conn = sqlite3.connect(home / "roadmap.db")
+    try:
+        return [
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM skill WHERE id NOT IN (SELECT DISTINCT parent_id FROM skill "
+                "WHERE parent_id IS NOT NULL) ORDER BY id"
+            )
+        ]
+    finally:
+        conn.close()
+
+
+def watson_file(path: Path, frames: int, names: list[str]) -> None:
+    """A Watson frames file: ``frames`` frames on real leaf ids, a tag or two on every one."""
     now = int(time.time())
-    names = ["cuda-programming", "triton", "mpi", "gpu-architecture"]
     with path.open("w") as out:
         out.write("[")
         for i in range(frames):
             start = now - (i + 1) * 3600 * 6
-            out.write(
-                ("," if i else "")
-                + json.dumps([start, start + 1800, names[i % 4], f"f{i}", [], start])
-            )
+            tags = ["bench", f"topic-{i % 7}"] if i % 2 else [f"topic-{i % 5}"]
+            frame = [start, start + 1800, names[i % len(names)], f"{i:032x}", tags, start]
+            out.write(("," if i else "") + json.dumps(frame))
         out.write("]")
+
+
+def refusal_files(root: Path) -> dict[str, Path]:
+    """Hostile skills files (tests/test_hostile.py checks they are refused; here: how fast)."""
+    huge = root / "huge.yaml"
+    with huge.open("wb") as handle:
+        handle.write(b"version: 1\npillars:\n")
+        handle.truncate(50 * 1024 * 1024)  # sparse: cheap to make
+    bomb = root / "bomb.yaml"
+    bomb.write_text(
+        "a: &a [x,x,x,x,x,x,x,x,x]\n"
+        + "".join(
+            f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]\n"
+            for i in range(9)
+        )
+    )
+    return {"huge.yaml": huge, "bomb.yaml": bomb, "/dev/zero": Path("/dev/zero")}
+
+
+def ensure_watson() -> Path:
+    """``watson`` from PyPI in its own venv (made on first use, then reused)."""
+    watson = WATSON_VENV / "bin" / "watson"
+    if not watson.exists():
+        print(f"# installing td-watson {WATSON_VERSION} into {WATSON_VENV}", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(WATSON_VENV)], check=True)
+        subprocess.run(
+            [str(WATSON_VENV / "bin" / "python"), "-m", "pip", "install", "-q",
+             f"td-watson=={WATSON_VERSION}"],
+            check=True,
+        )  # fmt: skip
+    return watson
+
+
+def versus_watson(
+    env: dict[str, str], frames: Path | None, root: Path, runs: int, label: str
+) -> dict[str, dict[str, float]]:
+    """``roadmap log/start/stop`` and ``watson add/start/stop`` in turn, each run:
+    pass, log, add, start, start, stop, stop. Watson's history: a copy of ``frames``
+    (the same sessions as roadmap's) or none."""
+    watson = str(ensure_watson())
+    wdir = root / f"watson-{label}"
+    wdir.mkdir()
+    if frames is not None:
+        shutil.copyfile(frames, wdir / "frames")
+    wenv = {**env, "WATSON_DIR": str(wdir)}
+    day = (datetime.now() - timedelta(days=1)).strftime("%Y-%m-%d")
+    pairs = [
+        ("log", ["log", "cuda-programming", "30m", "--on", "-1d", "--tag", "bench"],
+         "add", ["add", "-f", f"{day} 10:00", "-t", f"{day} 10:30", "cuda-programming", "+bench"]),
+        ("start", ["start", "cuda-programming"], "start", ["start", "cuda-programming", "+bench"]),
+        ("stop", ["stop"], "stop", ["stop"]),
+    ]  # fmt: skip
+    samples: dict[str, list[tuple[float, float, float, float]]] = {p[0]: [] for p in pairs}
+    base: list[float] = []
+    for _ in range(runs):
+        base.append(run_once([sys.executable, "-c", "pass"], env)[0])
+        for ours, our_args, _, their_args in pairs:
+            mine, my_mib, _ = run_once(ROADMAP + our_args, env)
+            theirs, their_mib, _ = run_once([watson, *their_args], wenv)
+            samples[ours].append((mine, theirs, my_mib, their_mib))
+    med_base = statistics.median(base)
+    out: dict[str, dict[str, float]] = {}
+    for ours, _, their_name, _ in pairs:
+        s = samples[ours]
+        out[f"{ours} vs watson {their_name}"] = {
+            "ms": statistics.median(x[0] for x in s) * 1000,
+            "watson_ms": statistics.median(x[1] for x in s) * 1000,
+            "vs": statistics.median(x[0] / x[1] for x in s),  # pair by pair
+            "ratio": statistics.median(x[0] for x in s) / med_base,
+            "watson_ratio": statistics.median(x[1] for x in s) / med_base,
+            "mib": max(x[2] for x in s),
+            "watson_mib": max(x[3] for x in s),
+            "base_ms": med_base * 1000,
+        }
+    return out
+
+
+def show_versus(label: str, r: dict[str, float]) -> None:
+    print(
+        f"  {label:22} {r['ms']:7.1f} ms  vs {r['watson_ms']:7.1f} ms: "
+        f"{r['vs']:4.2f}x Watson's time",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -237,11 +348,28 @@ def main() -> None:
     parser.add_argument("--smoke", action="store_true", help="smallest size, few runs (CI)")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument(
+        "--part",
+        choices=["all", "writes"],
+        default="all",
+        help="writes: only the writes and imports at the largest size, and Watson",
+    )
+    parser.add_argument(
+        "--watson",
+        choices=["auto", "yes", "no"],
+        default="auto",
+        help="compare with Watson (auto: yes, except with --smoke)",
+    )
     parser.add_argument("--write", action="store_true", help="write results into bench/README.md")
     opts = parser.parse_args()
     sizes = [1000] if opts.smoke else [int(s) for s in opts.sizes.split(",")]
+    if opts.part == "writes":
+        sizes = sizes[-1:]
     runs = 3 if opts.smoke else opts.runs
+    with_watson = opts.watson == "yes" or (opts.watson == "auto" and not opts.smoke)
+    everything = opts.part == "all"
     results: dict[str, dict[str, dict[str, float]]] = {}
+    versus: dict[str, dict[str, float]] = {}
     # As installed from a wheel: the package's bytecode is compiled (an editable install under
     # PYTHONDONTWRITEBYTECODE=1 would otherwise compile every module on every start).
     import roadmap
@@ -258,34 +386,32 @@ def main() -> None:
             print(f"# {size:,} sessions (built in {time.perf_counter() - t0:.1f}s)", flush=True)
             env = env_for(home)
             col = results.setdefault(f"{size:,}", {})
-            for name, args in READS + WRITES:
+            for name, args in (READS if everything else []) + WRITES:
                 col[name] = measure(ROADMAP + args, env, runs)
                 show(name, col[name])
-            col["completion (skill id)"] = measure(ROADMAP, {**env, **COMPLETION}, runs)
-            show("completion (skill id)", col["completion (skill id)"])
+            if everything:
+                col["completion (skill id)"] = measure(ROADMAP, {**env, **COMPLETION}, runs)
+                show("completion (skill id)", col["completion (skill id)"])
             for (name_a, args_a), (name_b, args_b) in PAIRS:
                 col[name_a], col[name_b] = measure_pair(
                     ROADMAP + args_a, ROADMAP + args_b, env, runs
                 )
                 show(name_a, col[name_a])
                 show(name_b, col[name_b])
-            for name, args in EXPORTS:
+            for name, args in EXPORTS if everything else []:
                 col[name] = measure(ROADMAP + args, env, max(3, runs // 5))
-                print(
-                    f"  {name:22} {col[name]['ms']:7.1f} ms  {col[name]['ratio']:5.1f}x  {col[name]['mib']:5.1f} MiB",
-                    flush=True,
-                )
+                show(name, col[name])
             export = root / f"export{size}.json"
             with export.open("w") as out:
                 subprocess.run(
                     [*ROADMAP, "export", "--format", "json"], env=env, stdout=out, check=True
                 )
             frames = root / f"frames{size}"
-            watson_file(frames, size)
-            for name, path in (("import json", export), ("import watson", frames)):
+            watson_file(frames, size, leaf_ids(home))
+            for name, path in (("import json", export), ("import watson (tagged)", frames)):
                 samples = []
                 for i in range(max(3, runs // 5)):
-                    fresh = root / f"imp{size}-{name[-4:]}-{i}"
+                    fresh = root / f"imp{size}-{i}"
                     run_once([*ROADMAP, "tree"], env_for(fresh))
                     samples.append(measure([*ROADMAP, "import", str(path)], env_for(fresh), 1))
                     shutil.rmtree(fresh)
@@ -293,28 +419,44 @@ def main() -> None:
                     k: statistics.median(s[k] for s in samples) for k in ("ms", "base_ms", "ratio")
                 }
                 col[name]["mib"] = max(s["mib"] for s in samples)
-                print(
-                    f"  {name:22} {col[name]['ms']:7.1f} ms  {col[name]['ratio']:5.1f}x  {col[name]['mib']:5.1f} MiB",
-                    flush=True,
-                )
-        tree = root / "big.yaml"
-        big_tree(tree)
-        home = root / "big"
-        build(home, 1000 if opts.smoke else 10000, tree)
-        env = env_for(home, tree)
-        col = results.setdefault("2,000 skills", {})
-        for name, args in (("status", ["status"]), ("tree", ["tree"])):
-            col[name] = measure(ROADMAP + args, env, runs)
-            print(
-                f"  2000-skill {name:11} {col[name]['ms']:7.1f} ms  {col[name]['ratio']:5.1f}x  {col[name]['mib']:5.1f} MiB",
-                flush=True,
-            )
+                show(name, col[name])
+            if with_watson and size == sizes[-1]:
+                print(f"# beside Watson {WATSON_VERSION} ({size:,} sessions)", flush=True)
+                for label, history in ((f"{size:,} frames", frames), ("no frames", None)):
+                    tag = "same" if history else "empty"
+                    for name, r in versus_watson(env, history, root, runs, tag).items():
+                        versus[f"{name} ({label})"] = r
+                        show_versus(f"{name} ({label})", r)
+        if everything:
+            files = refusal_files(root)
+            env = env_for(root / f"h{sizes[0]}")
+            col = results.setdefault(f"{sizes[0]:,}", {})
+            for name, key in REFUSALS:
+                label = f"refuse {name}"
+                args = ["--skills", str(files[key]), "status"]
+                col[label] = measure(ROADMAP + args, env, runs, expect=65)
+                show(label, col[label])
+            tree = root / "big.yaml"
+            big_tree(tree)
+            home = root / "big"
+            build(home, 1000 if opts.smoke else 10000, tree)
+            env = env_for(home, tree)
+            col = results.setdefault("2,000 skills", {})
+            for name, args in (("status", ["status"]), ("tree", ["tree"])):
+                col[name] = measure(ROADMAP + args, env, runs)
+                show(f"2000-skill {name}", col[name])
     finally:
         shutil.rmtree(root, ignore_errors=True)
     table = render(results)
     print(table)
+    table_versus = render_versus(versus) if versus else None
+    if table_versus:
+        print(table_versus)
     if opts.write:
-        write_readme(table, runs)
+        sections = {"results" if everything else "writes": table}
+        if table_versus:
+            sections["watson"] = table_versus
+        write_readme(sections, runs)
 
 
 def render(results: dict[str, dict[str, dict[str, float]]]) -> str:
@@ -335,16 +477,37 @@ def render(results: dict[str, dict[str, dict[str, float]]]) -> str:
     return "\n".join(lines)
 
 
-def write_readme(table: str, runs: int) -> None:
+def render_versus(versus: dict[str, dict[str, float]]) -> str:
+    lines = [
+        "| roadmap vs Watson | roadmap: ms (×pass) MiB | Watson: ms (×pass) MiB | roadmap ÷ Watson |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, r in versus.items():
+        lines.append(
+            f"| {name} | {r['ms']:.0f} ({r['ratio']:.1f}×) {r['mib']:.0f} "
+            f"| {r['watson_ms']:.0f} ({r['watson_ratio']:.1f}×) {r['watson_mib']:.0f} "
+            f"| {r['vs']:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def _replace(text: str, name: str, body: str) -> str:
+    """Replace what is between ``<!-- name -->`` and ``<!-- /name -->`` in ``text``."""
+    start, end = f"<!-- {name} -->", f"<!-- /{name} -->"
+    head, rest = text.split(start, 1)
+    return f"{head}{start}\n\n{body}\n\n{end}{rest.split(end, 1)[1]}"
+
+
+def write_readme(sections: dict[str, str], runs: int) -> None:
+    """Rewrite the named sections of bench/README.md (the rest stays as it is)."""
     path = ROOT / "bench" / "README.md"
     text = path.read_text()
-    marker = "<!-- results -->"
-    head = text.split(marker)[0]
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
     when = datetime.now().strftime("%Y-%m-%d")
-    path.write_text(
-        f"{head}{marker}\n\nMeasured {when} on {machine}; median of {runs} runs.\n\n{table}\n"
-    )
+    stamp = f"Measured {when} on {machine}; median of {runs} runs."
+    for name, body in sections.items():
+        text = _replace(text, name, f"{stamp}\n\n{body}")
+    path.write_text(text)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,20 @@ def small(monkeypatch: pytest.MonkeyPatch) -> Path:
     """Use the small test tree."""
     monkeypatch.setenv("ROADMAP_SKILLS", str(SMALL))
     return SMALL
+
+
+# The moment tests that depend on the date pin "now" to (``ROADMAP_NOW``). Override it to try
+# them on another day: ``ROADMAP_TEST_NOW=2026-12-31T23:30:00+00:00 pytest tests/test_views.py``.
+PINNED_NOW = os.environ.get("ROADMAP_TEST_NOW", "2026-12-01T09:00:00+00:00")
+
+
+@pytest.fixture
+def pinned(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    """Pin the CLI's "now" (``ROADMAP_NOW``) for this test; returns it (aware, local)."""
+    from roadmap import clock
+
+    monkeypatch.setenv("ROADMAP_NOW", PINNED_NOW)
+    return clock.now()
 
 
 @pytest.fixture
@@ -332,13 +347,16 @@ def made_once(tmp_path_factory: pytest.TempPathFactory) -> MadeOnce:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """A test marked ``sqlite_only`` (about the file itself: bytes, WAL, permissions) runs
-    only in its SQLite variant."""
+    """A test marked ``sqlite_only`` (about the file itself: bytes, WAL, permissions) or
+    ``no_database`` (in a module whose tests run on both, but touches no database) runs only
+    in its SQLite variant."""
     keep = []
     for item in items:
         callspec = getattr(item, "callspec", None)
         on_server = callspec is not None and callspec.params.get("backend") == "postgresql"
-        if on_server and item.get_closest_marker("sqlite_only"):
+        if on_server and (
+            item.get_closest_marker("sqlite_only") or item.get_closest_marker("no_database")
+        ):
             continue
         keep.append(item)
     if len(keep) != len(items):

@@ -323,6 +323,7 @@ def test_an_unknown_revision_is_a_problem(run: Run, ready: Path, sql: Sql) -> No
     assert state == "problem" and "0099" in detail
 
 
+@pytest.mark.no_database
 def test_the_head_revision_constant_matches_the_migrations() -> None:
     assert doctor.HEAD_REVISION == models.HEAD_REVISION
     assert db.SCHEMA_VERSION == models.SCHEMA_VERSION

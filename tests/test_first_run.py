@@ -218,6 +218,7 @@ def _commands() -> list[str]:
     return sorted(group.commands)
 
 
+@pytest.mark.no_database
 @pytest.mark.parametrize("command", _commands())
 def test_every_command_has_a_summary_and_an_example(command: str) -> None:
     result = CliRunner().invoke(app, [command, "--help"], env={"COLUMNS": "200"})
@@ -232,6 +233,7 @@ def test_every_command_has_a_summary_and_an_example(command: str) -> None:
     assert "Example" in result.output
 
 
+@pytest.mark.no_database
 def test_top_level_help_groups_commands() -> None:
     out = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "120"}).output
     for panel in ("Track", "Progress", "Views", "Data", "Tree"):
@@ -273,6 +275,7 @@ def test_completion_offers_commands_skill_ids_and_targets(run: Run, home: Path) 
     assert not (home / "skills.yaml").exists()
 
 
+@pytest.mark.no_database
 def test_completion_is_documented_for_bash_zsh_and_fish() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     section = text.split("## Shell completion", 1)[1].split("\n## ", 1)[0]
@@ -280,6 +283,7 @@ def test_completion_is_documented_for_bash_zsh_and_fish() -> None:
         assert shell in section
 
 
+@pytest.mark.no_database
 def test_pictures_in_the_readme_exist() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     pictures = re.findall(r"\]\((docs/img/[^)]+)\)", text)

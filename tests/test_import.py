@@ -550,7 +550,7 @@ def test_import_streams_without_holding_the_file(
 
     run.ok("tree")
     path = tmp_path / "frames"
-    big_watson(path, 20_000)  # ~2.3 MB of JSON
+    big_watson(path, 10_000)  # ~1.2 MB of JSON: about 20 reads of 64 KiB
     monkeypatch.setattr(importers, "CHUNK", 1 << 16)
     url = os.environ.get("ROADMAP_DB", "")
     conn = (
@@ -571,8 +571,8 @@ def test_import_streams_without_holding_the_file(
         source.close()
         importing.drop_stage(conn)
         conn.close()
-    assert outcome.imported == 20_000
-    # a read buffer, a batch and the journal's ids; holding the 20,000 records: ~20 MB
+    assert outcome.imported == 10_000
+    # a read buffer, a batch and the journal's ids; holding the 10,000 records: ~10 MB
     assert peak < 4_000_000, f"peak {peak / 1e6:.1f} MB"
 
 
@@ -585,6 +585,7 @@ json_values = st.recursive(
 )
 
 
+@pytest.mark.no_database
 @settings(max_examples=150, deadline=None)
 @given(
     items=st.lists(json_values, max_size=8),
@@ -615,6 +616,7 @@ def test_streamed_lists_equal_json_loads(items: list[Any], chunk: int, indent: i
     assert got == json.loads(text)
 
 
+@pytest.mark.no_database
 def test_fixtures_parse_the_same_in_tiny_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     from roadmap import importers
 

@@ -59,6 +59,7 @@ def test_the_migrations_build_the_sqlmodel_schema(run: Run, isolated_home: Path)
     conn.close()
 
 
+@pytest.mark.no_database
 def test_the_read_sql_names_only_tables_that_exist() -> None:
     source = (ROOT / "roadmap" / "queries.py").read_text(encoding="utf-8")
     named = set(re.findall(r"\b(?:FROM|JOIN)\s+([a-z_]+)\b", source))

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from roadmap import clock
 from tests.conftest import ROOT, SMALL, ProcRunner, Run, Sql
 
 pytestmark = pytest.mark.usefixtures("backend")
@@ -37,7 +38,7 @@ def ready(run: Run, backend: str, small: Path, db_path: Path) -> Path:
     return db_path
 
 
-def test_log_prints_the_session_with_its_id(run: Run, ready: Path) -> None:
+def test_log_prints_the_session_with_its_id(run: Run, ready: Path, pinned: datetime) -> None:
     result = run.ok("log", "linalg", "1h30m", "--note", "LU [bold]x[/bold]", "--tag", "book")
     assert result.stdout.startswith("logged #1 ")
     assert "1h30m  linalg  LU [bold]x[/bold]" in result.stdout
@@ -72,7 +73,7 @@ def test_log_prints_the_session_with_its_id(run: Run, ready: Path) -> None:
     assert data["tags"] == ["a", "b"] and data["links"] == ["https://x.org"]
     # Without a time of day, a past day's session ends at the end of that day.
     assert data["started_at"].startswith(
-        (date.today() - timedelta(days=1)).isoformat() + "T23:15:00"
+        (pinned.date() - timedelta(days=1)).isoformat() + "T23:15:00"
     )
     assert data["started_at"][-6] in "+-"
 
@@ -318,13 +319,22 @@ def test_log_accepts_durations_as_people_type_them(run: Run, ready: Path) -> Non
         run.ok("undo")  # a day holds 24 hours at most
 
 
-def test_log_dates_as_people_type_them(run: Run, ready: Path) -> None:
-    today = date.today()
-    default = run.json("log", "linalg", "30m")
+# Just after midnight on the 1st (a 30-minute session would begin the month before), the
+# last evening of a year, the 1st after a short month.
+@pytest.mark.parametrize(
+    "now", ["2026-12-01T00:20:00+00:00", "2026-12-31T23:50:00+00:00", "2027-03-01T12:00:00+00:00"]
+)
+def test_log_dates_as_people_type_them(
+    run: Run, ready: Path, monkeypatch: pytest.MonkeyPatch, now: str
+) -> None:
+    monkeypatch.setenv("ROADMAP_NOW", now)
+    moment = datetime.fromisoformat(now)
+    today = moment.date()
+    default = run.json("log", "linalg", "15m")  # fits even at 00:20
     assert default["started_at"][:10] == today.isoformat()
     started = datetime.fromisoformat(default["started_at"])
-    # Today's session ends now at the latest.
-    assert started + timedelta(minutes=30) <= datetime.now().astimezone() + timedelta(minutes=1)
+    # Today's session ends now: the latest free time of today that ends by now.
+    assert started + timedelta(minutes=15) == moment
     for on, day in (
         ("yesterday", today - timedelta(days=1)),
         ("-3d", today - timedelta(days=3)),
@@ -404,7 +414,7 @@ def test_archived_skills_sessions_are_listed_and_marked(run: Run, archived: Path
 
 def _timer_started(sql: Sql, hours_ago: float) -> None:
     """Move the running timer's start ``hours_ago`` into the past (stored as UTC text)."""
-    moment = datetime.now(UTC) - timedelta(seconds=int(hours_ago * 3600))
+    moment = clock.now().astimezone(UTC) - timedelta(seconds=int(hours_ago * 3600))
     sql("UPDATE timer SET started_at = ?", (moment.strftime("%Y-%m-%dT%H:%M:%SZ"),))
 
 
@@ -422,7 +432,7 @@ def test_stop_prints_the_length_and_cancel_records_nothing(run: Run, ready: Path
 
 def test_start_while_running_says_which_and_since_when(run: Run, ready: Path, sql: Sql) -> None:
     run.ok("start", "linalg")
-    since = datetime.now().astimezone().strftime("%Y-%m-%d %H:")
+    since = clock.now().strftime("%Y-%m-%d %H:")
     before = dump(sql)
     result = run("start", "calculus")
     assert result.exit_code == 1

@@ -84,8 +84,16 @@ STALE_KEYS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _pinned(pinned: datetime) -> None:
+    """Every view here is computed on a pinned day (conftest.PINNED_NOW)."""
+
+
 def today() -> date:
-    return datetime.now().astimezone().date()
+    """The day the CLI sees as today (the pinned one)."""
+    from roadmap import clock
+
+    return clock.now().date()
 
 
 @pytest.fixture
@@ -382,6 +390,7 @@ def test_report_counts_the_period(ready: Run) -> None:
     assert bad.exit_code == 2
 
 
+@pytest.mark.no_database
 def test_report_events_are_counted_by_local_day(monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 
@@ -502,6 +511,7 @@ def test_heatmap_renders_weeks(ready: Run) -> None:
     assert len(data["weeks"]) == 8 and data["weeks"][-1][today().weekday()] == 120
 
 
+@pytest.mark.no_database
 def test_read_path_does_not_import_the_orm() -> None:
     code = (
         "import sys\n"
