@@ -87,7 +87,9 @@ def create_temp(target: Path, mode: int = 0o600) -> tuple[int, Path]:
 
 def reserve(target: Path) -> Path:
     """An empty temp file beside ``target``, created exclusively (mode 0600); the caller
-    fills it by path, then calls :func:`commit` or :func:`discard`."""
+    fills it by path, then calls :func:`commit` or :func:`discard`. Stale temp files of an
+    earlier killed write in that directory are removed first."""
+    cleanup_stale(target.parent)
     fd, tmp = create_temp(target)
     os.close(fd)
     return tmp

@@ -210,7 +210,61 @@ def run(db_path: Path, skills_path: Path | None = None) -> list[Finding]:
     note = writable_note(db_path)
     if note is not None:
         findings.append(note)
+    findings.append(temp_files(db_path.parent))
     return findings
+
+
+def temp_files(directory: Path) -> Finding:
+    """Temp files a killed write left in the data dir (removed by the next write)."""
+    from roadmap import atomic
+
+    left = atomic.stale_temp_files(directory)
+    if not left:
+        return Finding("temp files", "ok", "no temp files left behind")
+    names = ", ".join(p.name for p in left[:5]) + (f" and {len(left) - 5} more" if left[5:] else "")
+    return Finding(
+        "temp files",
+        "warning",
+        f"{len(left)} temp file(s) left behind by an interrupted write in {directory}: {names}; "
+        "safe to delete",
+    )
+
+
+# Every stored time, and the table it is in: each must be 1970 .. a day past now.
+STORED_TIMES = {
+    "session": "started_at",
+    "assessment": "assessed_at",
+    "milestone": "checked_at",
+    "level_change": "changed_at",
+    "timer": "started_at",
+}
+
+
+def _dates(conn: Conn) -> Finding:
+    """Dates outside 1970-01-01 .. a day past now (an import before the range was checked
+    stored them; every view that reads them breaks)."""
+    from roadmap import clock, limits
+
+    lo = clock.to_stored(limits.EARLIEST)
+    hi = clock.to_stored(limits.latest(clock.now()))
+    found = {}
+    for table, column in STORED_TIMES.items():
+        n = conn.execute(
+            f"SELECT COUNT(*) FROM {table} WHERE {column} IS NOT NULL AND "
+            f"(length({column}) <> 20 OR {column} < ? OR {column} > ?)",
+            (lo, hi),
+        ).fetchone()[0]
+        if n:
+            found[table] = int(n)
+    if not found:
+        return Finding("dates", "ok", "every date is between 1970-01-01 and tomorrow")
+    listing = ", ".join(f"{n} in {table}" for table, n in found.items())
+    return Finding(
+        "dates",
+        "problem",
+        f"dates outside 1970-01-01 .. tomorrow: {listing}; restore a backup from before "
+        "they were stored, or delete those rows",
+    )
 
 
 def run_server(url: str, skills_path: Path | None = None) -> list[Finding]:
@@ -272,6 +326,7 @@ def run_server(url: str, skills_path: Path | None = None) -> list[Finding]:
             return findings
         findings.append(Finding("schema", "ok", f"revision {revision}, current"))
         findings.append(_orphans(conn))
+        findings.append(_dates(conn))
         findings.append(_timer(conn))
         findings += [_journal(conn), _dates(conn)]
         findings.append(_session_times(conn))
@@ -309,6 +364,7 @@ def _checks(conn: sqlite3.Connection, skills_path: Path | None) -> list[Finding]
         return out  # the content checks below assume this version's schema
     out.append(_objects(conn))
     out.append(_orphans(conn))
+    out.append(_dates(conn))
     out.append(_timer(conn))
     out += [_journal(conn), _dates(conn)]
     out.append(_session_times(conn))

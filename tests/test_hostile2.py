@@ -748,6 +748,39 @@ def test_password_never_shown_in_errors_or_doctor(
             result = run(*args)
             assert result.exit_code != 0
             assert SECRET not in result.stdout + result.stderr, (url, args, result.stderr)
+        monkeypatch.setenv("ROADMAP_DB", bad)
         doctor = run("doctor", "--json")
         assert SECRET not in doctor.stdout
+        if "p@ss" not in url:  # (a raw @ is refused before doctor runs)
+            checks = {c["check"]: c for c in json.loads(doctor.stdout)["checks"]}
+            assert checks["credentials"]["status"] == "warning", url
         monkeypatch.delenv("ROADMAP_DB")
+
+
+# --- doctor notices what can still arise -------------------------------------------------------
+
+
+def test_doctor_finds_dates_out_of_range(run: Run, small: Path, sql: Sql) -> None:
+    run.ok("log", "linalg", "1h")
+    healthy = json.loads(run.ok("doctor", "--json").stdout)
+    assert ("dates", "ok") in {(c["check"], c["status"]) for c in healthy["checks"]}
+    sql("UPDATE session SET started_at = '206-01-15T12:00:00Z'")  # as an old import stored it
+    result = run("doctor", "--json")
+    assert result.exit_code == 1
+    found = {c["check"]: c for c in json.loads(result.stdout)["checks"]}
+    assert found["dates"]["status"] == "problem"
+    assert "1 in session" in found["dates"]["detail"]
+
+
+@pytest.mark.sqlite_only  # the data dir's files
+def test_doctor_reports_temp_files_left_behind(run: Run, small: Path, db_path: Path) -> None:
+    run.ok("log", "linalg", "1h")
+    left = db_path.parent / ".roadmap.db.roadmap-tmp-0123456789abcdef"
+    left.write_bytes(b"half a backup")
+    old = time.time() - 3 * 3600
+    os.utime(left, (old, old))
+    data = json.loads(run.ok("doctor", "--json").stdout)
+    found = {c["check"]: c for c in data["checks"]}
+    assert found["temp files"]["status"] == "warning"
+    assert left.name in found["temp files"]["detail"]
+    assert left.exists()  # doctor never writes
