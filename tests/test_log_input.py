@@ -371,3 +371,11 @@ def test_dst_a_skipped_local_time_is_refused_a_repeated_one_is_the_earlier(run, 
     # The 25-hour day: a session without a time ends at its real midnight.
     late = run.json("log", "calculus", "1h", "--on", "2026-10-25")
     assert late["started_at"] == "2026-10-25T23:00:00+01:00"
+
+
+@pytest.mark.usefixtures("ready")
+def test_a_timer_stopped_the_moment_it_started_records_a_minute(run) -> None:  # type: ignore[no-untyped-def]
+    run.ok("start", "linalg")  # ROADMAP_NOW is fixed: start and stop happen at once
+    assert run.json("stop")["minutes"] == 1
+    run.ok("start", "linalg", "--at", "9:00")
+    assert "cannot end at 2026-11-20 09:00" in run("stop", "--at", "9:00").stderr
