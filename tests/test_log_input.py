@@ -4,6 +4,8 @@ left running, what assess and check say. Through the real CLI, on both databases
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -343,3 +345,37 @@ def test_edit_on_places_the_session_as_log_does(run, sql: Sql) -> None:  # type:
         "2026-11-19T11:30"
     )
     assert run.json("edit", "1", "--on", "yesterday")["started_at"].startswith("2026-11-19T23:00")
+
+
+@pytest.fixture
+def berlin(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("ready", "berlin")
+def test_dst_a_skipped_local_time_is_refused_a_repeated_one_is_the_earlier(run, sql: Sql) -> None:  # type: ignore[no-untyped-def]
+    before = dump(sql)
+    refused = run("log", "linalg", "30m", "--on", "2026-03-29 02:30")
+    assert refused.exit_code == 2
+    assert "does not exist: 02:30 on 2026-03-29 is skipped when the clocks go forward" in (
+        refused.stderr
+    )
+    assert run("start", "linalg", "--at", "2026-03-29 02:15").exit_code == 2
+    assert dump(sql) == before
+    repeated = run.json("log", "linalg", "30m", "--on", "2026-10-25 02:30")
+    assert repeated["started_at"] == "2026-10-25T02:30:00+02:00"  # the first 02:30 (CEST)
+    # The 25-hour day: a session without a time ends at its real midnight.
+    late = run.json("log", "calculus", "1h", "--on", "2026-10-25")
+    assert late["started_at"] == "2026-10-25T23:00:00+01:00"
+
+
+@pytest.mark.usefixtures("ready")
+def test_a_timer_stopped_the_moment_it_started_records_a_minute(run) -> None:  # type: ignore[no-untyped-def]
+    run.ok("start", "linalg")  # ROADMAP_NOW is fixed: start and stop happen at once
+    assert run.json("stop")["minutes"] == 1
+    run.ok("start", "linalg", "--at", "9:00")
+    assert "cannot end at 2026-11-20 09:00" in run("stop", "--at", "9:00").stderr

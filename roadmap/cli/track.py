@@ -57,11 +57,11 @@ FORGOTTEN_HINT = (
 )
 
 
-def _timer_end_ok(ctx: typer.Context, end: Any, yes: bool) -> bool:
-    """May the running timer be recorded as ending at ``end``? The end must be after its
-    start. More than 24 hours is refused; more than 12 is probably a forgotten timer:
-    ``--yes`` records it, a terminal asks (no: exit 1, the timer keeps running), anything
-    else is refused with the hint to ``stop --at`` or ``cancel``."""
+def _timer_end_ok(ctx: typer.Context, end: Any, yes: bool, explicit: bool = False) -> bool:
+    """May the running timer be recorded as ending at ``end``? An ``explicit`` end (--at)
+    must be after its start. More than 24 hours is refused; more than 12 is probably a
+    forgotten timer: ``--yes`` records it, a terminal asks (no: exit 1, the timer keeps
+    running), anything else is refused with the hint to ``stop --at`` or ``cancel``."""
     from roadmap import queries, track
     from roadmap.clock import from_stored
     from roadmap.errors import StateError, UsageError
@@ -71,7 +71,7 @@ def _timer_end_ok(ctx: typer.Context, end: Any, yes: bool) -> bool:
     if running is None:
         return yes
     since = from_stored(running.started_at)
-    if end <= since:
+    if explicit and end <= since:
         raise UsageError(
             f"the timer on {running.skill} started at {since:%Y-%m-%d %H:%M}: "
             f"it cannot end at {end:%Y-%m-%d %H:%M}",
@@ -230,7 +230,7 @@ def start(
     ref = resolve.skill(app.conn(), skill)
     now = local_now() if at is None else parse_at(at, local_now())
     if switch:
-        confirmed = _timer_end_ok(ctx, now, yes)
+        confirmed = _timer_end_ok(ctx, now, yes, explicit=at is not None)
     else:
         confirmed = False
         _already_running(ctx, ref.id, local_now())
@@ -268,7 +268,7 @@ def stop(
     if queries.timer(app.conn()) is None:
         raise track.no_timer()
     now = local_now() if at is None else parse_at(at, local_now())
-    confirmed = _timer_end_ok(ctx, now, yes)
+    confirmed = _timer_end_ok(ctx, now, yes, explicit=at is not None)
     with app.write() as conn:
         session_id = track.stop(conn, now, note, confirmed)["id"]
     _show(ctx, session_id, "stopped", as_json)
