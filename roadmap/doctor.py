@@ -328,7 +328,7 @@ def run_server(url: str, skills_path: Path | None = None) -> list[Finding]:
         findings.append(_orphans(conn))
         findings.append(_dates(conn))
         findings.append(_timer(conn))
-        findings += [_journal(conn), _dates(conn)]
+        findings.append(_journal(conn))
         findings.append(_session_times(conn))
         findings += _skills_file(conn, skills_path)
     except RoadmapError as exc:
@@ -366,7 +366,7 @@ def _checks(conn: sqlite3.Connection, skills_path: Path | None) -> list[Finding]
     out.append(_orphans(conn))
     out.append(_dates(conn))
     out.append(_timer(conn))
-    out += [_journal(conn), _dates(conn)]
+    out.append(_journal(conn))
     out.append(_session_times(conn))
     out += _skills_file(conn, skills_path)
     return out
@@ -544,28 +544,6 @@ def _journal(conn: Conn, depth: int = 200) -> Finding:
         "warning",
         f"{len(stuck)} journal entr{'y' if len(stuck) == 1 else 'ies'} can no longer be "
         f"undone ({'; '.join(stuck[:3])}): undo sets each aside and goes on to the one before",
-    )
-
-
-def _dates(conn: Conn) -> Finding:
-    """Sessions dated before 1970 or more than a day in the future (typos, foreign files)."""
-    from datetime import timedelta
-
-    from roadmap import clock
-
-    late = clock.to_stored(clock.now() + timedelta(days=1))
-    row = conn.execute(
-        "SELECT COUNT(*), MIN(id) FROM session WHERE started_at < '1970-01-01' "
-        "OR started_at > ? OR LENGTH(started_at) <> 20",
-        (late,),
-    ).fetchone()
-    if not row[0]:
-        return Finding("dates", "ok", "every session is dated between 1970 and now")
-    return Finding(
-        "dates",
-        "problem",
-        f"{row[0]} session(s) dated outside 1970..now (first #{row[1]}): "
-        f"fix with roadmap edit ID --on DATE, or roadmap delete ID",
     )
 
 
