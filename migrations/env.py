@@ -1,6 +1,6 @@
 """Alembic environment for roadmap: migrations run programmatically only.
 
-``roadmap.migrate.upgrade`` passes an open connection (in one BEGIN IMMEDIATE
+``roadmap.store.migrate.upgrade`` passes an open connection (in one BEGIN IMMEDIATE
 transaction with foreign keys off) in ``config.attributes["connection"]``.
 """
 
@@ -18,7 +18,7 @@ target_metadata = SQLModel.metadata
 def run_migrations() -> None:
     connection = config.attributes.get("connection")
     if connection is None:
-        raise RuntimeError("roadmap migrations run through roadmap.migrate.upgrade()")
+        raise RuntimeError("roadmap migrations run through roadmap.store.migrate.upgrade()")
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -124,6 +124,29 @@ def commit(tmp: Path, target: Path, mode: int | None = None) -> None:
     fsync_dir(target.parent)
 
 
+def create_new(target: Path, data: bytes, mode: int = 0o666) -> bool:
+    """Write a new file at ``target`` whole, never over an existing one: a complete temp
+    file is linked into place (``mode`` less the umask). False if ``target`` exists (or
+    appeared meanwhile): it is left as it is."""
+    umask = os.umask(0)
+    os.umask(umask)
+    fd, tmp = create_temp(target)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), mode & ~umask)
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(tmp, target)
+        except FileExistsError:
+            return False
+        fsync_dir(target.parent)
+        return True
+    finally:
+        discard(tmp)
+
+
 def fsync_dir(directory: Path) -> None:
     with contextlib.suppress(OSError):
         fd = os.open(directory if str(directory) else ".", os.O_RDONLY)

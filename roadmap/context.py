@@ -14,9 +14,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from roadmap import db, paths
-from roadmap.dbapi import Conn
+from roadmap import paths
 from roadmap.skillsfile import digest, read_bytes
+from roadmap.store import sqlite as db
+from roadmap.store.protocol import Conn
 
 if TYPE_CHECKING:
     from roadmap.sync import SyncReport
@@ -52,7 +53,7 @@ class App:
 
     def open_raw(self) -> Conn:
         if self.loc.server is not None:
-            from roadmap import server
+            from roadmap.store import server
 
             return server.open_server(self.loc.server, db.backups_dir(self.loc.db))
         return db.open_db(self.loc.db)

@@ -28,11 +28,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from roadmap import copydb, db
-from roadmap.dbapi import Conn
 from roadmap.errors import RoadmapError
-
-HEAD_REVISION = "0004"  # keep in sync with roadmap.models.HEAD_REVISION (a test checks)
+from roadmap.store import copydb
+from roadmap.store import sqlite as db
+from roadmap.store.protocol import Conn
+from roadmap.store.schema import HEAD_REVISION
 
 # Folder names (one path component, compared case-insensitively) that sync clients use.
 SYNCED_FOLDERS = (
@@ -269,9 +269,9 @@ def _dates(conn: Conn) -> Finding:
 
 def run_server(url: str, skills_path: Path | None = None) -> list[Finding]:
     """Every check on a server database, without writing anything."""
-    from roadmap import pg, server
-    from roadmap.backups import known_revisions
-    from roadmap.dburl import has_password, redact
+    from roadmap.store import pg, server
+    from roadmap.store.backups import known_revisions
+    from roadmap.store.url import has_password, redact
 
     label = redact(url)
     findings = [Finding("location", "ok", f"on the server {label}: shared safely between machines")]
@@ -505,7 +505,7 @@ def _timer(conn: Conn) -> Finding:
 
 def _objects(conn: sqlite3.Connection) -> Finding:
     """Tables, indexes, triggers and views: exactly those our migrations make."""
-    from roadmap import schemacheck
+    from roadmap.store import schemacheck
 
     row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     foreign = schemacheck.differences(conn, str(row[0])) if row else ["no alembic_version"]

@@ -19,7 +19,7 @@ from typing import IO, Any
 
 from roadmap import __version__, atomic, jsontext
 from roadmap.clock import local_iso
-from roadmap.dbapi import Conn
+from roadmap.store.protocol import Conn
 
 FORMAT = "roadmap-export"
 VERSION = 1

@@ -26,13 +26,13 @@ from datetime import datetime
 from typing import Any
 
 from roadmap import clock
-from roadmap.dbapi import Conn, dialect
 from roadmap.errors import DataError
 from roadmap.importers import ExportState, Record
+from roadmap.limits import MAX_MINUTES as MAX_MINUTES
 from roadmap.store import write
+from roadmap.store.protocol import Conn, dialect
 
 BATCH = 1000
-MAX_MINUTES = 24 * 60
 SHOWN_INVALID = 5
 
 _STAGE = """
@@ -407,7 +407,7 @@ def apply(
         conn.execute(spell.sql(_KEEP_IDS))
         conn.execute(spell.insert(keep=True), (now,))
         if spell.postgres:
-            from roadmap.pg import RESYNC_IDS
+            from roadmap.store.pg import RESYNC_IDS
 
             conn.execute(RESYNC_IDS)  # new ids follow the kept ones, as on SQLite
         conn.execute(spell.insert(keep=False), (now,))

@@ -17,9 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from roadmap.dbapi import Conn
 from roadmap.errors import StateError
 from roadmap.store import write
+from roadmap.store.protocol import Conn
 
 
 @dataclass

@@ -5,7 +5,7 @@ compare as text; ``day`` columns hold the local calendar date at the time of
 writing (``2026-11-20``). Lists (tags, links, resources) are JSON text.
 
 The Alembic migrations in ``migrations/`` create exactly these tables; a test
-compares the two so they cannot drift. Fast read paths (``roadmap.queries``) use
+compares the two so they cannot drift. Fast read paths (``roadmap.store.queries``) use
 the stdlib ``sqlite3`` driver against the same tables.
 """
 
@@ -14,9 +14,9 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-APPLICATION_ID = 0x524D4150  # "RMAP": stamps the file as a roadmap database
-SCHEMA_VERSION = 4  # PRAGMA user_version after the newest migration
-HEAD_REVISION = "0004"
+from roadmap.store.schema import APPLICATION_ID as APPLICATION_ID
+from roadmap.store.schema import HEAD_REVISION as HEAD_REVISION
+from roadmap.store.schema import SCHEMA_VERSION as SCHEMA_VERSION
 
 
 class Meta(SQLModel, table=True):

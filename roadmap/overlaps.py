@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 from roadmap import placement
 from roadmap.clock import from_stored, to_stored
-from roadmap.dbapi import Conn
+from roadmap.store.protocol import Conn
 from roadmap.timeparse import MAX_MINUTES, day_bounds
 
 _SPAN = timedelta(minutes=MAX_MINUTES)  # no session is longer: it bounds the look-back

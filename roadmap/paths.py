@@ -4,7 +4,7 @@ Resolution order (documented in README.md):
 
 - data dir: ``$ROADMAP_HOME``, else platformdirs' user data dir for ``roadmap``;
 - database: ``--db`` / ``$ROADMAP_DB`` (a path, ``sqlite:///PATH``, or a
-  ``postgresql://`` URL), else ``roadmap.db`` in the data dir;
+  ``postgresql://`` URL), else ``roadmap.store.sqlite`` in the data dir;
 - skills file: ``--skills PATH`` / ``$ROADMAP_SKILLS``, else ``skills.yaml`` in the
   data dir when the user has one, else the bundled ``skills.yaml``.
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-DB_NAME = "roadmap.db"
+DB_NAME = "roadmap.store.sqlite"
 SKILLS_NAME = "skills.yaml"
 
 
@@ -68,7 +68,7 @@ class Locations:
     def label(self) -> str:
         """The database as shown to the user (a server URL without its password)."""
         if self.server is not None:
-            from roadmap.dburl import redact
+            from roadmap.store.url import redact
 
             return redact(self.server)
         return str(self.db)
@@ -79,7 +79,7 @@ def split_db(value: str | None, home: Path) -> tuple[Path, str | None]:
     if not value:
         return home / DB_NAME, None
     if "://" in value or value.startswith(("postgres:", "postgresql:", "sqlite:")):
-        from roadmap.dburl import parse
+        from roadmap.store.url import parse
 
         path, server = parse(value)
         if server is not None:

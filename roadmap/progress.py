@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from roadmap import clock
-from roadmap.dbapi import Conn
 from roadmap.errors import StateError, UsageError
 from roadmap.store import write
+from roadmap.store.protocol import Conn
 
 Row = dict[str, Any]
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
-    from roadmap.queries import PillarRow, SkillRow, TargetRow
+    from roadmap.store.queries import PillarRow, SkillRow, TargetRow
 
 WIDE = 80  # from this width on, views add their optional columns and longer bars
 

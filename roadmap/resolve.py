@@ -13,8 +13,8 @@ import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from roadmap.dbapi import Conn
 from roadmap.errors import UsageError
+from roadmap.store.protocol import Conn
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from roadmap import clock
-from roadmap.dbapi import Conn
 from roadmap.store import write
+from roadmap.store.protocol import Conn
 from roadmap.tree import Tree
 
 

@@ -10,8 +10,8 @@ import re
 from datetime import date, datetime, timedelta, timezone, tzinfo
 
 from roadmap.errors import UsageError
+from roadmap.limits import MAX_MINUTES as MAX_MINUTES
 
-MAX_MINUTES = 24 * 60
 EPOCH = date(1970, 1, 1)
 
 _DURATION_FORMS = "use forms like 45m, 90, 1h30m, 1.5h, 2 hours, 1:30"

@@ -12,17 +12,17 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from roadmap import clock
-from roadmap.dbapi import Conn
 from roadmap.errors import StateError, UsageError
+from roadmap.limits import MAX_MINUTES as MAX_MINUTES
 from roadmap.limits import check_links as check_links
 from roadmap.limits import check_note as check_note
 from roadmap.limits import check_tags as check_tags
 from roadmap.store import write
+from roadmap.store.protocol import Conn
 from roadmap.timeparse import format_duration
 
 Row = dict[str, Any]
 
-MAX_MINUTES = 24 * 60
 FORGOTTEN_HOURS = 12
 NO_TIMER = "no timer is running; start one with `roadmap start SKILL`"
 

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from roadmap import analysis, queries
+from roadmap import analysis
 from roadmap.clock import from_stored
-from roadmap.dbapi import Conn
+from roadmap.store import queries
+from roadmap.store.protocol import Conn
 
 
 @dataclass

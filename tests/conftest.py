@@ -82,7 +82,7 @@ def pinned(monkeypatch: pytest.MonkeyPatch) -> datetime:
 
 @pytest.fixture
 def db_path(isolated_home: Path) -> Path:
-    return isolated_home / "roadmap.db"
+    return isolated_home / "roadmap.store.sqlite"
 
 
 def subprocess_run(
@@ -187,7 +187,7 @@ def pg_cluster() -> Iterator[Any]:
     try:
         # A database at the schema head, copied for each test (CREATE DATABASE ... TEMPLATE).
         cluster.create_database(PG_TEMPLATE)
-        from roadmap import migrate
+        from roadmap.store import migrate
 
         migrate.upgrade_server(cluster.url(PG_TEMPLATE), expect=None)
         _STARTED.append(cluster)
@@ -238,10 +238,10 @@ class Sql:
     def connect(self) -> Any:
         url = os.environ.get("ROADMAP_DB")
         if url and url.startswith("postgresql"):
-            from roadmap import pg
+            from roadmap.store import pg
 
             return pg.connect(url)
-        conn = sqlite3.connect(url or str(self.home / "roadmap.db"), isolation_level=None)
+        conn = sqlite3.connect(url or str(self.home / "roadmap.store.sqlite"), isolation_level=None)
         conn.execute("PRAGMA foreign_keys=ON")
         return conn
 
@@ -264,7 +264,7 @@ class Sql:
 
     def dump(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every row of every roadmap table, sorted: to compare before and after."""
-        from roadmap import copydb
+        from roadmap.store import copydb
 
         conn = self.connect()
         try:
@@ -327,7 +327,7 @@ class MadeOnce:
                     env.delenv("ROADMAP_DB", raising=False)
                 build(Sql(source))
             if cluster is None:  # the file alone is the whole database
-                conn = sqlite3.connect(source / "roadmap.db")
+                conn = sqlite3.connect(source / "roadmap.store.sqlite")
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 conn.close()
             self.built.add((backend, key))

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from roadmap import db, models, paths
+from roadmap import models, paths
+from roadmap.store import sqlite as db
 from tests.conftest import Run
 
 
@@ -107,7 +108,7 @@ def test_data_dir_resolution(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("ROADMAP_HOME", str(home))
     loc = paths.resolve()
     assert loc.home == home
-    assert loc.db == home / "roadmap.db"
+    assert loc.db == home / "roadmap.store.sqlite"
     assert loc.skills == paths.bundled_skills()
     assert loc.skills_origin == "bundled"
     home.mkdir()

@@ -284,7 +284,10 @@ def test_temp_files_are_exclusive_random_and_cleaned(tmp_path: Path) -> None:
     assert target.exists() and victim.read_text() == "keep"
     # leftovers: ours and old are removed; fresh, foreign, links and others' are kept
     old = time.time() - 2 * 3600
-    stale = [tmp_path / ".x.db.roadmap-tmp-0123456789abcdef", tmp_path / ".roadmap.db.77.tmp"]
+    stale = [
+        tmp_path / ".x.db.roadmap-tmp-0123456789abcdef",
+        tmp_path / ".roadmap.store.sqlite.77.tmp",
+    ]
     fresh = tmp_path / ".y.roadmap-tmp-fedcba9876543210"
     foreign = tmp_path / ".z.something.tmp"
     for path in (*stale, fresh, foreign):
@@ -652,7 +655,7 @@ def test_read_only_data_dir_and_database_for_an_unprivileged_user(
 ) -> None:
     run.ok("log", "linalg", "1h", "--note", "kept")
     home = reachable_home
-    db_path = home / "roadmap.db"
+    db_path = home / "roadmap.store.sqlite"
     for path in home.iterdir():
         if path.name != db_path.name:
             path.chmod(0o444)
@@ -715,7 +718,7 @@ PASSWORD_URLS = [
 
 @pytest.mark.parametrize("url", PASSWORD_URLS)
 def test_redact_hides_every_spelling_of_a_password(url: str) -> None:
-    from roadmap import dburl
+    from roadmap.store import url as dburl
 
     shown = dburl.redact(url)
     assert SECRET not in shown and SECRET.replace("3", "%33") not in shown, shown
@@ -724,7 +727,7 @@ def test_redact_hides_every_spelling_of_a_password(url: str) -> None:
 
 
 def test_a_url_without_a_password_is_left_alone() -> None:
-    from roadmap import dburl
+    from roadmap.store import url as dburl
 
     for url in (
         "postgresql://alice@db.example/roadmap?sslmode=require",
@@ -775,7 +778,7 @@ def test_doctor_finds_dates_out_of_range(run: Run, small: Path, sql: Sql) -> Non
 @pytest.mark.sqlite_only  # the data dir's files
 def test_doctor_reports_temp_files_left_behind(run: Run, small: Path, db_path: Path) -> None:
     run.ok("log", "linalg", "1h")
-    left = db_path.parent / ".roadmap.db.roadmap-tmp-0123456789abcdef"
+    left = db_path.parent / ".roadmap.store.sqlite.roadmap-tmp-0123456789abcdef"
     left.write_bytes(b"half a backup")
     old = time.time() - 3 * 3600
     os.utime(left, (old, old))

@@ -546,7 +546,9 @@ def test_no_progress_bar_when_not_a_terminal(run: Run, small: Path, tmp_path: Pa
 def test_import_streams_without_holding_the_file(
     run: Run, small: Path, tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from roadmap import db, importers, importing, server
+    from roadmap import importers, importing
+    from roadmap.store import server
+    from roadmap.store import sqlite as db
 
     run.ok("tree")
     path = tmp_path / "frames"

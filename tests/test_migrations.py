@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from roadmap import db, models, paths
+from roadmap import models, paths
 from roadmap.errors import DatabaseRefused
+from roadmap.store import sqlite as db
 from tests.conftest import ROOT, Run
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -101,7 +102,7 @@ def test_every_released_revision_has_a_fixture_database() -> None:
 def test_fixture_database_upgrades_to_head_with_every_row_intact(
     fixture: Path, tmp_path: Path, run: Run
 ) -> None:
-    copy = tmp_path / "data" / "roadmap.db"
+    copy = tmp_path / "data" / "roadmap.store.sqlite"
     copy.parent.mkdir()
     shutil.copyfile(fixture, copy)
     before = snapshot(copy)
@@ -196,7 +197,7 @@ def head_plus_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
 @pytest.fixture
 def populated(tmp_path: Path) -> Path:
     """A database at 0001 with rows in every table."""
-    path = tmp_path / "data" / "roadmap.db"
+    path = tmp_path / "data" / "roadmap.store.sqlite"
     path.parent.mkdir()
     shutil.copyfile(DATA / "schema-0001.db", path)
     return path
@@ -233,7 +234,7 @@ def test_a_migration_failing_half_way_rolls_back_whole(
 
 def test_the_raw_upgrade_also_rolls_back(head_plus_one: Any, populated: Path) -> None:
     """``migrate.upgrade`` itself (as used on create) is all-or-nothing."""
-    from roadmap import migrate
+    from roadmap.store import migrate
 
     scripts = head_plus_one(FAILING)
     rows, tables = snapshot(populated), schema(populated)

@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from roadmap import dburl
 from roadmap.errors import UsageError
+from roadmap.store import url as dburl
 from tests.conftest import ROOT, Run, Sql, fresh_pg_database
 from tests.test_faults import finish
 
@@ -104,7 +104,7 @@ def test_an_unreachable_server_is_one_message_exit_69(small: Path, isolated_home
         assert "cannot connect to the database server" in result.stderr + result.stdout
         assert "Traceback" not in result.stderr
         assert result.stderr.count("roadmap: error:") <= 1
-    assert not (isolated_home / "roadmap.db").exists()  # nothing written locally
+    assert not (isolated_home / "roadmap.store.sqlite").exists()  # nothing written locally
 
 
 def test_passwords_come_from_pgpass_or_pgpassword_and_are_never_shown(
@@ -167,7 +167,7 @@ def test_the_server_schema_is_the_sqlmodel_schema(server: str) -> None:
     from sqlmodel import SQLModel
 
     import roadmap.models  # noqa: F401
-    from roadmap import pg
+    from roadmap.store import pg
 
     engine = pg.engine(server)
     try:
@@ -237,7 +237,8 @@ def test_a_database_from_a_newer_roadmap_is_refused_untouched(
 def test_an_older_schema_is_backed_up_then_upgraded(
     empty_server: str, run: Run, sql: Sql, isolated_home: Path
 ) -> None:
-    from roadmap import migrate, models
+    from roadmap import models
+    from roadmap.store import migrate
 
     migrate.upgrade_server(empty_server, "0002", expect=None)
     # History written at schema 0002 (requirements in file order: cpp before linalg).
@@ -308,7 +309,7 @@ def test_at_most_one_timer_runs_across_machines(
 
     def watch() -> None:
         nonlocal most
-        from roadmap import pg
+        from roadmap.store import pg
 
         conn = pg.connect(server)
         while not stop.is_set():
@@ -346,7 +347,7 @@ def test_at_most_one_timer_runs_across_machines(
 
 def _lock_holder(url: str) -> bool:
     """Whether some session holds roadmap's advisory lock right now."""
-    from roadmap import pg
+    from roadmap.store import pg
 
     conn = pg.connect(url)
     try:
@@ -391,7 +392,7 @@ def test_kill_9_inside_the_write_transaction_saves_nothing_and_frees_the_lock(
 
 @pytest.mark.slow
 def test_a_writer_waits_for_the_lock_then_reports_busy(server: str, run: Run, sql: Sql) -> None:
-    from roadmap import pg
+    from roadmap.store import pg
 
     run.ok("tree")
     holder = pg.connect(server)
@@ -573,7 +574,7 @@ def test_roadmap_alone_on_an_empty_server_database_welcomes_and_creates_nothing(
 
 
 def test_sql_is_sent_as_written_except_for_parameters(server: str) -> None:
-    from roadmap import pg
+    from roadmap.store import pg
 
     assert pg.translate_sql("SELECT ? WHERE a LIKE 'x%' AND b = '?'") == (
         "SELECT %s WHERE a LIKE 'x%%' AND b = '?'"

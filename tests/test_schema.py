@@ -17,8 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import SQLModel
 
-from roadmap import copydb, db, models
-from roadmap.dbapi import Conn
+from roadmap import models
+from roadmap.store import copydb
+from roadmap.store import sqlite as db
+from roadmap.store.protocol import Conn
 from tests.conftest import Run, fresh_pg_database
 
 pytestmark = pytest.mark.usefixtures("backend")
@@ -29,7 +31,7 @@ DATA = Path(__file__).resolve().parent / "data"
 
 def _made(run: Run, home: Path) -> Path:
     run.ok("log", "cuda", "1h")
-    return home / "roadmap.db"
+    return home / "roadmap.store.sqlite"
 
 
 # On a server: tests/test_postgres.py::test_the_server_schema_is_the_sqlmodel_schema.
@@ -133,8 +135,8 @@ def sessionless(backend: str, template: Path, tmp_path: Path) -> Iterator[Callab
 
         yield fresh_file
         return
-    from roadmap import pg
     from roadmap.context import App
+    from roadmap.store import pg
 
     url = os.environ["ROADMAP_DB"]
     app = App(url, str(ROOT / "skills.yaml"), notify=lambda _: None)
@@ -198,7 +200,7 @@ def test_the_totals_always_equal_the_sessions(
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated database on the bundled tree, without sessions."""
     home = tmp_path_factory.mktemp("template")
-    path = home / "roadmap.db"
+    path = home / "roadmap.store.sqlite"
     from roadmap.context import App
 
     app = App(str(path), str(ROOT / "skills.yaml"), notify=lambda _: None)
@@ -210,13 +212,13 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_an_upgraded_history_gets_its_totals(
     backend: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    path = tmp_path / "roadmap.db"
+    path = tmp_path / "roadmap.store.sqlite"
     shutil.copyfile(DATA / "schema-0001.db", path)
     if backend == "sqlite":
         db.open_db(path).close()
         conn: Conn = sqlite3.connect(path)
     else:  # the same history at 0001 on a server, upgraded as a client opens it
-        from roadmap import migrate, pg, server
+        from roadmap.store import migrate, pg, server
 
         url = fresh_pg_database(request.getfixturevalue("pg_cluster"), empty=True)
         migrate.upgrade_server(url, "0001", expect=None)

@@ -32,11 +32,13 @@ def test_the_migrated_schema_equals_the_sqlmodel_metadata(run: Run, small: Path)
     run.ok("tree")
     url = os.environ.get("ROADMAP_DB")
     if url and url.startswith("postgresql"):
-        from roadmap import pg
+        from roadmap.store import pg
 
         engine = create_engine("postgresql+psycopg://", creator=lambda: pg.raw_connect(url))
     else:
-        engine = create_engine(f"sqlite:///{Path(os.environ['ROADMAP_HOME']) / 'roadmap.db'}")
+        engine = create_engine(
+            f"sqlite:///{Path(os.environ['ROADMAP_HOME']) / 'roadmap.store.sqlite'}"
+        )
     try:
         with engine.connect() as conn:
             context = MigrationContext.configure(

@@ -394,7 +394,7 @@ def test_report_counts_the_period(ready: Run) -> None:
 def test_report_events_are_counted_by_local_day(monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 
-    from roadmap.queries import local_day_bounds
+    from roadmap.store.queries import local_day_bounds
 
     monkeypatch.setenv("TZ", "Asia/Tokyo")  # UTC+9, no daylight saving
     time.tzset()
@@ -515,7 +515,7 @@ def test_heatmap_renders_weeks(ready: Run) -> None:
 def test_read_path_does_not_import_the_orm() -> None:
     code = (
         "import sys\n"
-        "import roadmap.analysis, roadmap.views, roadmap.render, roadmap.queries\n"
+        "import roadmap.analysis, roadmap.views, roadmap.render, roadmap.store.queries\n"
         "import roadmap.cli.views\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'sqlmodel', 'alembic')]\n"
         "print(bad)\n"

@@ -347,11 +347,12 @@ def backup(
 
     Example: roadmap backup ~/roadmap-2026-11.db
     """
-    from roadmap import backups, db
+    from roadmap.store import backups
+    from roadmap.store import sqlite as db
 
     app = app_of(ctx)
     if app.loc.server is not None:
-        from roadmap import server
+        from roadmap.store import server
 
         app.conn()  # the server is reachable and its schema current
         dest = server.backup(app.loc.server, path, db.backups_dir(app.loc.db))
@@ -373,7 +374,8 @@ def restore(
 
     Example: roadmap restore ~/.local/share/roadmap/backups/roadmap-20261120-manual.db
     """
-    from roadmap import backups, db
+    from roadmap.store import backups
+    from roadmap.store import sqlite as db
 
     app = app_of(ctx)
     found = backups.inspect(path)
@@ -382,7 +384,7 @@ def restore(
         info("nothing changed")
         raise typer.Exit(1)
     if app.loc.server is not None:
-        from roadmap import server
+        from roadmap.store import server
 
         app.conn()
         app.close()

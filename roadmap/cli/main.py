@@ -106,7 +106,7 @@ class RoadmapGroup(TyperGroup):
             report_error(exc)
             ctx.exit(exc.exit_code)
         except sqlite3.Error as exc:
-            from roadmap.db import translate
+            from roadmap.store.sqlite import translate
 
             obj = ctx.obj
             error = translate(exc, obj.loc.db if isinstance(obj, App) else "database")  # type: ignore[arg-type]
@@ -194,7 +194,7 @@ def main(
         typer.Option(
             "--db",
             envvar="ROADMAP_DB",
-            help="Database file (default: DATA_DIR/roadmap.db).",
+            help="Database file (default: DATA_DIR/roadmap.store.sqlite).",
             show_envvar=True,
         ),
     ] = None,

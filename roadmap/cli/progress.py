@@ -105,9 +105,10 @@ def assess(
 
     Example: roadmap assess mpi 4 --note "wrote the halo exchange for our solver"
     """
-    from roadmap import progress, queries, resolve
+    from roadmap import progress, resolve
     from roadmap.errors import UsageError
     from roadmap.limits import check_note
+    from roadmap.store import queries
 
     app = app_of(ctx)
     conn = app.conn()

@@ -62,9 +62,10 @@ def _timer_end_ok(ctx: typer.Context, end: Any, yes: bool, explicit: bool = Fals
     must be after its start. More than 24 hours is refused; more than 12 is probably a
     forgotten timer: ``--yes`` records it, a terminal asks (no: exit 1, the timer keeps
     running), anything else is refused with the hint to ``stop --at`` or ``cancel``."""
-    from roadmap import queries, track
+    from roadmap import track
     from roadmap.clock import from_stored
     from roadmap.errors import StateError, UsageError
+    from roadmap.store import queries
     from roadmap.timeparse import format_elapsed
 
     running = queries.timer(app_of(ctx).conn())
@@ -96,9 +97,9 @@ def _timer_end_ok(ctx: typer.Context, end: Any, yes: bool, explicit: bool = Fals
 
 def _already_running(ctx: typer.Context, wanted: str, now: Any) -> None:
     """Refuse to start a second timer, saying for how long the first has been running."""
-    from roadmap import queries
     from roadmap.clock import from_stored
     from roadmap.errors import StateError
+    from roadmap.store import queries
     from roadmap.timeparse import format_elapsed
 
     running = queries.timer(app_of(ctx).conn())
@@ -131,7 +132,7 @@ def _line(session: dict[str, Any]) -> str:
 
 
 def _show(ctx: typer.Context, session_id: int, verb: str, as_json: bool) -> None:
-    from roadmap import queries
+    from roadmap.store import queries
 
     row = queries.session_by_id(app_of(ctx).conn(), session_id)
     assert row is not None
@@ -260,7 +261,8 @@ def stop(
 
     Example: roadmap stop --note "finished chapter 3" --at 18:00
     """
-    from roadmap import queries, track
+    from roadmap import track
+    from roadmap.store import queries
     from roadmap.timeparse import local_now, parse_at
 
     track.check_note(note)
@@ -315,7 +317,8 @@ def sessions(
 
     Example: roadmap sessions --pillar hardware --since -30d
     """
-    from roadmap import queries, render, resolve
+    from roadmap import render, resolve
+    from roadmap.store import queries
     from roadmap.timeparse import parse_date
 
     conn = app_of(ctx).conn()
@@ -343,7 +346,8 @@ def sessions(
 
 def _overlaps(conn: Any, as_json: bool) -> None:
     """``sessions --overlaps``: each overlapping pair, with the minutes they share."""
-    from roadmap import overlaps, queries
+    from roadmap import overlaps
+    from roadmap.store import queries
 
     pairs: list[dict[str, Any]] = []
     for pair in overlaps.overlaps(conn):
@@ -388,8 +392,9 @@ def edit(
 
     Example: roadmap edit 42 --duration 2h --note "with exercises"
     """
-    from roadmap import overlaps, queries, resolve, track
+    from roadmap import overlaps, resolve, track
     from roadmap.errors import UsageError
+    from roadmap.store import queries
     from roadmap.timeparse import local_now, parse_duration, parse_when
 
     session_id = _session_id(session_arg)
@@ -429,8 +434,9 @@ def delete(
     """
     import sys
 
-    from roadmap import queries, track
+    from roadmap import track
     from roadmap.errors import UsageError
+    from roadmap.store import queries
 
     session_id = _session_id(session_arg)
     app = app_of(ctx)

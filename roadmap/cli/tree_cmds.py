@@ -19,10 +19,7 @@ def init(ctx: typer.Context) -> None:
 
     Example: roadmap init
     """
-    import os
-    import tempfile
-
-    from roadmap import paths
+    from roadmap import atomic, paths
 
     app = app_of(ctx)
     home = app.loc.home
@@ -31,21 +28,8 @@ def init(ctx: typer.Context) -> None:
     if target.exists():
         info(f"kept your skills file: {target}")
     else:
-        data = paths.bundled_skills().read_bytes()
-        fd, tmp = tempfile.mkstemp(dir=home, prefix=".skills-", suffix=".tmp")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)  # an ordinary file of the user's, not mkstemp's 0600
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(tmp, target)  # fails if the file appeared meanwhile: never overwrite
-        except FileExistsError:
-            info(f"kept your skills file: {target}")
-        finally:
-            os.unlink(tmp)
+        if not atomic.create_new(target, paths.bundled_skills().read_bytes()):
+            info(f"kept your skills file: {target}")  # it appeared meanwhile: never overwritten
         if target.exists():
             info(f"copied the bundled roadmap to {target} (edit it; roadmap syncs on change)")
     app.resolve()  # the copied file is now the one in use (unless --skills says otherwise)
@@ -108,7 +92,8 @@ def tree(
 
     Example: roadmap tree --pillar hardware --target ai-systems-engineer
     """
-    from roadmap import analysis, queries, render, resolve, views
+    from roadmap import analysis, render, resolve, views
+    from roadmap.store import queries
     from roadmap.timeparse import local_now
 
     conn = app_of(ctx).conn()
@@ -193,7 +178,8 @@ def targets(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     Example: roadmap targets --json
     """
-    from roadmap import queries, render
+    from roadmap import render
+    from roadmap.store import queries
 
     conn = app_of(ctx).conn()
     rows = queries.targets(conn)

@@ -12,7 +12,7 @@ from roadmap.cli import complete
 from roadmap.cli.common import JsonOpt, TargetOpt, app_of, display, print_json
 
 if TYPE_CHECKING:
-    from roadmap.dbapi import Conn
+    from roadmap.store.protocol import Conn
     from roadmap.views import World
 
 PANEL = "Views"

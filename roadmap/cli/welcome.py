@@ -40,7 +40,7 @@ def _has_history(ctx: typer.Context) -> bool:
 
 
 def _server_has_schema(url: str) -> bool:
-    from roadmap import pg, server
+    from roadmap.store import pg, server
 
     conn = pg.connect(url)
     try:

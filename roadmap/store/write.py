@@ -1,4 +1,4 @@
-"""The one write path: every change to the rows, as plain SQL over :class:`roadmap.dbapi.Conn`.
+"""The one write path: every change to the rows, as plain SQL over :class:`roadmap.store.protocol.Conn`.
 
 Callers open one :func:`transaction` (``BEGIN IMMEDIATE``: on SQLite the write lock is
 taken before anything is read; on PostgreSQL roadmap's advisory lock) and make their
@@ -19,8 +19,8 @@ from contextlib import contextmanager, suppress
 from typing import Any
 
 from roadmap import clock
-from roadmap.dbapi import Conn, dialect
 from roadmap.errors import RoadmapError, StateError
+from roadmap.store.protocol import Conn, dialect
 
 SESSION_FIELDS = (
     "id",

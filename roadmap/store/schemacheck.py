@@ -40,7 +40,7 @@ def objects(conn: sqlite3.Connection) -> Objects:
 @functools.lru_cache(maxsize=4)
 def reference(revision: str) -> Objects:
     """The objects our migrations make at ``revision``."""
-    from roadmap import migrate
+    from roadmap.store import migrate
 
     with tempfile.TemporaryDirectory(prefix="roadmap-schema-") as folder:
         path = Path(folder) / "reference.db"

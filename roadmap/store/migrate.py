@@ -64,7 +64,7 @@ def upgrade(db: Path, revision: str = "head", script_location: Path | None = Non
     from alembic import command
     from sqlalchemy.exc import DBAPIError
 
-    from roadmap import db as dbmod
+    from roadmap.store import sqlite_errors as dbmod
 
     eng = engine(db)
     try:
@@ -109,8 +109,8 @@ def upgrade_server(
     from alembic import command
     from sqlalchemy.exc import DBAPIError
 
-    from roadmap import pg
-    from roadmap.dburl import redact
+    from roadmap.store import pg
+    from roadmap.store.url import redact
 
     eng = pg.engine(url)
     label = redact(url)

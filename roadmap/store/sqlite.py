@@ -26,16 +26,17 @@ from pathlib import Path
 
 from roadmap import clock
 from roadmap.errors import (
-    BusyError,
+    CannotCreateError,
     DatabaseRefused,
     PermissionDenied,
     RoadmapError,
     StorageError,
 )
+from roadmap.store.schema import APPLICATION_ID as APPLICATION_ID
+from roadmap.store.schema import SCHEMA_VERSION as SCHEMA_VERSION
+from roadmap.store.schema import SQLITE_MAGIC as SQLITE_MAGIC
+from roadmap.store.sqlite_errors import translate as translate
 
-APPLICATION_ID = 0x524D4150  # keep in sync with roadmap.models.APPLICATION_ID
-SCHEMA_VERSION = 4  # keep in sync with roadmap.models.SCHEMA_VERSION
-SQLITE_MAGIC = b"SQLite format 3\x00"
 MARKER_SUFFIX = ".created"
 BUSY_TIMEOUT_MS = 5000
 
@@ -206,11 +207,38 @@ def writable(db: Path) -> bool:
 
 
 def backup(db: Path, dest: Path) -> Path:
-    """Copy ``db`` to ``dest`` with SQLite's online backup API (consistent under writes);
-    the copy is fsynced and moved into place, or not there at all."""
-    from roadmap import backups  # it imports this module
+    """Copy ``db`` to ``dest`` with SQLite's online backup API (consistent under writes)
+    into an exclusive temp file beside ``dest`` that is fsynced and moved into place: the
+    copy is whole, or not there at all (:mod:`roadmap.atomic`)."""
+    from roadmap import atomic
 
-    return backups.copy(db, dest)
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CannotCreateError(f"cannot create {dest.parent}: {exc.strerror}") from None
+    tmp: Path | None = None
+    try:
+        tmp = atomic.reserve(dest)
+        src = connect(db, readonly=True)
+        try:
+            target = sqlite3.connect(str(tmp))
+            try:
+                src.backup(target)
+            finally:
+                target.close()
+        finally:
+            src.close()
+        atomic.commit(tmp, dest)
+    except BaseException as exc:
+        if tmp is not None:
+            atomic.discard(tmp)
+        if isinstance(exc, sqlite3.Error | OSError):
+            text = getattr(exc, "strerror", None) or str(exc)
+            if "full" in text.lower() or getattr(exc, "errno", None) == 28:
+                raise StorageError(f"cannot write {dest}: the disk is full") from None
+            raise CannotCreateError(f"cannot write {dest}: {text}") from None
+        raise
+    return dest
 
 
 def backup_name(db: Path, note: str) -> Path:
@@ -238,9 +266,10 @@ def create(db: Path) -> None:
         raise PermissionDenied(
             f"cannot create the data directory {db.parent}: {exc.strerror}"
         ) from None
-    from roadmap import migrate
+    from roadmap import atomic
+    from roadmap.store import migrate
 
-    tmp = db.with_name(f".{db.name}.creating-{os.getpid()}-{os.urandom(4).hex()}")
+    tmp = atomic.reserve(db)  # exclusive, random name: never a planted file or link
     try:
         try:
             migrate.upgrade(tmp)
@@ -255,15 +284,13 @@ def create(db: Path) -> None:
             if not db.exists():
                 os.replace(tmp, db)
     finally:
-        for path in (tmp, *(tmp.with_name(tmp.name + s) for s in ("-wal", "-shm", "-journal"))):
-            with contextlib.suppress(OSError):
-                path.unlink()
+        atomic.discard(tmp)
     _write_marker(db)
 
 
 def adopt(db: Path) -> None:
     """Bring a blank SQLite file (no tables) to head in place."""
-    from roadmap import migrate
+    from roadmap.store import migrate
 
     migrate.upgrade(db)
     _write_marker(db)
@@ -313,7 +340,7 @@ def _open(db: Path) -> sqlite3.Connection:
             if readonly:
                 raise PermissionDenied(f"the database {db} needs an upgrade but is read-only")
             conn.close()
-            from roadmap import migrate
+            from roadmap.store import migrate
 
             saved = backup(db, backup_name(db, f"before-v{SCHEMA_VERSION}"))
             try:
@@ -327,39 +354,6 @@ def _open(db: Path) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
-
-
-def translate(exc: sqlite3.Error, db: Path) -> RoadmapError:
-    """Turn a sqlite3 error into one clear message with its exit code."""
-    text = str(exc)
-    lower = text.lower()
-    if "locked" in lower or "busy" in lower:
-        return BusyError(f"the database {db} is busy (another roadmap is writing); try again")
-    if "readonly" in lower or "read-only" in lower or "unable to open" in lower:
-        return PermissionDenied(f"cannot write to the database {db}: it is read-only ({text})")
-    if "full" in lower or ("disk i/o" in lower and _disk_full(db)):
-        return StorageError(
-            f"the disk holding {db} is full; nothing was written",
-            hint="free some space and try again: your data is intact",
-        )
-    if "disk i/o" in lower:
-        return StorageError(f"I/O error on {db}: {text}; nothing was written")
-    if "malformed" in lower or "not a database" in lower or "corrupt" in lower:
-        return DatabaseRefused(
-            f"the database {db} is damaged ({text})",
-            hint="run 'roadmap doctor', or restore a backup with 'roadmap restore PATH'",
-        )
-    return RoadmapError(f"database error on {db}: {text}")
-
-
-def _disk_full(db: Path) -> bool:
-    """Whether the file system holding ``db`` has (almost) no space left: SQLite reports
-    a failed ``-shm`` allocation on a full disk as a plain "disk I/O error"."""
-    try:
-        stats = os.statvfs(db.parent)
-    except (OSError, AttributeError):  # no statvfs on Windows
-        return False
-    return stats.f_bavail * stats.f_frsize < 64 * 1024
 
 
 @contextlib.contextmanager

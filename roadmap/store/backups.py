@@ -13,16 +13,16 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
 import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from roadmap import db, paths, schemacheck
-from roadmap.errors import CannotCreateError, DatabaseRefused, NoInputError, StorageError
+from roadmap import atomic, paths
+from roadmap.errors import CannotCreateError, DatabaseRefused, NoInputError
+from roadmap.store import schemacheck
+from roadmap.store import sqlite as db
 
 _REVISION = re.compile(r"""^revision\s*(?::\s*str\s*)?=\s*["']([^"']+)["']""", re.MULTILINE)
 
@@ -106,43 +106,9 @@ def inspect(path: Path) -> Info:
     return Info(path, revision, schema, sessions)
 
 
-def fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def copy(source: Path, dest: Path) -> Path:
-    """``source`` → ``dest`` with the backup API, through a temp file and a rename."""
-    try:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CannotCreateError(f"cannot create {dest.parent}: {exc.strerror}") from None
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-    try:
-        src = db.connect(source, readonly=True)
-        try:
-            target = sqlite3.connect(str(tmp))
-            try:
-                src.backup(target)
-            finally:
-                target.close()
-        finally:
-            src.close()
-        fsync(tmp)
-        os.replace(tmp, dest)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        if isinstance(exc, sqlite3.Error | OSError):
-            text = getattr(exc, "strerror", None) or str(exc)
-            if "full" in text.lower() or getattr(exc, "errno", None) == 28:
-                raise StorageError(f"cannot write {dest}: the disk is full") from None
-            raise CannotCreateError(f"cannot write {dest}: {text}") from None
-        raise
-    return dest
+    """``source`` → ``dest`` with the backup API, whole or not at all."""
+    return db.backup(source, dest)
 
 
 def backup(database: Path, dest: Path | None) -> Path:
@@ -192,15 +158,14 @@ def restore(database: Path, source: Path) -> Path | None:
     if saved is not None and _is_usable(database):
         _copy_into_live(source, database)
         return saved
-    staged = database.with_name(f".{database.name}.restoring")
-    copy(source, staged)
+    staged = atomic.reserve(database)
     try:
+        copy(source, staged)
         for suffix in ("-wal", "-shm", "-journal"):
             Path(f"{database}{suffix}").unlink(missing_ok=True)
-        os.replace(staged, database)
+        atomic.commit(staged, database)
     except BaseException:
-        with contextlib.suppress(OSError):
-            staged.unlink()
+        atomic.discard(staged)
         raise
     return saved
 

@@ -1,4 +1,4 @@
-"""Opening a database on a PostgreSQL server: the server's counterpart of ``roadmap.db``.
+"""Opening a database on a PostgreSQL server: the server's counterpart of ``roadmap.store.sqlite``.
 
 1. connect (libpq: the URL, ``~/.pgpass``, ``$PGPASSWORD``...); unreachable or a refused
    login is one clear message, exit 69;
@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from roadmap import pg
-from roadmap.dburl import redact
 from roadmap.errors import DatabaseRefused, RoadmapError
+from roadmap.store import pg
+from roadmap.store.url import redact
 
 ROADMAP_TABLES = {"meta", "session", "skill", "journal"}
 
@@ -49,7 +49,7 @@ def open_server(url: str, backups_to: Path) -> pg.PgConnection:
                 f"{'...' if len(names) > 5 else ''}) and is not a roadmap database; left untouched",
                 hint="give roadmap a database of its own (createdb roadmap)",
             )
-        from roadmap.backups import known_revisions
+        from roadmap.store.backups import known_revisions
 
         known = known_revisions()
         if current is not None and current not in known:
@@ -68,7 +68,7 @@ def open_server(url: str, backups_to: Path) -> pg.PgConnection:
         if current == target:
             return conn
         conn.close()
-        from roadmap import migrate
+        from roadmap.store import migrate
 
         if current is None:
             migrate.upgrade_server(url, expect=None)
@@ -87,7 +87,7 @@ def open_server(url: str, backups_to: Path) -> pg.PgConnection:
 
 
 def _backup_name(folder: Path, note: str) -> Path:
-    from roadmap.db import stamped
+    from roadmap.store.sqlite import stamped
 
     return stamped(folder, "roadmap-server", note)
 
@@ -115,11 +115,10 @@ def snapshot(url: str, dest: Path, at_revision: str | None = None) -> Path:
 
     Read in one repeatable-read transaction, so it is consistent while others write;
     written to a temp file that is fsynced and renamed into place."""
-    import contextlib
-    import os
-
-    from roadmap import backups, copydb, db, migrate
+    from roadmap import atomic
     from roadmap.errors import CannotCreateError
+    from roadmap.store import copydb, migrate
+    from roadmap.store import sqlite as db
 
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -127,7 +126,7 @@ def snapshot(url: str, dest: Path, at_revision: str | None = None) -> Path:
         raise CannotCreateError(f"cannot create {dest.parent}: {exc.strerror}") from None
     if dest.exists():
         raise CannotCreateError(f"{dest} exists; not overwriting it")
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    tmp = atomic.reserve(dest)
     source = pg.connect(url)
     try:
         source.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -141,12 +140,9 @@ def snapshot(url: str, dest: Path, at_revision: str | None = None) -> Path:
         finally:
             target.close()
         source.execute("COMMIT")
-        backups.fsync(tmp)
-        os.replace(tmp, dest)
+        atomic.commit(tmp, dest)
     except BaseException:
-        for path in (tmp, *(tmp.with_name(tmp.name + s) for s in ("-wal", "-shm"))):
-            with contextlib.suppress(OSError):
-                path.unlink()
+        atomic.discard(tmp)
         raise
     finally:
         source.close()
@@ -160,7 +156,8 @@ def restore(url: str, source_file: Path, backups_to: Path) -> Path:
     import shutil
     import tempfile
 
-    from roadmap import copydb, db, migrate
+    from roadmap.store import copydb, migrate
+    from roadmap.store import sqlite as db
 
     saved = snapshot(url, _backup_name(backups_to, "before-restore"))
     with tempfile.TemporaryDirectory() as work:

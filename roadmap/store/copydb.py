@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from roadmap.dbapi import Conn, dialect
+from roadmap.store.protocol import Conn, dialect
 
 TRIGGER_KEPT = ("skill_day", "skill_total", "study_day")
 ORDER = (

@@ -1,8 +1,8 @@
 """The small connection interface the read path and the importer use.
 
-``sqlite3.Connection`` has it as it is; :class:`roadmap.pg.PgConnection` gives a
+``sqlite3.Connection`` has it as it is; :class:`roadmap.store.pg.PgConnection` gives a
 psycopg connection the same shape (``?`` parameters, ``BEGIN IMMEDIATE``), so the SQL
-in ``roadmap.queries`` and friends runs unchanged on both databases.
+in ``roadmap.store.queries`` and friends runs unchanged on both databases.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """PostgreSQL through psycopg 3, shaped like the stdlib ``sqlite3`` connection.
 
 - ``?`` parameters become ``%s`` (outside string literals), so the SQL in
-  ``roadmap.queries`` runs unchanged;
+  ``roadmap.store.queries`` runs unchanged;
 - ``BEGIN IMMEDIATE`` becomes ``BEGIN`` plus ``pg_advisory_xact_lock``: roadmap's
   writers take turns on the server as they do on a SQLite file, whichever machine
   they run on (the lock goes with the transaction, so a killed client frees it);
@@ -19,7 +19,6 @@ import functools
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from roadmap.dburl import redact
 from roadmap.errors import (
     BusyError,
     DatabaseRefused,
@@ -28,6 +27,7 @@ from roadmap.errors import (
     StorageError,
     Unavailable,
 )
+from roadmap.store.url import redact
 
 if TYPE_CHECKING:
     import psycopg

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from roadmap.dbapi import Conn, dialect
+from roadmap.store.protocol import Conn, dialect
 
 
 @dataclass
