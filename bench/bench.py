@@ -161,7 +161,7 @@ def build(home: Path, sessions: int, skills: Path | None = None, seed: int = 7) 
     """A data dir with ``sessions`` sessions over five years, plus checks and level changes."""
     env = env_for(home, skills)
     run_once([*ROADMAP, "tree"], env)
-    conn = sqlite3.connect(home / "roadmap.store.sqlite")
+    conn = sqlite3.connect(home / "roadmap.db")
     rng = random.Random(seed)
     ids = [
         r[0]
@@ -232,7 +232,7 @@ def big_tree(path: Path, count: int = 2000) -> None:
 
 def leaf_ids(home: Path) -> list[str]:
     """The leaf skills of a built data dir's tree (what sessions and frames can name)."""
-    conn = sqlite3.connect(home / "roadmap.store.sqlite")
+    conn = sqlite3.connect(home / "roadmap.db")
     try:
         return [
             r[0]

@@ -4,7 +4,7 @@ Resolution order (documented in README.md):
 
 - data dir: ``$ROADMAP_HOME``, else platformdirs' user data dir for ``roadmap``;
 - database: ``--db`` / ``$ROADMAP_DB`` (a path, ``sqlite:///PATH``, or a
-  ``postgresql://`` URL), else ``roadmap.store.sqlite`` in the data dir;
+  ``postgresql://`` URL), else ``roadmap.db`` in the data dir;
 - skills file: ``--skills PATH`` / ``$ROADMAP_SKILLS``, else ``skills.yaml`` in the
   data dir when the user has one, else the bundled ``skills.yaml``.
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-DB_NAME = "roadmap.store.sqlite"
+DB_NAME = "roadmap.db"
 SKILLS_NAME = "skills.yaml"
 
 

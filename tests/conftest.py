@@ -82,7 +82,7 @@ def pinned(monkeypatch: pytest.MonkeyPatch) -> datetime:
 
 @pytest.fixture
 def db_path(isolated_home: Path) -> Path:
-    return isolated_home / "roadmap.store.sqlite"
+    return isolated_home / "roadmap.db"
 
 
 def subprocess_run(
@@ -241,7 +241,7 @@ class Sql:
             from roadmap.store import pg
 
             return pg.connect(url)
-        conn = sqlite3.connect(url or str(self.home / "roadmap.store.sqlite"), isolation_level=None)
+        conn = sqlite3.connect(url or str(self.home / "roadmap.db"), isolation_level=None)
         conn.execute("PRAGMA foreign_keys=ON")
         return conn
 
@@ -327,7 +327,7 @@ class MadeOnce:
                     env.delenv("ROADMAP_DB", raising=False)
                 build(Sql(source))
             if cluster is None:  # the file alone is the whole database
-                conn = sqlite3.connect(source / "roadmap.store.sqlite")
+                conn = sqlite3.connect(source / "roadmap.db")
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 conn.close()
             self.built.add((backend, key))

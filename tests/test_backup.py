@@ -261,7 +261,7 @@ def test_restore_killed_mid_way_leaves_the_old_database(
     os.environ["ROADMAP_HOME"] = str(other)
     try:
         run.ok("tree")
-        conn = sqlite3.connect(other / "roadmap.store.sqlite")
+        conn = sqlite3.connect(other / "roadmap.db")
         conn.executemany(
             "INSERT INTO session (skill_id, started_at, day, minutes, note, tags, links, source, "
             "created_at) VALUES ('linalg', ?, '2025-01-01', 30, ?, '[]', '[]', 'log', "

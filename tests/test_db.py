@@ -108,7 +108,7 @@ def test_data_dir_resolution(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("ROADMAP_HOME", str(home))
     loc = paths.resolve()
     assert loc.home == home
-    assert loc.db == home / "roadmap.store.sqlite"
+    assert loc.db == home / "roadmap.db"
     assert loc.skills == paths.bundled_skills()
     assert loc.skills_origin == "bundled"
     home.mkdir()

@@ -360,7 +360,7 @@ def test_a_database_in_a_synced_folder_is_a_warning(
 @pytest.mark.sqlite_only
 def test_a_local_folder_is_not_mistaken_for_a_synced_one(run: Run, ready: Path) -> None:
     for name in ("mydropbox", "boxes", "syncing", "mydrive", "dropboxes"):
-        assert doctor.synced_folder(Path("/home/u") / name / "roadmap.store.sqlite") is None, name
+        assert doctor.synced_folder(Path("/home/u") / name / "roadmap.db") is None, name
 
 
 MOUNTS = r"""sysfs /sys sysfs rw,nosuid 0 0
@@ -377,13 +377,13 @@ tmpfs /home/u/scratch tmpfs rw 0 0
 @pytest.mark.parametrize(
     ("path", "fstype", "network"),
     [
-        ("/var/lib/x/roadmap.store.sqlite", "ext4", False),
-        ("/home/u/.local/share/roadmap/roadmap.store.sqlite", "nfs4", True),
-        ("/mnt/nas/roadmap.store.sqlite", "cifs", True),
-        ("/mnt/remote dir/r/roadmap.store.sqlite", "fuse.sshfs", True),
-        ("/mnt/c/Users/u/roadmap.store.sqlite", "9p", True),
-        ("/home/u/scratch/roadmap.store.sqlite", "tmpfs", False),
-        ("/home/u/scratchpad/roadmap.store.sqlite", "nfs4", True),
+        ("/var/lib/x/roadmap.db", "ext4", False),
+        ("/home/u/.local/share/roadmap/roadmap.db", "nfs4", True),
+        ("/mnt/nas/roadmap.db", "cifs", True),
+        ("/mnt/remote dir/r/roadmap.db", "fuse.sshfs", True),
+        ("/mnt/c/Users/u/roadmap.db", "9p", True),
+        ("/home/u/scratch/roadmap.db", "tmpfs", False),
+        ("/home/u/scratchpad/roadmap.db", "nfs4", True),
     ],
 )
 def test_the_mount_holding_the_database_is_found(path: str, fstype: str, network: bool) -> None:

@@ -363,7 +363,7 @@ def test_missing_database_where_one_existed_is_not_started_afresh(
     backup = run.ok("backup").stdout
     assert "backed up" in backup
     db_path.unlink()
-    db_path.with_name("roadmap.store.sqlite.created").unlink()
+    db_path.with_name("roadmap.db.created").unlink()
     if sign != "backup":
         for old in (db_path.parent / "backups").iterdir():
             old.unlink()
@@ -372,7 +372,7 @@ def test_missing_database_where_one_existed_is_not_started_afresh(
     elif sign == "journal":
         Path(str(db_path) + "-journal").write_bytes(b"\0" * 32)
     elif sign == "marker":
-        db_path.with_name("roadmap.store.sqlite.created").write_text("x")
+        db_path.with_name("roadmap.db.created").write_text("x")
     for args in (("status", "--json"), ("log", "linalg", "1h")):
         result = run(*args)
         assert result.exit_code == 69, (sign, result.stderr)
@@ -387,9 +387,9 @@ def test_a_database_is_created_only_in_a_data_dir_that_never_held_one(
     db_path.parent.mkdir(parents=True)
     (db_path.parent / "skills-notes.txt").write_text("unrelated")
     result = run.ok("log", "linalg", "1h")
-    assert db_path.exists() and db_path.with_name("roadmap.store.sqlite.created").exists()
+    assert db_path.exists() and db_path.with_name("roadmap.db.created").exists()
     assert "logged #1" in result.stdout
-    assert not list(db_path.parent.glob(".roadmap.store.sqlite.creating-*"))
+    assert not [p for p in db_path.parent.iterdir() if p.name.startswith(".")]  # no temp file left
 
 
 # --- 7. read-only data -------------------------------------------------------------------
@@ -541,7 +541,7 @@ def test_full_disk_gives_a_clear_error_and_recovers(
     with mounted("-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk), target=disk):
         home = disk / "home"
         monkeypatch.setenv("ROADMAP_HOME", str(home))
-        db_path = home / "roadmap.store.sqlite"
+        db_path = home / "roadmap.db"
         for i in range(3):
             run.ok("log", "linalg", "1h", "--note", f"early {i}")
         filler = disk / "filler"

@@ -43,7 +43,7 @@ def test_no_command_on_a_fresh_data_dir_welcomes_and_creates_nothing(
     assert str(home) in out
     for command in ("roadmap log SKILL", "roadmap status", "roadmap demo"):
         assert command in out
-    assert not (home / "roadmap.store.sqlite").exists()
+    assert not (home / "roadmap.db").exists()
     if backend == "postgresql":
         assert sql.one(PUBLIC_TABLES) == 0
 
@@ -87,7 +87,7 @@ def test_demo_fills_a_separate_dir_and_leaves_the_users_alone(
     today, now_stored = now[:10], now[:19] + "Z"  # stored times are UTC, "...Z"
     before = sql.dump() if os.environ.get("ROADMAP_DB") else None  # the user's server
     result = run.ok("demo", "--dir", str(demo_dir))
-    assert not (home / "roadmap.store.sqlite").exists(), "the user's own data dir was touched"
+    assert not (home / "roadmap.db").exists(), "the user's own data dir was touched"
     # a first look: the demo's dashboard on stdout, the hints on stderr
     assert result.stdout.startswith("Target ") and "Next steps" in result.stdout
     if before is not None:
@@ -95,7 +95,7 @@ def test_demo_fills_a_separate_dir_and_leaves_the_users_alone(
     assert f"ROADMAP_HOME={demo_dir} roadmap status" in result.stderr
     assert f"rm -r {demo_dir}" in result.stderr
     # The demo is always a SQLite file in its own dir, whatever database the user has.
-    conn = sqlite3.connect(demo_dir / "roadmap.store.sqlite")
+    conn = sqlite3.connect(demo_dir / "roadmap.db")
     sessions, days = conn.execute("SELECT COUNT(*), COUNT(DISTINCT day) FROM session").fetchone()
     last_day, last_start = conn.execute("SELECT MAX(day), MAX(started_at) FROM session").fetchone()
     this_month = conn.execute(
@@ -145,9 +145,9 @@ def test_demo_replaces_an_earlier_demo_only_when_confirmed(run: Run, demo_dir: P
     run.ok("demo", "--dir", str(demo_dir))
     result = run("demo", "--dir", str(demo_dir))  # not a terminal, no --yes
     assert result.exit_code == 2 and "--yes" in result.stderr
-    assert (demo_dir / "roadmap.store.sqlite").exists()
+    assert (demo_dir / "roadmap.db").exists()
     run.ok("demo", "--dir", str(demo_dir), "--yes")
-    conn = sqlite3.connect(demo_dir / "roadmap.store.sqlite")
+    conn = sqlite3.connect(demo_dir / "roadmap.db")
     assert conn.execute("SELECT COUNT(*) FROM session").fetchone()[0] >= 60
     conn.close()
 
@@ -163,7 +163,7 @@ def test_the_demo_dir_is_per_user(
         result = run.ok("demo")
         made[user] = tmp_path / f"roadmap-demo-{user}"
         assert f"in {made[user]} " in result.stderr
-        assert (made[user] / "roadmap.store.sqlite").exists()
+        assert (made[user] / "roadmap.db").exists()
     assert made["alice"] != made["bob"]
 
 
@@ -173,7 +173,7 @@ def test_declining_to_replace_the_demo_says_how_to_look_at_it(
     import roadmap.cli.demo as demo_cli
 
     run.ok("demo", "--dir", str(demo_dir))
-    before = (demo_dir / "roadmap.store.sqlite").stat().st_mtime_ns
+    before = (demo_dir / "roadmap.db").stat().st_mtime_ns
     # as on a terminal: the question is asked, and answered N
     monkeypatch.setattr(
         demo_cli, "confirm", lambda q, yes: typer.confirm(q, default=False, err=True)
@@ -183,7 +183,7 @@ def test_declining_to_replace_the_demo_says_how_to_look_at_it(
     assert "replace the earlier demo" in result.stderr
     assert f"kept the earlier demo in {demo_dir}" in result.stderr
     assert f"ROADMAP_HOME={demo_dir} roadmap status" in result.stderr
-    assert (demo_dir / "roadmap.store.sqlite").stat().st_mtime_ns == before
+    assert (demo_dir / "roadmap.db").stat().st_mtime_ns == before
 
 
 def _quickstart() -> list[list[str]]:
@@ -207,7 +207,7 @@ def test_the_readme_quick_start_runs_in_order(
     from roadmap.demo import default_dir
 
     assert default_dir().parent == tmp_path and default_dir().name.startswith("roadmap-demo-")
-    assert (default_dir() / "roadmap.store.sqlite").exists()
+    assert (default_dir() / "roadmap.db").exists()
     assert (home / "skills.yaml").exists() and (tmp_path / "report.html").exists()
     sessions = run.json("sessions")
     assert [s["skill"] for s in sessions] == ["triton-kernels", "cuda-programming"]
@@ -341,7 +341,7 @@ def test_a_real_process_registers_what_it_runs_and_still_knows_every_command(
 ) -> None:
     # A real process builds only the command it runs; unknown names still get suggestions.
     assert proc("log", "cuda", "1h").returncode == 0
-    database = os.environ.get("ROADMAP_DB") or str(home / "roadmap.store.sqlite")
+    database = os.environ.get("ROADMAP_DB") or str(home / "roadmap.db")
     done = proc("--db", database, "sessions", "--json")
     assert done.returncode == 0 and '"cuda-programming"' in done.stdout
     typo = proc("stats")

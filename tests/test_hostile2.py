@@ -286,7 +286,7 @@ def test_temp_files_are_exclusive_random_and_cleaned(tmp_path: Path) -> None:
     old = time.time() - 2 * 3600
     stale = [
         tmp_path / ".x.db.roadmap-tmp-0123456789abcdef",
-        tmp_path / ".roadmap.store.sqlite.77.tmp",
+        tmp_path / ".roadmap.db.77.tmp",
     ]
     fresh = tmp_path / ".y.roadmap-tmp-fedcba9876543210"
     foreign = tmp_path / ".z.something.tmp"
@@ -655,7 +655,7 @@ def test_read_only_data_dir_and_database_for_an_unprivileged_user(
 ) -> None:
     run.ok("log", "linalg", "1h", "--note", "kept")
     home = reachable_home
-    db_path = home / "roadmap.store.sqlite"
+    db_path = home / "roadmap.db"
     for path in home.iterdir():
         if path.name != db_path.name:
             path.chmod(0o444)
@@ -778,7 +778,7 @@ def test_doctor_finds_dates_out_of_range(run: Run, small: Path, sql: Sql) -> Non
 @pytest.mark.sqlite_only  # the data dir's files
 def test_doctor_reports_temp_files_left_behind(run: Run, small: Path, db_path: Path) -> None:
     run.ok("log", "linalg", "1h")
-    left = db_path.parent / ".roadmap.store.sqlite.roadmap-tmp-0123456789abcdef"
+    left = db_path.parent / ".roadmap.db.roadmap-tmp-0123456789abcdef"
     left.write_bytes(b"half a backup")
     old = time.time() - 3 * 3600
     os.utime(left, (old, old))

@@ -102,7 +102,7 @@ def test_every_released_revision_has_a_fixture_database() -> None:
 def test_fixture_database_upgrades_to_head_with_every_row_intact(
     fixture: Path, tmp_path: Path, run: Run
 ) -> None:
-    copy = tmp_path / "data" / "roadmap.store.sqlite"
+    copy = tmp_path / "data" / "roadmap.db"
     copy.parent.mkdir()
     shutil.copyfile(fixture, copy)
     before = snapshot(copy)
@@ -197,7 +197,7 @@ def head_plus_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
 @pytest.fixture
 def populated(tmp_path: Path) -> Path:
     """A database at 0001 with rows in every table."""
-    path = tmp_path / "data" / "roadmap.store.sqlite"
+    path = tmp_path / "data" / "roadmap.db"
     path.parent.mkdir()
     shutil.copyfile(DATA / "schema-0001.db", path)
     return path

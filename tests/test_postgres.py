@@ -104,7 +104,7 @@ def test_an_unreachable_server_is_one_message_exit_69(small: Path, isolated_home
         assert "cannot connect to the database server" in result.stderr + result.stdout
         assert "Traceback" not in result.stderr
         assert result.stderr.count("roadmap: error:") <= 1
-    assert not (isolated_home / "roadmap.store.sqlite").exists()  # nothing written locally
+    assert not (isolated_home / "roadmap.db").exists()  # nothing written locally
 
 
 def test_passwords_come_from_pgpass_or_pgpassword_and_are_never_shown(

@@ -77,7 +77,7 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         mp.delenv("ROADMAP_SKILLS", raising=False)
         mp.setenv("NO_COLOR", "1")
         _build_history(Run())
-    db = home / "roadmap.store.sqlite"
+    db = home / "roadmap.db"
     # Age the self-assessment so that some skills are stale, as after weeks of real use.
     conn = sqlite3.connect(db)
     with conn:

@@ -307,13 +307,13 @@ def test_a_dangling_symlink_as_the_database_is_refused_and_nothing_written(
     run: Run, small: Path, isolated_home: Path
 ) -> None:
     isolated_home.mkdir(parents=True)
-    link = isolated_home / "roadmap.store.sqlite"
+    link = isolated_home / "roadmap.db"
     link.symlink_to(isolated_home / "elsewhere.db")
     for args in (("log", "linalg", "1h"), ("status",)):
         result = run(*args)
         assert result.exit_code == 69, result.output
         assert "symbolic link" in result.stderr and "Traceback" not in result.output
-    assert sorted(p.name for p in isolated_home.iterdir()) == ["roadmap.store.sqlite"]
+    assert sorted(p.name for p in isolated_home.iterdir()) == ["roadmap.db"]
     link.unlink()
     run.ok("log", "linalg", "1h")  # once the link is gone, a new database starts cleanly
 
@@ -325,7 +325,7 @@ def test_a_fifo_as_the_database_never_hangs(small: Path, isolated_home: Path) ->
     import sys
 
     isolated_home.mkdir(parents=True)
-    os.mkfifo(isolated_home / "roadmap.store.sqlite")
+    os.mkfifo(isolated_home / "roadmap.db")
     for args in (("status",), ("doctor",), ("log", "linalg", "1h")):
         result = subprocess.run(
             [sys.executable, "-m", "roadmap", *args],
@@ -385,7 +385,7 @@ def test_doctor_finds_a_foreign_trigger_in_the_live_database(
     import sqlite3
 
     ready.ok("log", "linalg", "1h", "--on", "2026-11-30")
-    conn = sqlite3.connect(isolated_home / "roadmap.store.sqlite")
+    conn = sqlite3.connect(isolated_home / "roadmap.db")
     conn.execute("CREATE TABLE spy (x TEXT)")
     conn.commit()
     conn.close()

@@ -31,7 +31,7 @@ DATA = Path(__file__).resolve().parent / "data"
 
 def _made(run: Run, home: Path) -> Path:
     run.ok("log", "cuda", "1h")
-    return home / "roadmap.store.sqlite"
+    return home / "roadmap.db"
 
 
 # On a server: tests/test_postgres.py::test_the_server_schema_is_the_sqlmodel_schema.
@@ -200,7 +200,7 @@ def test_the_totals_always_equal_the_sessions(
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated database on the bundled tree, without sessions."""
     home = tmp_path_factory.mktemp("template")
-    path = home / "roadmap.store.sqlite"
+    path = home / "roadmap.db"
     from roadmap.context import App
 
     app = App(str(path), str(ROOT / "skills.yaml"), notify=lambda _: None)
@@ -212,7 +212,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_an_upgraded_history_gets_its_totals(
     backend: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    path = tmp_path / "roadmap.store.sqlite"
+    path = tmp_path / "roadmap.db"
     shutil.copyfile(DATA / "schema-0001.db", path)
     if backend == "sqlite":
         db.open_db(path).close()

@@ -232,7 +232,7 @@ def fresh(
         @contextmanager
         def make() -> Iterator[Sql]:
             with tempfile.TemporaryDirectory() as home:
-                _sqlite_copy(template, Path(home) / "roadmap.store.sqlite")
+                _sqlite_copy(template, Path(home) / "roadmap.db")
                 with _env("ROADMAP_HOME", home):
                     yield Sql(Path(home))
 

@@ -194,7 +194,7 @@ def main(
         typer.Option(
             "--db",
             envvar="ROADMAP_DB",
-            help="Database file (default: DATA_DIR/roadmap.store.sqlite).",
+            help="Database file (default: DATA_DIR/roadmap.db).",
             show_envvar=True,
         ),
     ] = None,

@@ -87,7 +87,7 @@ def fill(work: Path) -> Path:
     tree.write_text(V2, encoding="utf-8")
     cli("sync")
     cli("start", "cpp-memory", "--note", "running at release time")
-    return home / "roadmap.store.sqlite"
+    return home / "roadmap.db"
 
 
 def main() -> None:
