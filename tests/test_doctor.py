@@ -326,10 +326,18 @@ def test_an_unknown_revision_is_a_problem(run: Run, ready: Path, sql: Sql) -> No
 
 
 @pytest.mark.no_database
-def test_the_head_revision_constant_matches_the_migrations() -> None:
-    assert doctor.HEAD_REVISION == models.HEAD_REVISION
-    assert db.SCHEMA_VERSION == models.SCHEMA_VERSION
-    assert db.APPLICATION_ID == models.APPLICATION_ID
+def test_the_schema_identity_matches_the_newest_migration() -> None:
+    """One source (roadmap.store.schema), and it says what the newest migration makes."""
+    import re
+
+    from roadmap import paths
+    from roadmap.store import backups, schema
+
+    assert max(backups.known_revisions()) == schema.HEAD_REVISION == models.HEAD_REVISION
+    newest = (paths.migrations_dir() / "versions").glob(f"{schema.HEAD_REVISION}_*.py")
+    text = next(newest).read_text(encoding="utf-8")
+    assert re.search(rf"user_version = {schema.SCHEMA_VERSION}\b", text)
+    assert db.SCHEMA_VERSION == models.SCHEMA_VERSION == schema.SCHEMA_VERSION
 
 
 @pytest.mark.sqlite_only
