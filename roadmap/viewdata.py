@@ -1,0 +1,184 @@
+"""The data the views hand to the renderers and exporters, typed.
+
+These are the ``--json`` contracts (README, "JSON output") as ``TypedDict``s: the views
+build them, ``render``, ``export`` and ``report_html`` read them, and ``mypy --strict``
+checks both sides against the same keys. Fields are added over time, never renamed or
+removed.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+
+class TargetJson(TypedDict):
+    id: str
+    name: str
+    by: str | None
+
+
+class GapRow(TypedDict):
+    skill: str
+    name: str
+    pillar: str
+    current: float
+    required: int
+    gap: float
+    weight: int
+
+
+class Recommendation(TypedDict):
+    skill: str
+    name: str
+    score: float
+    reasons: list[str]
+
+
+class ReviewRow(TypedDict):
+    skill: str
+    name: str
+    pillar: str
+    level: int
+    last_practised: str | None
+    last_activity: str | None
+    interval_days: int
+    overdue_days: int | None
+
+
+class PillarForecast(TypedDict):
+    id: str
+    name: str
+    remaining_hours: float
+    pace_hours_per_week: float
+    pace_12w_hours_per_week: float
+    eta: str | None
+    on_track: bool | None
+    needed_hours_per_week: float | None
+
+
+class Forecast(TypedDict):
+    target: TargetJson
+    remaining_hours: float
+    pace_hours_per_week: float
+    pace_12w_hours_per_week: float
+    eta: str | None
+    by: str | None
+    on_track: bool | None
+    needed_hours_per_week: float | None
+    pillars: list[PillarForecast]
+    pace_days: int
+    pace_12w_days: int
+    pace_assumed: bool
+    history_days: int
+    history_sessions: int
+    enough_history: bool
+    eta_likely: str | None
+    eta_cautious: str | None
+
+
+class PillarStatus(TypedDict):
+    id: str
+    name: str
+    readiness: float
+    minutes_week: int
+    minutes_total: int
+
+
+class Streak(TypedDict):
+    current: int
+    longest: int
+
+
+class TimerJson(TypedDict):
+    skill: str
+    started_at: str
+    minutes: int
+
+
+class Status(TypedDict):
+    target: TargetJson
+    readiness: float
+    pillars: list[PillarStatus]
+    top_gaps: list[GapRow]
+    next: list[Recommendation]
+    week_minutes: int
+    weekly_goal_minutes: int | None
+    streak: Streak
+    timer: TimerJson | None
+    forecast: Forecast
+
+
+class MinutesById(TypedDict):
+    id: str
+    minutes: int
+
+
+class NamedMinutes(TypedDict):
+    id: str
+    name: str
+    minutes: int
+
+
+class MilestoneChecked(TypedDict):
+    skill: str
+    name: str
+    milestone: str
+    text: str
+    ref: str
+
+
+class LevelUp(TypedDict):
+    skill: str
+    name: str
+    to: int
+
+
+class Report(TypedDict):
+    since: str
+    until: str
+    minutes: int
+    sessions: int
+    pillars: list[NamedMinutes]
+    skills: list[NamedMinutes]
+    milestones_checked: list[MilestoneChecked]
+    level_ups: list[dict[str, Any]]  # {"skill", "name", "from", "to"}: "from" is a keyword
+
+
+class Heatmap(TypedDict):
+    start: str
+    today: str
+    weeks: list[list[int]]
+
+
+class RadarRow(TypedDict):
+    id: str
+    name: str
+    current: float
+    required: float
+
+
+class Weekly(TypedDict):
+    weeks: list[str]
+    pillars: list[NamedMinutes]
+
+
+class YearTotal(TypedDict):
+    since: str
+    minutes: int
+    days: int
+
+
+class Summary(TypedDict):
+    """What the Markdown and HTML exports show."""
+
+    title: str
+    generated: str
+    status: Status
+    report: Report
+    radar: list[RadarRow]
+    max_level: int
+    readiness_history: list[tuple[str, float]]
+    heatmap: Heatmap
+    weekly: Weekly
+    year: YearTotal
+    skill_pillars: dict[str, str]
