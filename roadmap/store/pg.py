@@ -9,7 +9,7 @@
   number sessions alike;
 - psycopg errors become :class:`~roadmap.errors.RoadmapError` with their exit code.
 
-psycopg is an optional dependency (``pip install 'roadmap[postgres]'``), imported
+psycopg is an optional dependency (``pip install 'skill-roadmap[postgres]'``), imported
 only when the database is a server.
 """
 
@@ -50,7 +50,7 @@ def driver() -> Any:
     except ImportError:
         raise Unavailable(
             "PostgreSQL support is not installed",
-            hint="pip install 'roadmap[postgres]' (it adds psycopg 3)",
+            hint="pip install 'skill-roadmap[postgres]' (it adds psycopg 3)",
         ) from None
     return psycopg
 

@@ -62,7 +62,7 @@ def open_server(url: str, backups_to: Path) -> pg.PgConnection:
             raise DatabaseRefused(
                 f"the database {label} was made by a newer version of roadmap (schema revision "
                 f"{current}; this version knows up to {max(known)}); left untouched",
-                hint="upgrade roadmap (pip install -U roadmap) on this machine",
+                hint="upgrade roadmap (pip install -U skill-roadmap) on this machine",
             )
         target = max(known)
         if current == target:

@@ -334,7 +334,7 @@ def _open(db: Path) -> sqlite3.Connection:
             raise DatabaseRefused(
                 f"the database {db} was made by a newer version of roadmap "
                 f"(schema {version}; this version knows up to {SCHEMA_VERSION}); left untouched",
-                hint="upgrade roadmap (pip install -U roadmap)",
+                hint="upgrade roadmap (pip install -U skill-roadmap)",
             )
         if version < SCHEMA_VERSION:
             if readonly:
