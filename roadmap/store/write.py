@@ -39,10 +39,6 @@ _SESSION_SELECT = f"SELECT {', '.join(SESSION_FIELDS)} FROM session"
 HISTORY_TABLES = ("session", "assessment", "level_change", "timer", "skill_alias")
 
 
-class ConstraintError(RoadmapError):
-    """A row broke a rule of the schema (unique, foreign key, check)."""
-
-
 @contextmanager
 def transaction(conn: Conn) -> Iterator[Conn]:
     """One write transaction: all of it is committed, or none of it."""
@@ -57,6 +53,8 @@ def transaction(conn: Conn) -> Iterator[Conn]:
 
 
 def _is_constraint(exc: BaseException) -> bool:
+    """A broken unique, foreign-key or check rule: SQLite's IntegrityError, or on a server
+    the psycopg error (SQLSTATE class 23) that :mod:`roadmap.store.pg` translated."""
     if isinstance(exc, sqlite3.IntegrityError):
         return True
     cause = exc.__cause__ or exc.__context__
@@ -276,7 +274,7 @@ def insert_timer(conn: Conn, timer: dict[str, Any]) -> None:
     try:
         insert(conn, "timer", values)
     except (sqlite3.IntegrityError, RoadmapError) as exc:
-        if _is_constraint(exc) or isinstance(exc, sqlite3.IntegrityError):
+        if _is_constraint(exc):
             raise StateError("a timer is already running (started by another process)") from None
         raise
 
