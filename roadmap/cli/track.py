@@ -51,6 +51,7 @@ def _session_id(text: str) -> int:
     return int(digits)
 
 
+FORGOTTEN_MINUTES = 12 * 60  # as track.FORGOTTEN_HOURS (not imported: it loads SQLModel)
 FORGOTTEN_HINT = (
     "end it when you stopped with roadmap stop --at TIME (e.g. --at 'yesterday 18:00'), "
     "or drop it with roadmap cancel"
@@ -111,7 +112,7 @@ def _already_running(ctx: typer.Context, wanted: str, now: Any) -> None:
         "roadmap stop to record it, roadmap cancel to drop it, "
         f"or roadmap start {wanted} --switch to record it and start this one"
     )
-    if minutes > 12 * 60:
+    if minutes > FORGOTTEN_MINUTES:
         hint = f"it was probably forgotten: {FORGOTTEN_HINT}"
     raise StateError(
         f"a timer is already running on '{running.skill}' since {since:%Y-%m-%d %H:%M} "
@@ -171,6 +172,8 @@ def log(
     """Record a study session and print it with its id.
 
     A bare number is minutes: log cuda 90 is 1h30m (1.5 alone is refused: 1.5h or 1.5m?).
+    Without a time of day the session goes into that day's latest free time (today: ending
+    by now); with one it starts then. Sessions never overlap and never end in the future.
 
     Example: roadmap log cuda 1h30m --on "yesterday 9am" --note "tiled GEMM" --tag gemm
     """
