@@ -26,6 +26,11 @@ def _milestone(conn: Conn, skill_id: str, key: str) -> Row:
     return milestone
 
 
+def _named(milestone: Row) -> str:
+    """A milestone as every message names it: ``LEVEL.N`` and its text."""
+    return f"{milestone['level']}.{milestone['position']} {milestone['text']}"
+
+
 def check(
     conn: Conn, skill_id: str, key: str, link: str | None, note: str | None
 ) -> tuple[Row, Row | None]:
@@ -40,7 +45,7 @@ def check(
     write.journal(
         conn,
         "check",
-        f"check {skill_id} {key}",
+        f"check {skill_id} {_named(milestone)}",
         {
             "skill": skill_id,
             "key": key,
@@ -68,7 +73,7 @@ def uncheck(conn: Conn, skill_id: str, key: str) -> tuple[Row, Row | None]:
     write.journal(
         conn,
         "uncheck",
-        f"uncheck {skill_id} {key}",
+        f"uncheck {skill_id} {_named(milestone)}",
         {
             "skill": skill_id,
             "key": key,

@@ -63,13 +63,13 @@ CASES: list[tuple[str, list[tuple[str, ...]], tuple[str, ...], str]] = [
         "check",
         [("check", "linalg", "1.1")],
         ("check", "linalg", "2.1", "--link", "https://g.it", "--note", "n"),
-        "check linalg blocked-lu",
+        "check linalg 2.1 Implement blocked LU",
     ),
     (
         "uncheck",
         [("check", "linalg", "1.1"), ("check", "linalg", "2.1")],
         ("uncheck", "linalg", "1.1"),
-        "uncheck linalg explain-lu",
+        "uncheck linalg 1.1 Explain LU",
     ),
     ("assess", [("assess", "linalg", "2")], ("assess", "linalg", "4", "-n", "x"), "assess linalg"),
 ]
@@ -107,10 +107,10 @@ def test_undo_walks_back_through_a_mixed_history(run: Run, ready: Path, sql: Sql
         (("start", "calculus"), "start timer on calculus"),
         (("stop",), "stop #2"),
         (("edit", "1", "--duration", "90m"), "edit #1"),
-        (("check", "linalg", "1.1"), "check linalg explain-lu"),
+        (("check", "linalg", "1.1"), "check linalg 1.1 Explain LU"),
         (("assess", "calculus", "3"), "assess calculus at level 3"),
         (("delete", "2", "--yes"), "delete #2"),
-        (("uncheck", "linalg", "1.1"), "uncheck linalg explain-lu"),
+        (("uncheck", "linalg", "1.1"), "uncheck linalg 1.1 Explain LU"),
     ]
     snapshots = []
     for args, _ in steps:

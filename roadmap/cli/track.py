@@ -409,17 +409,16 @@ def edit(
     changes = track.Changes(note=track.check_note(note), tags=track.check_tags(tag))
     if duration is not None:
         changes.minutes = parse_duration(duration)
-    if on is not None:
-        # Placed like log: in the day's free time, or at its time if free and past.
-        now = local_now()
-        minutes = changes.minutes or int(current["minutes"])
-        when = parse_when(on, now)
-        changes.started = overlaps.place(conn, when, minutes, now, exclude=session_id)
+    now = local_now()
+    when = parse_when(on, now) if on is not None else None
     if skill is not None:
         changes.skill_id = resolve.skill(conn, skill).id
-    if changes == track.Changes():
+    if changes == track.Changes() and when is None:
         raise UsageError("nothing to change: give --duration, --on, --note, --skill or --tag")
     with app.write() as conn:
+        if when is not None:  # placed like log, inside the write: nothing slips in between
+            minutes = changes.minutes or int(current["minutes"])
+            changes.started = overlaps.place(conn, when, minutes, now, exclude=session_id)
         track.edit(conn, session_id, changes)
     _show(ctx, session_id, "edited", as_json)
 
