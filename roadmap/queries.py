@@ -406,6 +406,9 @@ def skill_detail(conn: Conn, skill_id: str) -> dict[str, Any]:
     }
 
 
+CALIBRATION_CAUSE = "calibrated"  # the cause of a level change a calibration made
+
+
 def period_report(conn: Conn, since: str, until: str) -> dict[str, Any]:
     """Minutes per pillar and skill, sessions, milestones checked, level-ups: local days
     ``since``..``until`` inclusive (from ``skill_day``, or ``skill_total`` when the period
@@ -449,14 +452,17 @@ def period_report(conn: Conn, since: str, until: str) -> dict[str, Any]:
             (lo, hi),
         )
     ]
-    level_ups = [
-        {"skill": s, "from": p, "to": lv}
-        for s, p, lv in conn.execute(
-            "SELECT skill_id, previous, level FROM level_change WHERE changed_at >= ? "
-            "AND changed_at < ? AND level > previous ORDER BY changed_at, id",
+    from roadmap.analysis import net_level_ups
+
+    changes = [
+        (str(s), int(p), int(lv), str(cause).startswith(CALIBRATION_CAUSE))
+        for s, p, lv, cause in conn.execute(
+            "SELECT skill_id, previous, level, cause FROM level_change WHERE changed_at >= ? "
+            "AND changed_at < ? ORDER BY changed_at, id",
             (lo, hi),
         )
     ]
+    level_ups = [{"skill": s, "from": p, "to": lv} for s, p, lv in net_level_ups(changes)]
     return {
         "since": since,
         "until": until,

@@ -98,6 +98,12 @@ def _hours(minutes: float) -> str:
     return f"{minutes / 60:.1f}h"
 
 
+def _part_hours(item: dict[str, Any]) -> str:
+    """A report part's hours: its ``hours`` (rounded so the parts add up to the total shown),
+    else its minutes in hours."""
+    return f"{item['hours']:.1f}h" if "hours" in item else _hours(item["minutes"])
+
+
 def _h(hours: float) -> str:
     """Hours for a person: ``3036h``, ``42h``, ``7.5h``, ``0.0h``."""
     return f"{hours:.0f}h" if hours >= 10 else f"{hours:.1f}h"
@@ -850,7 +856,7 @@ def report_view(data: dict[str, Any]) -> RenderableType:
     since = "the start" if data["since"] <= "1970-01-01" else data["since"]
     head = Text(f"Report from {since} to {data['until']}", style="bold")
     summary = Text(
-        f"{_hours(data['minutes'])} in {_plural(data['sessions'], 'session')}; "
+        f"{_part_hours(data)} in {_plural(data['sessions'], 'session')}; "
         f"{_plural(len(data['milestones_checked']), 'milestone')} checked; "
         f"{_plural(len(data['level_ups']), 'level-up')}"
     )
@@ -860,7 +866,7 @@ def report_view(data: dict[str, Any]) -> RenderableType:
         _name_column(table, "pillar")
         _number_column(table, "hours")
         for p in data["pillars"]:
-            table.add_row(text(p.get("name", p["id"])), _hours(p["minutes"]))
+            table.add_row(text(p.get("name", p["id"])), _part_hours(p))
         parts += [Text(""), table]
     if data["skills"]:
         shown = data["skills"][:15]
@@ -868,12 +874,15 @@ def report_view(data: dict[str, Any]) -> RenderableType:
         _name_column(table, "skill")
         _number_column(table, "hours")
         for s in shown:
-            table.add_row(text(s["name"]), _hours(s["minutes"]))
+            table.add_row(text(s["name"]), _part_hours(s))
         parts += [Text(""), table]
         more = len(data["skills"]) - len(shown)
         if more:
-            rest = sum(s["minutes"] for s in data["skills"][15:])
-            parts.append(Text(f"and {_plural(more, 'more skill')} ({_hours(rest)})", "dim"))
+            rest = {
+                "minutes": sum(s["minutes"] for s in data["skills"][15:]),
+                "hours": round(sum(s.get("hours", 0.0) for s in data["skills"][15:]), 1),
+            }
+            parts.append(Text(f"and {_plural(more, 'more skill')} ({_part_hours(rest)})", "dim"))
     if data["level_ups"]:
         parts += [Text(""), _section("Level-ups")]
         grid = _grid(1, None)

@@ -66,6 +66,19 @@ def _h(minutes: float) -> str:
     return f"{minutes / 60:.1f}"
 
 
+def _totals(pillars: list[dict[str, Any]]) -> dict[str, str]:
+    """All-time hours per pillar, rounded so that they add up like the period's."""
+    from roadmap.analysis import apportion_hours
+
+    hours = apportion_hours([p["minutes_total"] for p in pillars])
+    return {p["id"]: f"{h:.1f}" for p, h in zip(pillars, hours, strict=True)}
+
+
+def _part(item: dict[str, Any]) -> str:
+    """A report part's hours, rounded so the parts add up to the total shown."""
+    return f"{item['hours']:.1f}" if "hours" in item else _h(item["minutes"])
+
+
 def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -303,7 +316,7 @@ def write_html(summary: dict[str, Any], out: IO[str]) -> None:
     )
     w(
         f'<div class="card"><div class="muted">In the period</div>'
-        f'<div class="big">{_h(report["minutes"])} h</div>'
+        f'<div class="big">{_part(report)} h</div>'
         f'<div class="muted">{report["sessions"]} sessions · {len(report["level_ups"])} level-ups · '
         f"{len(report['milestones_checked'])} milestones</div></div>"
     )
@@ -321,7 +334,8 @@ def write_html(summary: dict[str, Any], out: IO[str]) -> None:
     w('<section><h2>Where I stand</h2><div class="grid wide"><div class="card">')
     w(radar_svg(summary["radar"], summary["max_level"]))
     w('</div><div class="card">')
-    period = {p["id"]: p["minutes"] for p in report["pillars"]}
+    period = {p["id"]: _part(p) for p in report["pillars"]}
+    totals = _totals(status["pillars"])
     w(
         _table(
             [("Pillar", False), ("Readiness", False), ("Period h", True), ("Total h", True)],
@@ -330,8 +344,8 @@ def write_html(summary: dict[str, Any], out: IO[str]) -> None:
                     esc(p["name"]),
                     f'<div class="bar"><span style="width:{p["readiness"] * 100:.0f}%"></span>'
                     f"</div>{p['readiness']:.0%}",
-                    _h(period.get(p["id"], 0)),
-                    _h(p["minutes_total"]),
+                    period.get(p["id"], "0.0"),
+                    totals[p["id"]],
                 ]
                 for p in status["pillars"]
             ],
@@ -351,7 +365,7 @@ def write_html(summary: dict[str, Any], out: IO[str]) -> None:
         w(
             _table(
                 [("Skill", False), ("Hours", True)],
-                [[esc(s["name"]), _h(s["minutes"])] for s in report["skills"][:15]],
+                [[esc(s["name"]), _part(s)] for s in report["skills"][:15]],
             )
         )
     if report["level_ups"]:
