@@ -424,9 +424,9 @@ def write_json(
             )
         ],
         "assessments": [
-            {"skill": s, "level": lv, "note": n, "assessed_at": local_iso(at)}
-            for s, lv, n, at in conn.execute(
-                "SELECT skill_id, level, note, assessed_at FROM assessment "
+            {"skill": s, "level": lv, "note": n, "assessed_at": local_iso(at), "kind": k}
+            for s, lv, n, at, k in conn.execute(
+                "SELECT skill_id, level, note, assessed_at, kind FROM assessment "
                 "WHERE assessed_at >= ? AND assessed_at < ? ORDER BY assessed_at, id",
                 (lo, hi),
             )

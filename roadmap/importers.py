@@ -617,7 +617,13 @@ def roadmap_json(source: TextSource) -> tuple[ExportState, Iterator[Record]]:
                     stream.value(),
                     at,
                     key,
-                    {"skill": "str", "level": "int", "note": "str?", "assessed_at": "time"},
+                    {
+                        "skill": "str",
+                        "level": "int",
+                        "note": "str?",
+                        "assessed_at": "time",
+                        "kind": "str?",
+                    },
                 )
             elif key == "level_history":
                 state.level_history = _check_items(

@@ -78,18 +78,24 @@ def uncheck(
 
 
 def assess(
-    session: Session, skill_id: str, level: int, note: str
+    session: Session, skill_id: str, level: int, note: str, kind: str = "assess"
 ) -> tuple[models.Assessment, models.LevelChange | None]:
+    """Record a self-assessment, or (``kind="calibrate"``) a starting level: kept and shown,
+    but its level change is never counted as progress (cause ``calibrated at N``)."""
+    if kind not in ("assess", "calibrate"):
+        raise UsageError(f"unknown assessment kind '{kind}'")
     state = journal.skill_state(session, skill_id)
     now = utcnow()
-    row = models.Assessment(skill_id=skill_id, level=level, note=note, assessed_at=now)
+    row = models.Assessment(skill_id=skill_id, level=level, note=note, assessed_at=now, kind=kind)
     session.add(row)
     session.flush()
-    change = levels.recompute(session, skill_id, now, f"assessed at {level}")
+    cause = f"calibrated at {level}" if kind == "calibrate" else f"assessed at {level}"
+    change = levels.recompute(session, skill_id, now, cause)
+    verb = "calibrate" if kind == "calibrate" else "assess"
     journal.record(
         session,
         "assess",
-        f"assess {skill_id} at level {level}",
+        f"{verb} {skill_id} at level {level}",
         {
             "assessment": row.id,
             "skill": skill_id,

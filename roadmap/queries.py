@@ -362,7 +362,7 @@ def skill_detail(conn: Conn, skill_id: str) -> dict[str, Any]:
         )
     ]
     assessment = conn.execute(
-        "SELECT level, note, assessed_at FROM assessment WHERE skill_id = ? "
+        "SELECT level, note, assessed_at, kind FROM assessment WHERE skill_id = ? "
         "ORDER BY assessed_at DESC, id DESC LIMIT 1",
         (skill_id,),
     ).fetchone()
@@ -398,7 +398,12 @@ def skill_detail(conn: Conn, skill_id: str) -> dict[str, Any]:
         "last_practised": stats[1],
         "milestones": milestones,
         "assessment": (
-            {"level": assessment[0], "note": assessment[1], "at": local_iso(assessment[2])}
+            {
+                "level": assessment[0],
+                "note": assessment[1],
+                "at": local_iso(assessment[2]),
+                "kind": assessment[3],
+            }
             if assessment
             else None
         ),

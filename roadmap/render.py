@@ -507,7 +507,8 @@ def _how(data: dict[str, Any]) -> str:
         parts.append(f"every milestone of {levels} checked")
     if data["assessment"]:
         a = data["assessment"]
-        parts.append(f"self-assessed {a['level']} on {_day(a['at'])}")
+        how = "calibrated at" if a.get("kind") == "calibrate" else "self-assessed"
+        parts.append(f"{how} {a['level']} on {_day(a['at'])}")
     if not parts:
         return "not started: no milestone level complete, no self-assessment"
     history = data["level_history"]
