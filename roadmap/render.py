@@ -402,16 +402,21 @@ def _status(data: dict[str, Any], names: dict[str, str], width: int) -> Renderab
     pillars.add_column("readiness", no_wrap=True)
     _number_column(pillars, "week")
     _number_column(pillars, "total")
-    for p in data["pillars"]:
+    from roadmap.analysis import apportion_hours, tenths_of_hours
+
+    # Hours rounded so that the pillars' week hours add up to "This week" below.
+    week_hours = apportion_hours([p["minutes_week"] for p in data["pillars"]], data["week_minutes"])
+    total_hours = apportion_hours([p["minutes_total"] for p in data["pillars"]])
+    for p, wk, tot in zip(data["pillars"], week_hours, total_hours, strict=True):
         pillars.add_row(
             text(p["name"]),
             f"{bar(p['readiness'], 12 if wide else 6)} {p['readiness']:>4.0%}",
-            _hours(p["minutes_week"]),
-            _hours(p["minutes_total"]),
+            f"{wk:.1f}h",
+            f"{tot:.1f}h",
         )
     parts += [pillars, Text("")]
 
-    week = Text(_hours(data["week_minutes"]))
+    week = Text(f"{tenths_of_hours(data['week_minutes']) / 10:.1f}h")
     goal = data["weekly_goal_minutes"]
     if goal:
         share = data["week_minutes"] / goal

@@ -69,3 +69,14 @@ def test_net_level_ups_reset_at_a_calibration() -> None:
         ("c", 0, 1, False),
     ]
     assert analysis.net_level_ups(changes) == [("a", 2, 3), ("c", 0, 1)]
+
+
+def test_status_week_hours_add_up(at: Run) -> None:
+    at.ok("log", "linalg", "208m")  # math
+    at.ok("log", "cpp-memory", "166m")  # software; 6.23 h this week
+    text = at.ok("status").stdout
+    week_line = next(line for line in text.splitlines() if line.startswith("This week"))
+    assert "6.2h" in week_line
+    math_row = next(line for line in text.splitlines() if line.startswith("Math "))
+    software_row = next(line for line in text.splitlines() if line.startswith("Software "))
+    assert "3.5h" in math_row and "2.7h" in software_row
