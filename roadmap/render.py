@@ -659,7 +659,8 @@ def _forecast(data: dict[str, Any], width: int) -> RenderableType:
     rows: list[tuple[str, RenderableType]] = [("Target", head), *_forecast_rows(data)]
     lines: list[RenderableType] = [_fields(rows), Text("")]
     if not wide:
-        return Group(*lines, *_forecast_pillars_stacked(data["pillars"]))
+        enough = data.get("enough_history", True) or bool(data.get("pace_assumed"))
+        return Group(*lines, *_forecast_pillars_stacked(data["pillars"], enough))
     table = _table()
     _name_column(table, "pillar")
     _number_column(table, "left")
@@ -689,7 +690,9 @@ def _pillar_eta(p: dict[str, Any]) -> str:
     return p["eta"] if p["eta"] and p["remaining_hours"] > 0 else "-"
 
 
-def _forecast_pillars_stacked(pillars: Sequence[dict[str, Any]]) -> list[RenderableType]:
+def _forecast_pillars_stacked(
+    pillars: Sequence[dict[str, Any]], enough: bool = True
+) -> list[RenderableType]:
     """On a narrow terminal: each pillar's name on its own line, its numbers below."""
     from rich.text import Text
 
@@ -701,11 +704,13 @@ def _forecast_pillars_stacked(pillars: Sequence[dict[str, Any]]) -> list[Rendera
         line = Text(f"{_h(left)} left")
         if left <= 0:
             line.append(": ")
+        elif not enough:
+            line.append(", not enough history yet")
         elif pace <= 0:
             line.append(", no pace yet")
         else:
             line.append(f" at {_h(pace)}/week, ETA {_pillar_eta(p)}: ")
-        if left <= 0 or pace > 0:
+        if left <= 0 or (pace > 0 and enough):
             line.append_text(_verdict(p["on_track"], pace, left))
         if left > 0 and needed is not None and not p["on_track"]:
             line.append(f"; needs {_h(needed)}/week")
