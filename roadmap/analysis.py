@@ -503,7 +503,7 @@ def weeks_needed_range(
         # n·μ − z·σ·√n = remaining, for z = 1.2816 (the 90th percentile of a normal)
         z = 1.2816
         root = (z * sd + math.sqrt(z * z * var + 4 * mean * remaining)) / (2 * mean)
-        return p50, root * root
+        return p50, max(p50, root * root)
     rng = random.Random(seed)
     results = []
     for _ in range(samples):
