@@ -503,7 +503,7 @@ def weeks_needed_range(
         # n·μ − z·σ·√n = remaining, for z = 1.2816 (the 90th percentile of a normal)
         z = 1.2816
         root = (z * sd + math.sqrt(z * z * var + 4 * mean * remaining)) / (2 * mean)
-        return p50, root * root
+        return p50, max(p50, root * root)
     rng = random.Random(seed)
     results = []
     for _ in range(samples):
@@ -858,6 +858,45 @@ def heat_bucket(minutes: int, max_minutes: int) -> int:
     if max_minutes <= 0 or minutes >= max_minutes:
         return 4
     return max(1, min(4, math.ceil(minutes * 4 / max_minutes)))
+
+
+# --- report ------------------------------------------------------------------------------------
+
+
+def tenths_of_hours(minutes: int) -> int:
+    """Minutes as tenths of an hour (6 minutes each), rounded half up."""
+    return (minutes + 3) // 6
+
+
+def apportion_hours(minutes: Sequence[int], total_minutes: int | None = None) -> list[float]:
+    """Each part's hours to one decimal, rounded so that they add up exactly to the total's
+    rounded hours (largest remainder, in whole minutes: each part gets its tenths rounded
+    down, then the tenths left over go to the parts with the largest remainders, earlier
+    parts first on a tie)."""
+    total = tenths_of_hours(sum(minutes) if total_minutes is None else total_minutes)
+    units = [m // 6 for m in minutes]
+    left = total - sum(units)
+    order = sorted(range(len(minutes)), key=lambda i: (-(minutes[i] % 6), i))
+    for i in order[: max(0, left)]:
+        units[i] += 1
+    return [u / 10 for u in units]
+
+
+def net_level_ups(
+    changes: Sequence[tuple[str, int, int, bool]],
+) -> list[tuple[str, int, int]]:
+    """From a period's level changes (skill, previous, level, is a calibration) in time order:
+    one (skill, from, to) per skill whose level rose over the period, counted from its level
+    at the start (or right after its latest calibration in the period) to its level at the
+    end. Check, uncheck, check again of one milestone is one level-up, not two."""
+    start: dict[str, int] = {}
+    end: dict[str, int] = {}
+    for skill, previous, level, calibration in changes:
+        start.setdefault(skill, previous)
+        if calibration:
+            start[skill] = level
+        end[skill] = level
+    return [(s, start[s], end[s]) for s in start if end[s] > start[s]]
 
 
 # --- levels ------------------------------------------------------------------------------------

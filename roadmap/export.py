@@ -313,9 +313,9 @@ def write_json(
             )
         ],
         "assessments": [
-            {"skill": s, "level": lv, "note": n, "assessed_at": local_iso(at)}
-            for s, lv, n, at in conn.execute(
-                "SELECT skill_id, level, note, assessed_at FROM assessment "
+            {"skill": s, "level": lv, "note": n, "assessed_at": local_iso(at), "kind": k}
+            for s, lv, n, at, k in conn.execute(
+                "SELECT skill_id, level, note, assessed_at, kind FROM assessment "
                 "WHERE assessed_at >= ? AND assessed_at < ? ORDER BY assessed_at, id",
                 (lo, hi),
             )
@@ -401,6 +401,19 @@ def _h(minutes: float) -> str:
     return f"{minutes / 60:.1f}"
 
 
+def _totals(pillars: list[dict[str, Any]]) -> dict[str, str]:
+    """All-time hours per pillar, rounded so that they add up like the period's."""
+    from roadmap.analysis import apportion_hours
+
+    hours = apportion_hours([p["minutes_total"] for p in pillars])
+    return {p["id"]: f"{h:.1f}" for p, h in zip(pillars, hours, strict=True)}
+
+
+def _part(item: dict[str, Any]) -> str:
+    """A report part's hours, rounded so the parts add up to the total shown."""
+    return f"{item['hours']:.1f}" if "hours" in item else _h(item["minutes"])
+
+
 def verdict(on_track: bool | None) -> str:
     return {True: "on track", False: "behind", None: "no verdict"}[on_track]
 
@@ -424,17 +437,18 @@ def write_markdown(summary: dict[str, Any], out: IO[str]) -> None:
     w(f"**Target:** {md_text(target['name'])}{by}. **Readiness:** {status['readiness']:.0%}.\n\n")
     w("## Readiness by pillar\n\n| Pillar | Readiness | Hours in period | Hours total |\n")
     w("|---|---:|---:|---:|\n")
-    period = {p["id"]: p["minutes"] for p in report["pillars"]}
+    period = {p["id"]: _part(p) for p in report["pillars"]}
+    totals = _totals(status["pillars"])
     for p in status["pillars"]:
         w(
-            f"| {md_cell(p['name'])} | {p['readiness']:.0%} | {_h(period.get(p['id'], 0))} | "
-            f"{_h(p['minutes_total'])} |\n"
+            f"| {md_cell(p['name'])} | {p['readiness']:.0%} | {period.get(p['id'], '0.0')} | "
+            f"{totals[p['id']]} |\n"
         )
-    w(f"\n## In the period\n\n{_h(report['minutes'])} hours in {report['sessions']} sessions.\n\n")
+    w(f"\n## In the period\n\n{_part(report)} hours in {report['sessions']} sessions.\n\n")
     if report["skills"]:
         w("Top skills:\n\n| Skill | Hours |\n|---|---:|\n")
         for s in report["skills"][:10]:
-            w(f"| {md_cell(s['name'])} | {_h(s['minutes'])} |\n")
+            w(f"| {md_cell(s['name'])} | {_part(s)} |\n")
         w("\n")
     if report["level_ups"]:
         w("Level-ups:\n\n")

@@ -754,7 +754,13 @@ def roadmap_json(source: TextSource) -> tuple[ExportState, Iterator[Record]]:
                     stream.value(),
                     at,
                     key,
-                    {"skill": "name", "level": "level", "note": "note?", "assessed_at": "time"},
+                    {
+                        "skill": "name",
+                        "level": "level",
+                        "note": "note?",
+                        "assessed_at": "time",
+                        "kind": "text?",
+                    },
                     now,
                 )
             elif key == "level_history":

@@ -504,9 +504,15 @@ def apply_state(
             undo["assessments"].append(
                 insert_returning_id(
                     conn,
-                    "INSERT INTO assessment (skill_id, level, note, assessed_at) "
-                    "VALUES (?, ?, ?, ?)",
-                    (skill, item["level"], item["note"] or "", key[1]),
+                    "INSERT INTO assessment (skill_id, level, note, assessed_at, kind) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (
+                        skill,
+                        item["level"],
+                        item["note"] or "",
+                        key[1],
+                        "calibrate" if item.get("kind") == "calibrate" else "assess",
+                    ),
                 )
             )
     for item in state.level_history:

@@ -85,15 +85,23 @@ def uncheck(conn: Conn, skill_id: str, key: str) -> tuple[Row, Row | None]:
     return {**milestone, "checked_at": None, "link": None, "note": None}, change
 
 
-def assess(conn: Conn, skill_id: str, level: int, note: str) -> tuple[int, Row | None]:
+def assess(
+    conn: Conn, skill_id: str, level: int, note: str, kind: str = "assess"
+) -> tuple[int, Row | None]:
+    """Record a self-assessment, or (``kind="calibrate"``) a starting level: kept and shown,
+    but its level change is never counted as progress (cause ``calibrated at N``)."""
+    if kind not in ("assess", "calibrate"):
+        raise UsageError(f"unknown assessment kind '{kind}'")
     state = write.skill_state(conn, skill_id)
     now = clock.stored_now()
-    assessment = write.insert_assessment(conn, skill_id, level, note, now)
-    change = write.recompute_level(conn, skill_id, now, f"assessed at {level}")
+    assessment = write.insert_assessment(conn, skill_id, level, note, now, kind)
+    cause = f"calibrated at {level}" if kind == "calibrate" else f"assessed at {level}"
+    change = write.recompute_level(conn, skill_id, now, cause)
+    verb = "calibrate" if kind == "calibrate" else "assess"
     write.journal(
         conn,
         "assess",
-        f"assess {skill_id} at level {level}",
+        f"{verb} {skill_id} at level {level}",
         {
             "assessment": assessment,
             "skill": skill_id,

@@ -120,6 +120,12 @@ def _hours(minutes: float) -> str:
     return f"{minutes / 60:.1f}h"
 
 
+def _part_hours(item: dict[str, Any]) -> str:
+    """A report part's hours: its ``hours`` (rounded so the parts add up to the total shown),
+    else its minutes in hours."""
+    return f"{item['hours']:.1f}h" if "hours" in item else _hours(item["minutes"])
+
+
 def _h(hours: float) -> str:
     """Hours for a person: ``3036h``, ``42h``, ``7.5h``, ``0.0h``."""
     return f"{hours:.0f}h" if hours >= 10 else f"{hours:.1f}h"
@@ -489,16 +495,21 @@ def _status(
     pillars.add_column("readiness", no_wrap=True)
     _number_column(pillars, "week")
     _number_column(pillars, "total")
-    for p in data["pillars"]:
+    from roadmap.analysis import apportion_hours, tenths_of_hours
+
+    # Hours rounded so that the pillars' week hours add up to "This week" below.
+    week_hours = apportion_hours([p["minutes_week"] for p in data["pillars"]], data["week_minutes"])
+    total_hours = apportion_hours([p["minutes_total"] for p in data["pillars"]])
+    for p, wk, tot in zip(data["pillars"], week_hours, total_hours, strict=True):
         pillars.add_row(
             text(labels[p["id"]]),
             _readiness_cell(p["readiness"], 12 if wide else 6),
-            _hours(p["minutes_week"]),
-            _hours(p["minutes_total"]),
+            f"{wk:.1f}h",
+            f"{tot:.1f}h",
         )
     parts += [pillars, Text("")]
 
-    week = Text(_hours(data["week_minutes"]))
+    week = Text(f"{tenths_of_hours(data['week_minutes']) / 10:.1f}h")
     goal = data["weekly_goal_minutes"]
     if goal:
         share = data["week_minutes"] / goal
@@ -633,7 +644,8 @@ def _how(data: dict[str, Any]) -> str:
         parts.append(f"every milestone of {levels} checked")
     if data["assessment"]:
         a = data["assessment"]
-        parts.append(f"self-assessed {a['level']} on {_day(a['at'])}")
+        how = "calibrated at" if a.get("kind") == "calibrate" else "self-assessed"
+        parts.append(f"{how} {a['level']} on {_day(a['at'])}")
     if not parts:
         return "not started: no milestone level complete, no self-assessment"
     history = data["level_history"]
@@ -781,7 +793,8 @@ def _forecast(data: dict[str, Any], width: int) -> RenderableType:
     room = width - 62  # what the numbers leave for the pillar's name
     shortest = max((len(short_label(p["name"], p["id"])) for p in data["pillars"]), default=0)
     if not wide or room < shortest:
-        return Group(*lines, *_forecast_pillars_stacked(data["pillars"], width))
+        enough = data.get("enough_history", True) or bool(data.get("pace_assumed"))
+        return Group(*lines, *_forecast_pillars_stacked(data["pillars"], width, enough))
     labels = pillar_labels(data["pillars"], room)
     table = _table()
     _name_column(table, "pillar", None)
@@ -813,7 +826,7 @@ def _pillar_eta(p: dict[str, Any]) -> str:
 
 
 def _forecast_pillars_stacked(
-    pillars: Sequence[dict[str, Any]], width: int
+    pillars: Sequence[dict[str, Any]], width: int, enough: bool = True
 ) -> list[RenderableType]:
     """On a narrow terminal: each pillar's name on its own line (short where the whole name
     does not fit), its numbers below."""
@@ -828,11 +841,13 @@ def _forecast_pillars_stacked(
         line = Text(f"{_h(left)} left")
         if left <= 0:
             line.append(": ")
+        elif not enough:
+            line.append(", not enough history yet")
         elif pace <= 0:
             line.append(", no pace yet")
         else:
             line.append(f" at {_h(pace)}/week, ETA {_pillar_eta(p)}: ")
-        if left <= 0 or pace > 0:
+        if left <= 0 or (pace > 0 and enough):
             line.append_text(_verdict(p["on_track"], pace, left))
         if left > 0 and needed is not None and not p["on_track"]:
             line.append(f"; needs {_h(needed)}/week")
@@ -989,7 +1004,7 @@ def report_view(data: dict[str, Any]) -> RenderableType:
     since = "the start" if data["since"] <= "1970-01-01" else data["since"]
     head = Text(f"Report from {since} to {data['until']}", style="bold")
     summary = Text(
-        f"{_hours(data['minutes'])} in {_plural(data['sessions'], 'session')}; "
+        f"{_part_hours(data)} in {_plural(data['sessions'], 'session')}; "
         f"{_plural(len(data['milestones_checked']), 'milestone')} checked; "
         f"{_plural(len(data['level_ups']), 'level-up')}"
     )
@@ -999,7 +1014,7 @@ def report_view(data: dict[str, Any]) -> RenderableType:
         _name_column(table, "pillar")
         _number_column(table, "hours")
         for p in data["pillars"]:
-            table.add_row(text(p.get("name", p["id"])), _hours(p["minutes"]))
+            table.add_row(text(p.get("name", p["id"])), _part_hours(p))
         parts += [Text(""), table]
     if data["skills"]:
         shown = data["skills"][:15]
@@ -1007,12 +1022,15 @@ def report_view(data: dict[str, Any]) -> RenderableType:
         _name_column(table, "skill")
         _number_column(table, "hours")
         for s in shown:
-            table.add_row(text(s["name"]), _hours(s["minutes"]))
+            table.add_row(text(s["name"]), _part_hours(s))
         parts += [Text(""), table]
         more = len(data["skills"]) - len(shown)
         if more:
-            rest = sum(s["minutes"] for s in data["skills"][15:])
-            parts.append(Text(f"and {_plural(more, 'more skill')} ({_hours(rest)})", "dim"))
+            rest = {
+                "minutes": sum(s["minutes"] for s in data["skills"][15:]),
+                "hours": round(sum(s.get("hours", 0.0) for s in data["skills"][15:]), 1),
+            }
+            parts.append(Text(f"and {_plural(more, 'more skill')} ({_part_hours(rest)})", "dim"))
     if data["level_ups"]:
         parts += [Text(""), _section("Level-ups")]
         grid = _grid(1, None)

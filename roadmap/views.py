@@ -323,6 +323,13 @@ def report(conn: Conn, since: date, until: date) -> dict[str, Any]:
         p["name"] = pillar_names.get(p["id"], p["id"])
     for item in (*data["milestones_checked"], *data["level_ups"]):
         item["name"] = skill_names.get(item["skill"], item["skill"])
+    # Hours to one decimal that add up to the total shown.
+    data["hours"] = analysis.tenths_of_hours(data["minutes"]) / 10
+    for part in ("pillars", "skills"):
+        rows = data[part]
+        shares = analysis.apportion_hours([r["minutes"] for r in rows], data["minutes"])
+        for row, hours in zip(rows, shares, strict=True):
+            row["hours"] = hours
     return data
 
 

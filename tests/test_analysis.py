@@ -868,3 +868,63 @@ def test_recommendation_effort_uses_the_next_step() -> None:
     assert [r.skill for r in recs] == ["cheap", "dear"]
     assert recs[0].score == 1.0 and recs[1].score == round(1 / 30, 3)
     assert "about 1 h to level 1" in recs[0].reasons and "about 30 h to level 2" in recs[1].reasons
+
+
+# --- nested skills (issue 16) ------------------------------------------------------------------
+
+
+def _nested() -> list[Skill]:
+    """topic (milestones) ⊃ sub requiring topic; group ⊃ {a (weight 3), b}; b requires a;
+    the group requires 'sub' (inherited by a and b)."""
+    return [
+        Skill("topic", "Topic", "p", level=2, has_milestones=True),
+        Skill("sub", "Sub", "p", parent="topic", level=0, requires=(("topic", 1),)),
+        Skill("group", "Group", "p", level=4, requires=(("sub", 1),)),
+        Skill("a", "A", "p", parent="group", weight=3, level=3),
+        Skill("b", "B", "p", parent="group", level=1, requires=(("a", 2),)),
+    ]
+
+
+def test_a_skill_with_milestones_has_its_own_level_and_a_group_rolls_up() -> None:
+    from roadmap.analysis import has_own_level, is_group, subtree_rollup, units
+
+    skills = _nested()
+    by_id, children = index(skills), children_of(skills)
+    assert rollup_level("topic", by_id, children) == 2  # its own, not its child's 0
+    assert subtree_rollup("topic", by_id, children) == 0
+    assert rollup_level("group", by_id, children) == (3 * 3 + 1) / 4  # stored 4 is ignored
+    assert has_own_level("topic", by_id, children) and is_group("group", by_id, children)
+    assert units("group", by_id, children) == ["a", "b"] and units("topic", by_id, children) == [
+        "topic"
+    ]
+    target = Target("t", "T", {"topic": 3, "group": 2})
+    assert target_requirements(skills, target) == {"topic": 3, "a": 2, "b": 2}
+    assert [g.skill for g in gaps(skills, target)] == ["b", "topic"]
+
+
+def test_inherited_prerequisites_never_name_the_skill_or_its_insides() -> None:
+    skills = [
+        Skill("p", "P", "x", requires=(("c", 1), ("d", 2))),
+        Skill("c", "C", "x", parent="p", has_milestones=True),
+        Skill("c1", "C1", "x", parent="c"),
+        Skill("d", "D", "x", parent="p"),
+    ]
+    by_id = index(skills)
+    assert prerequisites(by_id["c"], by_id) == [("d", 2)]  # (c, 1) would be itself
+    # c1 waits for c (it has milestones: a level of its own, learnt first)
+    assert prerequisites(by_id["c1"], by_id) == [("c", 1), ("d", 2)]
+    assert prerequisites(by_id["d"], by_id) == [("c", 1)]
+    # a child requiring its parent with milestones: unlocked once the parent is level 1
+    for level, unlocked in ((0, False), (1, True)):
+        topic = Skill("topic", "Topic", "p", level=level, has_milestones=True)
+        world = index([topic, *_nested()[1:]])
+        assert is_unlocked(world["sub"], world) is unlocked
+
+
+def test_a_parent_with_milestones_is_recommended() -> None:
+    skills = _nested()
+    recs = recommend(skills, Target("t", "T", {"sub": 1}), TODAY, limit=5)
+    assert [r.skill for r in recs] == ["sub"]  # topic (level 2) already unlocks it
+    fresh = [Skill("topic", "Topic", "p", has_milestones=True), *_nested()[1:]]
+    recs = recommend(fresh, Target("t", "T", {"sub": 1}), TODAY, limit=5)
+    assert [r.skill for r in recs] == ["topic"]  # sub is locked until topic reaches 1

@@ -172,3 +172,12 @@ def test_range_is_ordered_and_within_the_extremes(remaining: float, weeks: list[
     if remaining / (sum(weeks) / len(weeks)) <= 52:  # drawn: never faster than the best week
         assert p50 >= remaining / max(weeks) * (1 - 1e-9)
     assert analysis.weeks_needed_range(remaining, weeks) == spread  # deterministic
+
+
+def test_a_narrow_terminal_says_not_enough_history_per_pillar(
+    at: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log_on(at, 0, "1h")
+    monkeypatch.setenv("COLUMNS", "50")
+    text = at.ok("forecast").stdout
+    assert text.count("not enough history yet") == 3 and "no date" not in text

@@ -71,6 +71,7 @@ REPORT_KEYS = {
     "skills",
     "milestones_checked",
     "level_ups",
+    "hours",
 }
 STALE_KEYS = {
     "skill",
@@ -157,8 +158,8 @@ def test_report_json_contract(ready: Run) -> None:
     ready.ok("check", "linalg", "1.1")
     data = ready.json("report", "--week")
     assert set(data) == REPORT_KEYS
-    assert all(set(p) == {"id", "name", "minutes"} for p in data["pillars"])
-    assert all(set(s) == {"id", "name", "minutes"} for s in data["skills"])
+    assert all(set(p) == {"id", "name", "minutes", "hours"} for p in data["pillars"])
+    assert all(set(s) == {"id", "name", "minutes", "hours"} for s in data["skills"])
     assert data["milestones_checked"] == [
         {
             "skill": "linalg",
@@ -375,10 +376,15 @@ def test_report_counts_the_period(ready: Run) -> None:
     assert week["since"] == (today() - timedelta(days=today().weekday())).isoformat()
     assert week["until"] == today().isoformat()
     assert (week["minutes"], week["sessions"]) == (30, 1)
-    assert week["pillars"] == [{"id": "math", "name": "Math", "minutes": 30}]
+    assert week["pillars"] == [{"id": "math", "name": "Math", "minutes": 30, "hours": 0.5}]
     everything = ready.json("report")
     assert (everything["minutes"], everything["sessions"]) == (90, 2)
-    assert everything["skills"][0] == {"id": "linalg", "name": "Linear algebra", "minutes": 60}
+    assert everything["skills"][0] == {
+        "id": "linalg",
+        "name": "Linear algebra",
+        "minutes": 60,
+        "hours": 1.0,
+    }
     old = (today() - timedelta(days=45)).isoformat()
     until = (today() - timedelta(days=35)).isoformat()
     period = ready.json("report", "--since", old, "--until", until)

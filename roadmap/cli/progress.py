@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 import typer
 
-from roadmap.cli import complete
-from roadmap.cli.common import app_of
+from roadmap.cli import common, complete
+from roadmap.cli.common import TargetOpt, app_of
 
 PANEL = "Progress"
 
@@ -85,6 +85,36 @@ def uncheck(
     typer.echo(clean(f"unchecked {ref.id} {found.label}{_level_note(change)}"))
 
 
+def _level_value(conn: Any, level: str) -> int:
+    """A whole level on the scale, or a UsageError (exit 2)."""
+    from roadmap.errors import UsageError
+    from roadmap.store import queries
+
+    scale = queries.levels(conn)
+    top = max((lv["level"] for lv in scale), default=5)
+    text = level.strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 3) or int(text) > top:
+        from roadmap import resolve
+
+        shown = resolve.plain(level)[:20]
+        meanings = "".join(f"\n  {lv['level']} {resolve.plain(lv['name'])}" for lv in scale)
+        raise UsageError(f"'{shown}' is not a level: levels are 0–{top}{meanings}")
+    return int(text)
+
+
+def _refuse_group(conn: Any, skill_id: str, what: str) -> None:
+    from roadmap.errors import UsageError
+    from roadmap.store import queries
+
+    kids = queries.group_children(conn, skill_id)
+    if kids is not None:
+        listing = ", ".join(kids[:5]) + (f" and {len(kids) - 5} more" if len(kids) > 5 else "")
+        raise UsageError(
+            f"'{skill_id}' is a group: its level is the roll-up of its skills, not {what}",
+            hint=f"give a level to one of its skills instead: {listing}",
+        )
+
+
 def assess(
     ctx: typer.Context,
     skill: Annotated[
@@ -101,39 +131,122 @@ def assess(
 ) -> None:
     """Record your own judgement of a skill's level.
 
-    The level shown is the higher of this and the milestone level.
+    The level shown is the higher of this and the milestone level. A group (a skill with
+    children and no milestones of its own) cannot be assessed: its level is the roll-up of its
+    skills. To record where you start, use 'roadmap calibrate' (not counted as progress).
+
+    Levels on the default scale: 0 None (not started); 1 Novice (knows the vocabulary, follows
+    worked examples); 2 Advanced beginner (routine tasks alone); 3 Competent (plans and
+    delivers real work, debugs and measures independently); 4 Proficient (sees the whole
+    system, chooses trade-offs); 5 Expert (pushes the state of the art, teaches).
 
     Example: roadmap assess mpi 4 --note "wrote the halo exchange for our solver"
     """
     from roadmap import progress, resolve
-    from roadmap.errors import UsageError
     from roadmap.limits import check_note
-    from roadmap.store import queries
 
     app = app_of(ctx)
     conn = app.conn()
     ref = resolve.skill(conn, skill)
     check_note(note)
-    kids = queries.group_children(conn, ref.id)
-    if kids is not None:
-        listing = ", ".join(kids[:5]) + (f" and {len(kids) - 5} more" if len(kids) > 5 else "")
-        raise UsageError(
-            f"'{ref.id}' is a group: its level is the roll-up of its skills, not assessed",
-            hint=f"assess one of its skills instead: {listing}",
-        )
-    scale = queries.levels(conn)
-    top = max((lv["level"] for lv in scale), default=5)
-    text = level.strip()
-    if not (text.isascii() and text.isdigit() and len(text) <= 3) or int(text) > top:
-        shown = resolve.plain(level)[:20]
-        meanings = "".join(f"\n  {lv['level']} {resolve.plain(lv['name'])}" for lv in scale)
-        raise UsageError(f"'{shown}' is not a level: levels are 0–{top}{meanings}")
-    value = int(text)
+    _refuse_group(conn, ref.id, "assessed")
+    value = _level_value(conn, level)
     with app.write() as conn:
         _, change = progress.assess(conn, ref.id, value, note or "")
     typer.echo(f"assessed {ref.id} at level {value}{_level_note(change)}")
 
 
+def calibrate(
+    ctx: typer.Context,
+    levels: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="SKILL=LEVEL pairs, e.g. cuda=2 mpi=4 (without them: ask on a terminal).",
+            show_default=False,
+        ),
+    ] = None,
+    target: TargetOpt = None,
+) -> None:
+    """Record your starting levels: calibration is not progress.
+
+    Walks through the skills the target requires (interactive on a terminal, with the level
+    scale explained), or takes SKILL=LEVEL pairs in scripts. Calibrations are kept and shown,
+    but never counted as level-ups in reports, nor as pace in forecasts.
+
+    Example: roadmap calibrate cuda=2 mpi=4
+    """
+    from roadmap import progress, resolve
+    from roadmap.errors import UsageError
+
+    app = app_of(ctx)
+    conn = app.conn()
+    chosen: list[tuple[str, int]] = []
+    if levels:
+        for pair in levels:
+            name, sep, given = pair.partition("=")
+            if not sep or not name.strip():
+                shown = "".join(ch if ch.isprintable() else "?" for ch in pair[:40])
+                raise UsageError(f"'{shown}' is not SKILL=LEVEL (e.g. cuda=2)")
+            ref = resolve.skill(conn, name.strip())
+            _refuse_group(conn, ref.id, "calibrated")
+            chosen.append((ref.id, _level_value(conn, given)))
+    elif common.is_interactive():
+        chosen = _ask_levels(ctx, conn, target)
+    else:
+        raise UsageError(
+            "give SKILL=LEVEL pairs (e.g. roadmap calibrate cuda=2 mpi=4), or run it on a "
+            "terminal to be asked skill by skill"
+        )
+    if not chosen:
+        common.info("nothing calibrated")
+        return
+    with app.write() as conn:
+        changes = [
+            (skill_id, lv, progress.assess(conn, skill_id, lv, "", kind="calibrate")[1])
+            for skill_id, lv in chosen
+        ]
+    for skill_id, lv, change in changes:
+        typer.echo(f"calibrated {skill_id} at level {lv}{_level_note(change)}")
+    common.info("starting levels: not counted as level-ups or pace")
+
+
+def _ask_levels(ctx: typer.Context, conn: Any, target: str | None) -> list[tuple[str, int]]:
+    """Ask for each skill the target requires; Enter keeps the level, q stops."""
+    from roadmap import analysis, resolve, views
+    from roadmap.store import queries
+    from roadmap.timeparse import local_now
+
+    world = views.load(conn, resolve.target(conn, target), local_now().date())
+    scale = queries.levels(conn)
+    common.info(f"Calibrating for {world.target.name}: your starting level in each skill.")
+    for lv in scale:
+        common.info(f"  {lv['level']} {lv['name']}: {lv.get('description', '')}".rstrip(": "))
+    common.info("Enter keeps the level shown; q stops (what you gave so far is kept).")
+    required = analysis.recommendation_requirements(world.skills, world.target)
+    children = analysis.children_of(world.skills)
+    top = max((lv["level"] for lv in scale), default=5)
+    chosen: list[tuple[str, int]] = []
+    for skill in world.skills:
+        if skill.id not in required or not analysis.has_own_level(skill.id, world.by_id, children):
+            continue
+        while True:
+            answer = typer.prompt(
+                f"{skill.name} ({skill.id}), now {skill.level}, target needs {required[skill.id]}",
+                default="",
+                show_default=False,
+                err=True,
+            ).strip()
+            if answer.lower() in ("q", "quit"):
+                return chosen
+            if not answer:
+                break
+            if answer.isdigit() and int(answer) <= top:
+                chosen.append((skill.id, int(answer)))
+                break
+            common.info(f"  a whole number from 0 to {top}, Enter to keep, q to stop")
+    return chosen
+
+
 def register(app: typer.Typer) -> None:
-    for command in (check, uncheck, assess):
+    for command in (check, uncheck, assess, calibrate):
         app.command(rich_help_panel=PANEL)(command)

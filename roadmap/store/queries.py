@@ -375,7 +375,7 @@ def skill_detail(conn: Conn, skill_id: str) -> dict[str, Any]:
         )
     ]
     assessment = conn.execute(
-        "SELECT level, note, assessed_at FROM assessment WHERE skill_id = ? "
+        "SELECT level, note, assessed_at, kind FROM assessment WHERE skill_id = ? "
         "ORDER BY assessed_at DESC, id DESC LIMIT 1",
         (skill_id,),
     ).fetchone()
@@ -411,12 +411,20 @@ def skill_detail(conn: Conn, skill_id: str) -> dict[str, Any]:
         "last_practised": stats[1],
         "milestones": milestones,
         "assessment": (
-            {"level": assessment[0], "note": assessment[1], "at": local_iso(assessment[2])}
+            {
+                "level": assessment[0],
+                "note": assessment[1],
+                "at": local_iso(assessment[2]),
+                "kind": assessment[3],
+            }
             if assessment
             else None
         ),
         "level_history": history,
     }
+
+
+CALIBRATION_CAUSE = "calibrated"  # the cause of a level change a calibration made
 
 
 def period_report(conn: Conn, since: str, until: str) -> dict[str, Any]:
@@ -462,14 +470,17 @@ def period_report(conn: Conn, since: str, until: str) -> dict[str, Any]:
             (lo, hi),
         )
     ]
-    level_ups = [
-        {"skill": s, "from": p, "to": lv}
-        for s, p, lv in conn.execute(
-            "SELECT skill_id, previous, level FROM level_change WHERE changed_at >= ? "
-            "AND changed_at < ? AND level > previous ORDER BY changed_at, id",
+    from roadmap.analysis import net_level_ups
+
+    changes = [
+        (str(s), int(p), int(lv), str(cause).startswith(CALIBRATION_CAUSE))
+        for s, p, lv, cause in conn.execute(
+            "SELECT skill_id, previous, level, cause FROM level_change WHERE changed_at >= ? "
+            "AND changed_at < ? ORDER BY changed_at, id",
             (lo, hi),
         )
     ]
+    level_ups = [{"skill": s, "from": p, "to": lv} for s, p, lv in net_level_ups(changes)]
     return {
         "since": since,
         "until": until,

@@ -315,11 +315,14 @@ def set_milestone(
     )
 
 
-def insert_assessment(conn: Conn, skill_id: str, level: int, note: str, at: str) -> int:
+def insert_assessment(
+    conn: Conn, skill_id: str, level: int, note: str, at: str, kind: str = "assess"
+) -> int:
+    """An assessment (``kind`` ``assess``), or a starting level (``calibrate``)."""
     return insert(
         conn,
         "assessment",
-        {"skill_id": skill_id, "level": level, "note": note, "assessed_at": at},
+        {"skill_id": skill_id, "level": level, "note": note, "assessed_at": at, "kind": kind},
     )
 
 

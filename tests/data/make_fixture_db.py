@@ -81,6 +81,7 @@ def fill(work: Path) -> Path:
     cli("check", "stats", "1.1", "--link", "https://example.org/proof")
     cli("assess", "calculus", "2", "--note", "exam")
     cli("assess", "stats", "1")
+    cli("calibrate", "cpp-memory=1")
     frames = work / "frames"
     frames.write_text(json.dumps(WATSON), encoding="utf-8")
     cli("import", str(frames), "--from", "watson")
