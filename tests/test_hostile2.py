@@ -778,7 +778,7 @@ def test_doctor_finds_dates_out_of_range(run: Run, small: Path, sql: Sql) -> Non
 @pytest.mark.sqlite_only  # the data dir's files
 def test_doctor_reports_temp_files_left_behind(run: Run, small: Path, db_path: Path) -> None:
     run.ok("log", "linalg", "1h")
-    left = db_path.parent / ".roadmap.store.sqlite.roadmap-tmp-0123456789abcdef"
+    left = db_path.parent / ".roadmap.db.roadmap-tmp-0123456789abcdef"
     left.write_bytes(b"half a backup")
     old = time.time() - 3 * 3600
     os.utime(left, (old, old))
