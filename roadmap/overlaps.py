@@ -18,10 +18,16 @@ _SPAN = timedelta(minutes=MAX_MINUTES)  # no session is longer: it bounds the lo
 
 
 def _booked(rows: list[tuple[object, ...]]) -> list[placement.Booked]:
-    return [
-        placement.Booked(from_stored(str(r[2])), int(str(r[3])), int(str(r[0])), str(r[1]))
-        for r in rows
-    ]
+    """Sessions as booked time; a start that is not a stored time (damage that ``doctor``'s
+    dates check reports) is left out rather than stopping every check."""
+    out = []
+    for r in rows:
+        try:
+            started = from_stored(str(r[2]))
+        except ValueError:
+            continue
+        out.append(placement.Booked(started, int(str(r[3])), int(str(r[0])), str(r[1])))
+    return out
 
 
 def sessions_touching(

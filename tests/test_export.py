@@ -423,7 +423,8 @@ def test_html_report_charts(hostile: Run, tmp_path: Path) -> None:
         "Forecast range",
     ]
     # readiness over time: a dot per day with level changes, and today's value
-    assert page.tags.count("circle") == 4 + 1  # and the ETA on the forecast's timeline
+    # and the likely (P50) and cautious (P90) ETAs on the forecast's timeline
+    assert page.tags.count("circle") == 4 + 2
     text = "".join(page.text)
     for day in ("2026-11-06: 23%", "2026-11-08: 31%", "2026-11-16: 62%", "2026-11-20: 62%"):
         assert day in text, re.findall(r"2026-11-\d+: \d+%", text)

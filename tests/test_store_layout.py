@@ -36,9 +36,7 @@ def test_the_migrated_schema_equals_the_sqlmodel_metadata(run: Run, small: Path)
 
         engine = create_engine("postgresql+psycopg://", creator=lambda: pg.raw_connect(url))
     else:
-        engine = create_engine(
-            f"sqlite:///{Path(os.environ['ROADMAP_HOME']) / 'roadmap.db'}"
-        )
+        engine = create_engine(f"sqlite:///{Path(os.environ['ROADMAP_HOME']) / 'roadmap.db'}")
     try:
         with engine.connect() as conn:
             context = MigrationContext.configure(

@@ -18,6 +18,7 @@ A refused file is left byte-identical.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
 import stat
@@ -269,7 +270,14 @@ def create(db: Path) -> None:
     from roadmap import atomic
     from roadmap.store import migrate
 
-    tmp = atomic.reserve(db)  # exclusive, random name: never a planted file or link
+    try:
+        tmp = atomic.reserve(db)  # exclusive, random name: never a planted file or link
+    except OSError as exc:
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            raise PermissionDenied(
+                f"cannot write to the database {db}: it is read-only ({exc.strerror})"
+            ) from None
+        raise StorageError(f"cannot create the database {db}: {exc.strerror}") from None
     try:
         try:
             migrate.upgrade(tmp)

@@ -361,7 +361,10 @@ def reday(conn: Conn) -> int:
         return 0
     moved = []
     for session_id, started_at, day in conn.execute("SELECT id, started_at, day FROM session"):
-        local = clock.local_day(clock.from_stored(started_at))
+        try:
+            local = clock.local_day(clock.from_stored(started_at))
+        except ValueError:  # not a stored time: doctor's dates check reports it
+            continue
         if local != day:
             moved.append((local, session_id))
     for start in range(0, len(moved), 1000):
