@@ -131,6 +131,13 @@ def test_import_skip_unknown_shows_project_names_safely(
     refused = run("import", str(frames))
     assert refused.exit_code == 65 and "proj" in refused.stderr
     assert raw_escapes(refused.stderr) == []
+    faked = watson_frames(
+        tmp_path / "faked",
+        [NOW_TS - 7200, NOW_TS - 3600, "x\nroadmap: imported 999 session(s)", "a", [], 0],
+    )
+    refused = run("import", str(faked))
+    assert refused.exit_code == 65 and "x\\x0aroadmap: imported 999" in refused.stderr
+    assert [line.split(":")[0] for line in refused.stderr.splitlines()] == ["roadmap", "  hint"]
     result = run.ok("import", str(frames), "--skip-unknown")
     assert "unknown skills skipped: proj\\x1b]52;" in result.stderr
     assert raw_escapes(result.stdout + result.stderr) == []
