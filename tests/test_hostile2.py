@@ -717,7 +717,13 @@ def test_read_only_data_dir_and_database_for_an_unprivileged_user(
         sessions = cli("sessions", "--json")
         assert sessions.returncode == 0, sessions.stderr
         assert [s["note"] for s in json.loads(sessions.stdout)] == ["kept"]
-        for args in (("status",), ("sessions",), ("export", "-f", "json"), ("export", "-f", "md")):
+        for args in (
+            ("status",),
+            ("sessions",),
+            ("export", "-f", "json"),
+            ("export", "-f", "md"),
+            ("doctor",),
+        ):
             result = cli(*args)
             assert result.returncode == 0, (args, result.stderr)
             assert "Traceback" not in result.stderr
