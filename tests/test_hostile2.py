@@ -299,8 +299,9 @@ def test_temp_files_are_exclusive_random_and_cleaned(tmp_path: Path) -> None:
     for path in (*stale, foreign):
         os.utime(path, (old, old))
     os.utime(tmp, (old, old), follow_symlinks=False)
-    assert atomic.stale_temp_files(tmp_path) == sorted(stale)
-    assert atomic.cleanup_stale(tmp_path) == sorted(stale)
+    assert atomic.stale_temp_files(tmp_path) == stale[:1]  # another app's ".NAME.77.tmp" stays
+    assert atomic.stale_temp_files(tmp_path, legacy=True) == sorted(stale)  # in the data dir
+    assert atomic.cleanup_stale(tmp_path, legacy=True) == sorted(stale)
     assert fresh.exists() and foreign.exists() and tmp.is_symlink()
     assert not any(p.exists() for p in stale)
 
