@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from roadmap import viewdata as vd
+
 Requirements = dict[str, int]
 
 
@@ -69,7 +71,7 @@ class Gap:
     gap: int
     weight: int
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> vd.GapRow:
         return {
             "skill": self.skill,
             "name": self.name,
@@ -132,7 +134,7 @@ class Stale:
     overdue_days: int | None
     last_activity: date | None  # the later of last practised and last level change
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> vd.ReviewRow:
         return {
             "skill": self.skill,
             "name": self.name,
@@ -152,7 +154,7 @@ class Recommendation:
     score: float
     reasons: tuple[str, ...]
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> vd.Recommendation:
         return {
             "skill": self.skill,
             "name": self.name,

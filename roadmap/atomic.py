@@ -24,8 +24,10 @@ Functions (for callers outside ``export``: backups, database creation, init):
 ``commit(tmp, target, mode=None)``   fsync ``tmp``, ``os.replace`` it onto ``target``
                                      (refusing a non-regular target), fsync the directory
 ``discard(tmp)``                     remove a temp file (and SQLite's -wal/-shm/-journal)
-``stale_temp_files(dir, minutes)``   our leftover temp files older than ``minutes``
-``cleanup_stale(dir, minutes)``      remove them; returns what was removed
+``stale_temp_files(dir, minutes, legacy=False)``  our leftover temp files older than
+                                     ``minutes`` (``legacy=True`` in the data dir: also the
+                                     names older code used)
+``cleanup_stale(dir, minutes, legacy=False)``  remove them; returns what was removed
 """
 
 from __future__ import annotations
@@ -48,12 +50,13 @@ from roadmap.errors import CannotCreateError, StorageError
 TEMP_MARK = ".roadmap-tmp-"
 STALE_MINUTES = 60
 _NAME_ROOM = 200  # a temp name is ".NAME" + mark + 16 hex: keep it under NAME_MAX (255)
-# Our temp files: this module's; and, until every writer uses this module, the names
-# older code gave them (backups' ".NAME.PID.tmp", a new database's ".NAME.creating-...",
-# init's ".skills-XXXX.tmp"), each possibly with SQLite's -wal/-shm/-journal.
-_OURS = re.compile(
-    r"^\..+(?:\.roadmap-tmp-[0-9a-f]{16}|\.\d+\.tmp|\.creating-\d+-[0-9a-f]+)"
-    r"(?:-wal|-shm|-journal)?$|^\.skills-[A-Za-z0-9_]+\.tmp$"
+# Our temp files: this module's, possibly with SQLite's -wal/-shm/-journal; and in the data
+# dir (``legacy``), until every writer uses this module, the names older code gave them:
+# backups' ".NAME.PID.tmp", a new database's ".NAME.creating-PID-HEX", init's ".skills-*.tmp".
+_OURS = re.compile(r"^\..+\.roadmap-tmp-[0-9a-f]{16}(?:-wal|-shm|-journal)?$")
+_LEGACY = re.compile(
+    r"^\..+(?:\.\d+\.tmp|\.creating-\d+-[0-9a-f]+)(?:-wal|-shm|-journal)?$"
+    r"|^\.skills-[A-Za-z0-9_]+\.tmp$"
 )
 
 
@@ -386,14 +389,18 @@ def write_bytes(path: Path, data: bytes) -> None:
 # --- leftovers --------------------------------------------------------------------------------
 
 
-def is_ours(name: str) -> bool:
-    """Whether a file name is one of our temp files' names."""
-    return bool(_OURS.match(name))
+def is_ours(name: str, *, legacy: bool = False) -> bool:
+    """Whether a file name is one of our temp files' names (``legacy``: also the names
+    older code gave temp files in the data dir; never matched in other directories)."""
+    return bool(_OURS.match(name) or (legacy and _LEGACY.match(name)))
 
 
-def stale_temp_files(directory: Path, minutes: float = STALE_MINUTES) -> list[Path]:
+def stale_temp_files(
+    directory: Path, minutes: float = STALE_MINUTES, *, legacy: bool = False
+) -> list[Path]:
     """Our temp files in ``directory`` (regular files, owned by us) untouched for more than
-    ``minutes``: what a killed process left behind."""
+    ``minutes``: what a killed process left behind. ``legacy`` for the data dir (see
+    :func:`is_ours`)."""
     cutoff = time.time() - minutes * 60
     found = []
     try:
@@ -401,7 +408,7 @@ def stale_temp_files(directory: Path, minutes: float = STALE_MINUTES) -> list[Pa
     except OSError:
         return []
     for entry in entries:
-        if not is_ours(entry.name):
+        if not is_ours(entry.name, legacy=legacy):
             continue
         try:
             st = entry.stat(follow_symlinks=False)
@@ -415,11 +422,13 @@ def stale_temp_files(directory: Path, minutes: float = STALE_MINUTES) -> list[Pa
     return sorted(found)
 
 
-def cleanup_stale(directory: Path, minutes: float = STALE_MINUTES) -> list[Path]:
+def cleanup_stale(
+    directory: Path, minutes: float = STALE_MINUTES, *, legacy: bool = False
+) -> list[Path]:
     """Remove :func:`stale_temp_files`; returns the paths removed (errors are ignored:
     a read-only directory keeps them, and ``doctor`` reports them)."""
     removed = []
-    for path in stale_temp_files(directory, minutes):
+    for path in stale_temp_files(directory, minutes, legacy=legacy):
         try:
             os.unlink(path)
         except OSError:

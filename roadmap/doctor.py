@@ -218,7 +218,7 @@ def temp_files(directory: Path) -> Finding:
     """Temp files a killed write left in the data dir (removed by the next write)."""
     from roadmap import atomic
 
-    left = atomic.stale_temp_files(directory)
+    left = atomic.stale_temp_files(directory, legacy=True)
     if not left:
         return Finding("temp files", "ok", "no temp files left behind")
     names = ", ".join(p.name for p in left[:5]) + (f" and {len(left) - 5} more" if left[5:] else "")

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from roadmap import analysis
+from roadmap import viewdata as vd
 from roadmap.clock import from_stored
 from roadmap.store import queries
 from roadmap.store.protocol import Conn
@@ -74,7 +75,7 @@ def load(conn: Conn, target_id: str, today: date) -> World:
     )
 
 
-def target_json(world: World) -> dict[str, Any]:
+def target_json(world: World) -> vd.TargetJson:
     return {"id": world.target.id, "name": world.target.name, "by": _iso(world.target.by)}
 
 
@@ -86,7 +87,7 @@ def week_start(today: date) -> date:
     return analysis.week_start(today)
 
 
-def forecast(conn: Conn, world: World, assumed_pace: float | None = None) -> dict[str, Any]:
+def forecast(conn: Conn, world: World, assumed_pace: float | None = None) -> vd.Forecast:
     """Remaining effort, pace, ETA (with a likely–cautious range) and verdict, overall and per
     pillar. Pace is over the last 4 weeks, or over the history there is when shorter; with
     under 7 days or 3 sessions of history there is no ETA, only the weekly hours the target
@@ -167,16 +168,16 @@ def _needed(fc: analysis.Forecast) -> float | None:
     return None if needed is None else round(needed, 2)
 
 
-def gaps(world: World, pillar: str | None = None) -> list[dict[str, Any]]:
+def gaps(world: World, pillar: str | None = None) -> list[vd.GapRow]:
     return [g.to_json() for g in analysis.gaps(world.skills, world.target, pillar)]
 
 
-def recommendations(world: World, limit: int) -> list[dict[str, Any]]:
+def recommendations(world: World, limit: int) -> list[vd.Recommendation]:
     recs = analysis.recommend(world.skills, world.target, world.today, limit)
     return [r.to_json() for r in recs]
 
 
-def status(conn: Conn, world: World) -> dict[str, Any]:
+def status(conn: Conn, world: World) -> vd.Status:
     """The dashboard (the ``status --json`` contract)."""
     today = world.today
     readiness = analysis.readiness(world.skills, world.target)
@@ -219,7 +220,7 @@ def status(conn: Conn, world: World) -> dict[str, Any]:
     }
 
 
-def review(world: World) -> list[dict[str, Any]]:
+def review(world: World) -> list[vd.ReviewRow]:
     return [s.to_json() for s in analysis.stale(world.skills, world.today)]
 
 
@@ -333,14 +334,14 @@ def report(conn: Conn, since: date, until: date) -> dict[str, Any]:
     return data
 
 
-def heatmap(conn: Conn, today: date, weeks: int) -> dict[str, Any]:
+def heatmap(conn: Conn, today: date, weeks: int) -> vd.Heatmap:
     start = week_start(today) - timedelta(weeks=weeks - 1)
     per_day = {date.fromisoformat(d): m for d, m in queries.minutes_by_day(conn, start.isoformat())}
     grid = analysis.heatmap(per_day, today, weeks)
     return {"start": start.isoformat(), "today": today.isoformat(), "weeks": grid}
 
 
-def radar(world: World) -> list[dict[str, Any]]:
+def radar(world: World) -> list[vd.RadarRow]:
     """Per pillar: weight-weighted mean current and required level over required skills."""
     required = analysis.target_requirements(world.skills, world.target)
     axes = []
@@ -382,7 +383,7 @@ def readiness_history(conn: Conn, world: World) -> list[tuple[str, float]]:
     return points
 
 
-def summary(conn: Conn, world: World, since: date, until: date) -> dict[str, Any]:
+def summary(conn: Conn, world: World, since: date, until: date) -> vd.Summary:
     """What the Markdown and HTML exports show."""
     max_level = max((lv["level"] for lv in queries.levels(conn)), default=5)
     weeks = max(4, min(53, (until - since).days // 7 + 1))
@@ -401,7 +402,7 @@ def summary(conn: Conn, world: World, since: date, until: date) -> dict[str, Any
     }
 
 
-def weekly(conn: Conn, world: World, since: date, until: date) -> dict[str, Any]:
+def weekly(conn: Conn, world: World, since: date, until: date) -> vd.Weekly:
     """Minutes per week (Monday first) and pillar over the period's last 53 weeks at most."""
     last = week_start(until)
     first = max(week_start(since), last - timedelta(weeks=52))
@@ -420,7 +421,7 @@ def weekly(conn: Conn, world: World, since: date, until: date) -> dict[str, Any]
     }
 
 
-def year_total(conn: Conn, today: date) -> dict[str, Any]:
+def year_total(conn: Conn, today: date) -> vd.YearTotal:
     """Minutes and active days in the last 365 days (today included)."""
     since = today - timedelta(days=364)
     days = [m for d, m in queries.minutes_by_day(conn, since.isoformat()) if d <= today.isoformat()]

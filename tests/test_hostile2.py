@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import ROOT, SMALL, Run, Sql, fresh_pg_database
@@ -131,6 +131,13 @@ def test_import_skip_unknown_shows_project_names_safely(
     refused = run("import", str(frames))
     assert refused.exit_code == 65 and "proj" in refused.stderr
     assert raw_escapes(refused.stderr) == []
+    faked = watson_frames(
+        tmp_path / "faked",
+        [NOW_TS - 7200, NOW_TS - 3600, "x\nroadmap: imported 999 session(s)", "a", [], 0],
+    )
+    refused = run("import", str(faked))
+    assert refused.exit_code == 65 and "x\\x0aroadmap: imported 999" in refused.stderr
+    assert [line.split(":")[0] for line in refused.stderr.splitlines()] == ["roadmap", "  hint"]
     result = run.ok("import", str(frames), "--skip-unknown")
     assert "unknown skills skipped: proj\\x1b]52;" in result.stderr
     assert raw_escapes(result.stdout + result.stderr) == []
@@ -295,8 +302,9 @@ def test_temp_files_are_exclusive_random_and_cleaned(tmp_path: Path) -> None:
     for path in (*stale, foreign):
         os.utime(path, (old, old))
     os.utime(tmp, (old, old), follow_symlinks=False)
-    assert atomic.stale_temp_files(tmp_path) == sorted(stale)
-    assert atomic.cleanup_stale(tmp_path) == sorted(stale)
+    assert atomic.stale_temp_files(tmp_path) == stale[:1]  # another app's ".NAME.77.tmp" stays
+    assert atomic.stale_temp_files(tmp_path, legacy=True) == sorted(stale)  # in the data dir
+    assert atomic.cleanup_stale(tmp_path, legacy=True) == sorted(stale)
     assert fresh.exists() and foreign.exists() and tmp.is_symlink()
     assert not any(p.exists() for p in stale)
 
@@ -580,12 +588,44 @@ def test_csv_round_trip_is_exact(
     assert stored == expected
 
 
+ANY_TEXT = st.characters(codec="utf-8", exclude_categories=["Cs"])
+
+
+@pytest.mark.sqlite_only  # the round trip on PostgreSQL: test_csv_round_trip_is_exact
 @given(
-    note=st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=30),
+    notes=st.lists(st.text(ANY_TEXT, max_size=20), min_size=1, max_size=3),
     tags=st.lists(
-        st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=8)
-        .map(str.strip)
-        .filter(bool),
+        st.text(ANY_TEXT, min_size=1, max_size=6).map(str.strip).filter(bool), max_size=3
+    ),
+)
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_csv_export_import_export_is_identical_for_any_text(
+    run: Run, small: Path, notes: list[str], tags: list[str]
+) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as work, pytest.MonkeyPatch.context() as mp:
+        first, second = Path(work) / "first.csv", Path(work) / "second.csv"
+        mp.setenv("ROADMAP_HOME", f"{work}/a")
+        for i, note in enumerate(notes):
+            args = ["log", "linalg", "1h", "--on", f"2026-11-0{i + 1}T09:00", "--note", note]
+            for tag in tags:
+                args += ["--tag", tag]
+            run.ok(*args)
+        run.ok("export", "-f", "csv", "-o", str(first))
+        mp.setenv("ROADMAP_HOME", f"{work}/b")
+        run.ok("import", str(first))
+        run.ok("export", "-f", "csv", "-o", str(second))
+        assert second.read_bytes() == first.read_bytes()
+        assert [s["note"] for s in run.json("sessions", "--limit", "0")] == notes[::-1]
+
+
+@given(
+    note=st.text(ANY_TEXT, max_size=30),
+    tags=st.lists(
+        st.text(ANY_TEXT, min_size=1, max_size=8).map(str.strip).filter(bool),
         max_size=4,
     ),
 )
@@ -685,7 +725,13 @@ def test_read_only_data_dir_and_database_for_an_unprivileged_user(
         sessions = cli("sessions", "--json")
         assert sessions.returncode == 0, sessions.stderr
         assert [s["note"] for s in json.loads(sessions.stdout)] == ["kept"]
-        for args in (("status",), ("sessions",), ("export", "-f", "json"), ("export", "-f", "md")):
+        for args in (
+            ("status",),
+            ("sessions",),
+            ("export", "-f", "json"),
+            ("export", "-f", "md"),
+            ("doctor",),
+        ):
             result = cli(*args)
             assert result.returncode == 0, (args, result.stderr)
             assert "Traceback" not in result.stderr

@@ -151,9 +151,9 @@ def report_error(exc: RoadmapError) -> None:
         lines = [f"roadmap: error: {exc.message}", *exc.problems]
     if exc.hint:
         lines.append(f"  hint: {exc.hint}")
-    from roadmap.render import clean  # messages quote user text: no escape sequences
+    from roadmap.safetext import one_line  # messages quote user text: no escape sequences,
 
-    sys.stderr.write("\n".join(clean(line) for line in lines) + "\n")
+    sys.stderr.write("\n".join(one_line(line) for line in lines) + "\n")  # nor fake lines
 
 
 HELP = """Track your skill roadmap: a YAML skill tree, study sessions, progress to a career target.
