@@ -13,13 +13,14 @@ import contextlib
 import csv
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 from roadmap import __version__, atomic, jsontext
 from roadmap.clock import local_iso
 from roadmap.store.protocol import Conn
+from roadmap.viewdata import Summary
 
 FORMAT = "roadmap-export"
 VERSION = 1
@@ -401,7 +402,7 @@ def _h(minutes: float) -> str:
     return f"{minutes / 60:.1f}"
 
 
-def _totals(pillars: list[dict[str, Any]]) -> dict[str, str]:
+def _totals(pillars: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     """All-time hours per pillar, rounded so that they add up like the period's."""
     from roadmap.analysis import apportion_hours
 
@@ -409,7 +410,7 @@ def _totals(pillars: list[dict[str, Any]]) -> dict[str, str]:
     return {p["id"]: f"{h:.1f}" for p, h in zip(pillars, hours, strict=True)}
 
 
-def _part(item: dict[str, Any]) -> str:
+def _part(item: Mapping[str, Any]) -> str:
     """A report part's hours, rounded so the parts add up to the total shown."""
     return f"{item['hours']:.1f}" if "hours" in item else _h(item["minutes"])
 
@@ -418,14 +419,14 @@ def verdict(on_track: bool | None) -> str:
     return {True: "on track", False: "behind", None: "no verdict"}[on_track]
 
 
-def names(summary: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+def names(summary: Summary) -> tuple[dict[str, str], dict[str, str]]:
     """Skill and pillar names by id (ids where a name is unknown)."""
     skills = dict(summary.get("skill_names") or {})
     pillars = {p["id"]: p["name"] for p in summary["status"]["pillars"]}
     return skills, pillars
 
 
-def write_markdown(summary: dict[str, Any], out: IO[str]) -> None:
+def write_markdown(summary: Summary, out: IO[str]) -> None:
     """The summary someone pastes into a review (from :func:`roadmap.views.summary`)."""
     status, report, fc = summary["status"], summary["report"], summary["status"]["forecast"]
     target = status["target"]
@@ -498,8 +499,9 @@ def write_markdown(summary: dict[str, Any], out: IO[str]) -> None:
     w("\n")
     if fc.get("pillars"):
         w("\n| Pillar | Hours to go | Pace h/week | ETA | Verdict |\n|---|---:|---:|---|---|\n")
-        for p in fc["pillars"]:
+        for pf in fc["pillars"]:
             w(
-                f"| {md_cell(p['name'])} | {p['remaining_hours']:.0f} | "
-                f"{p['pace_hours_per_week']:.1f} | {p['eta'] or '—'} | {verdict(p['on_track'])} |\n"
+                f"| {md_cell(pf['name'])} | {pf['remaining_hours']:.0f} | "
+                f"{pf['pace_hours_per_week']:.1f} | {pf['eta'] or '—'} | "
+                f"{verdict(pf['on_track'])} |\n"
             )

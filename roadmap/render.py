@@ -13,7 +13,7 @@ words or symbols, so ``NO_COLOR``, piped output and ``TERM=dumb`` read the same.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
+    from roadmap import viewdata as vd
     from roadmap.store.queries import PillarRow, SkillRow, TargetRow
 
 WIDE = 80  # from this width on, views add their optional columns and longer bars
@@ -104,7 +105,7 @@ def short_label(name: str, ident: str) -> str:
     return short if 0 < len(short) <= 24 else ident
 
 
-def pillar_labels(pillars: Sequence[dict[str, Any]], room: int) -> dict[str, str]:
+def pillar_labels(pillars: Sequence[Mapping[str, Any]], room: int) -> dict[str, str]:
     """Full names when they all fit in ``room`` columns, else short labels for all (one
     style per view)."""
     if all(len(p["name"]) <= room for p in pillars):
@@ -120,7 +121,7 @@ def _hours(minutes: float) -> str:
     return f"{minutes / 60:.1f}h"
 
 
-def _part_hours(item: dict[str, Any]) -> str:
+def _part_hours(item: Mapping[str, Any]) -> str:
     """A report part's hours: its ``hours`` (rounded so the parts add up to the total shown),
     else its minutes in hours."""
     return f"{item['hours']:.1f}h" if "hours" in item else _hours(item["minutes"])
@@ -386,7 +387,7 @@ def _verdict(on_track: bool | None, pace: float = 1.0, remaining: float = 1.0) -
     return Text("on track", style="green") if on_track else Text("behind", style="red")
 
 
-def _pace_text(fc: dict[str, Any]) -> str:
+def _pace_text(fc: vd.Forecast) -> str:
     """The pace and what it stands on: "4 weeks", or the days of a shorter history."""
     pace, pace12 = fc["pace_hours_per_week"], fc["pace_12w_hours_per_week"]
     if fc.get("pace_assumed"):
@@ -397,7 +398,7 @@ def _pace_text(fc: dict[str, Any]) -> str:
     return f"pace {_h(pace)}/week over 4 weeks, {_h(pace12)}/week over 12 weeks"
 
 
-def _forecast_rows(fc: dict[str, Any]) -> list[tuple[str, Text]]:
+def _forecast_rows(fc: vd.Forecast) -> list[tuple[str, Text]]:
     """(label, text) rows: remaining effort and pace, then the ETA and verdict in words, and the
     likely–cautious range with one line on where it comes from."""
     from rich.text import Text
@@ -462,7 +463,7 @@ def _fields(rows: Sequence[tuple[str, RenderableType]]) -> Table:
     return grid
 
 
-def status_view(data: dict[str, Any], names: dict[str, str], full: bool = False) -> RenderableType:
+def status_view(data: vd.Status, names: dict[str, str], full: bool = False) -> RenderableType:
     """The dashboard, built for the terminal width: every section as wide as the widest
     (at most :data:`VIEW_MAX`); it fits a 40-row terminal unless ``full``."""
     from rich.constrain import Constrain
@@ -475,7 +476,7 @@ def status_view(data: dict[str, Any], names: dict[str, str], full: bool = False)
 
 
 def _status(
-    data: dict[str, Any], names: dict[str, str], width: int, full: bool = False
+    data: vd.Status, names: dict[str, str], width: int, full: bool = False
 ) -> RenderableType:
     from rich.console import Group
     from rich.text import Text
@@ -578,7 +579,7 @@ def _minutes(minutes: int) -> str:
 # --- gaps, next --------------------------------------------------------------------------------
 
 
-def gaps_table(rows: Sequence[dict[str, Any]], title: str) -> RenderableType:
+def gaps_table(rows: Sequence[vd.GapRow], title: str) -> RenderableType:
     """Skills with a gap; the pillar column only where the width allows."""
     if not rows:
         return text("No gaps: every required skill is at its level.", "green")
@@ -586,7 +587,7 @@ def gaps_table(rows: Sequence[dict[str, Any]], title: str) -> RenderableType:
 
 
 def _gaps(
-    rows: Sequence[dict[str, Any]], title: str, wide: bool, width: int | None = None
+    rows: Sequence[vd.GapRow], title: str, wide: bool, width: int | None = None
 ) -> RenderableType:
     table = _table(title, width=width)
     _name_column(table, "skill", None if width else 52)
@@ -604,7 +605,7 @@ def _gaps(
 
 
 def next_view(
-    rows: Sequence[dict[str, Any]], target: str | None = None, reasons: int | None = None
+    rows: Sequence[vd.Recommendation], target: str | None = None, reasons: int | None = None
 ) -> RenderableType:
     """Recommendations with their reasons (with ``reasons``: that many, on one line, and no
     score, for the dashboard)."""
@@ -776,11 +777,11 @@ def _section(title: str) -> Text:
 # --- forecast ----------------------------------------------------------------------------------
 
 
-def forecast_view(data: dict[str, Any]) -> RenderableType:
+def forecast_view(data: vd.Forecast) -> RenderableType:
     return Fit(lambda width: _forecast(data, width))
 
 
-def _forecast(data: dict[str, Any], width: int) -> RenderableType:
+def _forecast(data: vd.Forecast, width: int) -> RenderableType:
     from rich.console import Group
     from rich.text import Text
 
@@ -821,12 +822,12 @@ def _forecast(data: dict[str, Any], width: int) -> RenderableType:
     return Group(*lines)
 
 
-def _pillar_eta(p: dict[str, Any]) -> str:
+def _pillar_eta(p: vd.PillarForecast) -> str:
     return p["eta"] if p["eta"] and p["remaining_hours"] > 0 else "-"
 
 
 def _forecast_pillars_stacked(
-    pillars: Sequence[dict[str, Any]], width: int, enough: bool = True
+    pillars: Sequence[vd.PillarForecast], width: int, enough: bool = True
 ) -> list[RenderableType]:
     """On a narrow terminal: each pillar's name on its own line (short where the whole name
     does not fit), its numbers below."""
@@ -860,13 +861,13 @@ def _forecast_pillars_stacked(
 # --- review ------------------------------------------------------------------------------------
 
 
-def review_table(rows: Sequence[dict[str, Any]]) -> RenderableType:
+def review_table(rows: Sequence[vd.ReviewRow]) -> RenderableType:
     if not rows:
         return text("Nothing is going stale.", "green")
     return Fit(lambda width: _review(rows, width >= WIDE))
 
 
-def _review(rows: Sequence[dict[str, Any]], wide: bool) -> RenderableType:
+def _review(rows: Sequence[vd.ReviewRow], wide: bool) -> RenderableType:
     from rich.console import Group
     from rich.text import Text
 
@@ -903,14 +904,14 @@ _DAYS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def heatmap_view(data: dict[str, Any]) -> RenderableType:
+def heatmap_view(data: vd.Heatmap) -> RenderableType:
     """GitHub-style: weeks as columns (Monday on top), month labels above, a legend below.
     Cells are two characters wide when that fits, else one; weeks that do not fit the width
     are drawn in further blocks below, oldest first."""
     return Fit(lambda width: _heatmap(data, width))
 
 
-def _heatmap(data: dict[str, Any], width: int) -> RenderableType:
+def _heatmap(data: vd.Heatmap, width: int) -> RenderableType:
     from rich.console import Group
     from rich.text import Text
 
@@ -997,7 +998,7 @@ def _legend(top: int, label: int) -> Table:
 # --- report ------------------------------------------------------------------------------------
 
 
-def report_view(data: dict[str, Any]) -> RenderableType:
+def report_view(data: vd.Report) -> RenderableType:
     from rich.console import Group
     from rich.text import Text
 

@@ -13,11 +13,13 @@ of being cut), and prints cleanly. Colours follow the verdict (on track, behind)
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import IO, Any
 
 from roadmap.analysis import heat_bucket
+from roadmap.viewdata import Summary
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PALETTE = ("#2f6fde", "#d9822b", "#2e8b57", "#8e44ad", "#c0392b", "#16a085", "#b7950b", "#6c7a89")
@@ -26,12 +28,12 @@ VERDICT = {True: ("ok", "on track"), False: ("bad", "behind"), None: ("muted", "
 COLOURS = {"ok": "#2e8b57", "bad": "#c0392b", "muted": "#5b6474"}
 
 
-def write_html(summary: dict[str, Any], out: IO[str]) -> None:
+def write_html(summary: Summary, out: IO[str]) -> None:
     """Render the report for ``summary`` into ``out``."""
     out.write(render(summary))
 
 
-def render(summary: dict[str, Any]) -> str:
+def render(summary: Summary) -> str:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     env = Environment(
@@ -62,7 +64,7 @@ def _short_day(d: date) -> str:
 # --- the view -------------------------------------------------------------------------------
 
 
-def view(summary: dict[str, Any]) -> dict[str, Any]:
+def view(summary: Summary) -> dict[str, Any]:
     """Everything the template shows, as plain values (strings escaped by the template)."""
     status, report = summary["status"], summary["report"]
     fc = status["forecast"]
@@ -121,7 +123,7 @@ def view(summary: dict[str, Any]) -> dict[str, Any]:
 
 
 def levels(
-    axes: list[dict[str, Any]], max_level: float, colours: dict[str, str]
+    axes: Sequence[Mapping[str, Any]], max_level: float, colours: dict[str, str]
 ) -> list[dict[str, Any]]:
     """Per pillar: current and required level as bar lengths on a 0..300 scale."""
     top = max(float(max_level), 1.0)
@@ -154,7 +156,7 @@ def _nice_step(top: float, ticks: int = 4) -> float:
 
 
 def weekly_chart(
-    data: dict[str, Any] | None, colours: dict[str, str], goal: int | None
+    data: Mapping[str, Any] | None, colours: dict[str, str], goal: int | None
 ) -> dict[str, Any] | None:
     """Stacked bars: hours per week, a segment per pillar; the weekly goal as a line."""
     if not data or not data.get("weeks"):
@@ -222,7 +224,7 @@ def weekly_chart(
 
 
 def skills_view(
-    report: dict[str, Any], skill_pillars: dict[str, str], colours: dict[str, str]
+    report: Mapping[str, Any], skill_pillars: dict[str, str], colours: dict[str, str]
 ) -> list[dict[str, Any]]:
     """The period's top skills with their share of the hours."""
     skills = report["skills"][:10]
@@ -300,7 +302,7 @@ def readiness_chart(points: list[tuple[str, float]], today: str) -> dict[str, An
     }
 
 
-def calendar(data: dict[str, Any]) -> dict[str, Any]:
+def calendar(data: Mapping[str, Any]) -> dict[str, Any]:
     """Minutes per day, a column per week (Monday on top), every month labelled (the first
     too), a legend, and the totals of what it shows."""
     weeks: list[list[int | None]] = data["weeks"]
@@ -359,7 +361,7 @@ def calendar(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def quantiles(fc: dict[str, Any]) -> list[dict[str, Any]]:
+def quantiles(fc: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The forecast's range, when it has one: the likely (P50) and cautious (P90) dates."""
     out = []
     for p, key in ((50, "eta_likely"), (90, "eta_cautious")):
@@ -369,7 +371,7 @@ def quantiles(fc: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def forecast_range(fc: dict[str, Any], today_text: str) -> dict[str, Any] | None:
+def forecast_range(fc: Mapping[str, Any], today_text: str) -> dict[str, Any] | None:
     """A timeline from today past the target date: the ETA (or its P-range) and the date
     the target is due."""
     today = _day(today_text)

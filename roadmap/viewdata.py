@@ -8,7 +8,10 @@ removed.
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
+
+if TYPE_CHECKING:
+    from typing import NotRequired
 
 
 class TargetJson(TypedDict):
@@ -117,6 +120,7 @@ class NamedMinutes(TypedDict):
     id: str
     name: str
     minutes: int
+    hours: NotRequired[float]  # rounded so that the parts add up to the total shown
 
 
 class MilestoneChecked(TypedDict):
@@ -137,6 +141,7 @@ class Report(TypedDict):
     since: str
     until: str
     minutes: int
+    hours: NotRequired[float]
     sessions: int
     pillars: list[NamedMinutes]
     skills: list[NamedMinutes]
@@ -147,7 +152,7 @@ class Report(TypedDict):
 class Heatmap(TypedDict):
     start: str
     today: str
-    weeks: list[list[int]]
+    weeks: list[list[int | None]]  # minutes per day, Monday first; None after today
 
 
 class RadarRow(TypedDict):
@@ -157,9 +162,15 @@ class RadarRow(TypedDict):
     required: float
 
 
+class PillarWeeks(TypedDict):
+    id: str
+    name: str
+    minutes: list[int]  # one per week
+
+
 class Weekly(TypedDict):
     weeks: list[str]
-    pillars: list[NamedMinutes]
+    pillars: list[PillarWeeks]
 
 
 class YearTotal(TypedDict):
@@ -182,3 +193,4 @@ class Summary(TypedDict):
     weekly: Weekly
     year: YearTotal
     skill_pillars: dict[str, str]
+    skill_names: NotRequired[dict[str, str]]  # added by the exporters

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from roadmap import analysis
 from roadmap import viewdata as vd
@@ -121,7 +121,7 @@ def forecast(conn: Conn, world: World, assumed_pace: float | None = None) -> vd.
         if spread is not None:
             likely = analysis.date_after_weeks(today, spread[0])
             cautious = analysis.date_after_weeks(today, spread[1])
-    pillars = []
+    pillars: list[vd.PillarForecast] = []
     for pillar in world.pillars:
         p4 = analysis.pace_over(m28.get(pillar.id, 0), w4)
         p12 = analysis.pace_over(m84.get(pillar.id, 0), w12)
@@ -187,7 +187,7 @@ def status(conn: Conn, world: World) -> vd.Status:
     streak = analysis.streaks(days, today)
     goal = world.meta.get("weekly_goal_hours") or ""
     timer = queries.timer(conn)
-    timer_json = None
+    timer_json: vd.TimerJson | None = None
     if timer is not None:
         started = from_stored(timer.started_at)
         from roadmap.timeparse import local_now
@@ -315,7 +315,7 @@ def _max_required(
     return max(levels) if levels else None
 
 
-def report(conn: Conn, since: date, until: date) -> dict[str, Any]:
+def report(conn: Conn, since: date, until: date) -> vd.Report:
     """Hours per pillar and skill, sessions, milestones checked and level-ups in a period
     (the ``report --json`` contract; names added beside the ids)."""
     data = queries.period_report(conn, since.isoformat(), until.isoformat())
@@ -331,7 +331,7 @@ def report(conn: Conn, since: date, until: date) -> dict[str, Any]:
         shares = analysis.apportion_hours([r["minutes"] for r in rows], data["minutes"])
         for row, hours in zip(rows, shares, strict=True):
             row["hours"] = hours
-    return data
+    return cast(vd.Report, data)  # rows from SQL, named above: the report contract
 
 
 def heatmap(conn: Conn, today: date, weeks: int) -> vd.Heatmap:
@@ -344,7 +344,7 @@ def heatmap(conn: Conn, today: date, weeks: int) -> vd.Heatmap:
 def radar(world: World) -> list[vd.RadarRow]:
     """Per pillar: weight-weighted mean current and required level over required skills."""
     required = analysis.target_requirements(world.skills, world.target)
-    axes = []
+    axes: list[vd.RadarRow] = []
     for pillar in world.pillars:
         cur = req = weights = 0.0
         for skill_id, level in required.items():

@@ -11,6 +11,7 @@ from typing import IO, Annotated, Any
 import typer
 
 from roadmap.cli.common import JsonOpt, TargetOpt, app_of, confirm, display, info, print_json
+from roadmap.viewdata import Summary
 
 PANEL = "Data"
 
@@ -135,7 +136,7 @@ def export_format(fmt: str | None, output: Path | None) -> str:
     return implied
 
 
-def _summary(conn: Any, target: str | None, today: Any, start: Any, end: Any) -> dict[str, Any]:
+def _summary(conn: Any, target: str | None, today: Any, start: Any, end: Any) -> Summary:
     from roadmap import resolve, views
 
     world = views.load(conn, resolve.target(conn, target), today)
