@@ -5,8 +5,9 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from roadmap import analysis
@@ -418,3 +419,87 @@ def year_total(conn: Conn, today: date) -> dict[str, Any]:
     since = today - timedelta(days=364)
     days = [m for d, m in queries.minutes_by_day(conn, since.isoformat()) if d <= today.isoformat()]
     return {"since": since.isoformat(), "minutes": sum(days), "days": sum(1 for m in days if m)}
+
+
+def plan(
+    conn: Conn,
+    world: World,
+    now: datetime,
+    days: int | None = None,
+    hours: float | None = None,
+) -> dict[str, Any]:
+    """Study blocks for the rest of this week (``days`` None) or for ``days`` days from
+    today (the ``plan --json`` contract). The hours: ``hours``; else the weekly goal, less
+    what was logged this week (rest of the week) or pro rata (``days``). Items are the
+    skills ``next`` recommends, best first, each aiming at its next unchecked milestone and
+    needing the hours to its next level (at least half an hour)."""
+    from roadmap import planning
+    from roadmap.errors import UsageError
+
+    today = world.today
+    span = days if days is not None else 7 - today.weekday()
+    goal_text = world.meta.get("weekly_goal_hours") or ""
+    goal = float(goal_text) if goal_text else None
+    logged = sum(queries.minutes_by_pillar(conn, week_start(today).isoformat()).values()) / 60
+    if hours is not None:
+        budget = hours
+    elif goal is None:
+        raise UsageError(
+            "no weekly goal to plan from",
+            hint="pass --hours H, or set weekly_goal_hours in the skills file",
+        )
+    elif days is None:
+        budget = max(0.0, goal - logged)
+    else:
+        budget = goal * days / 7
+    stored = world.meta.get("plan_slots") or ""
+    try:
+        slots = planning.parse_slots(stored) if stored else planning.DEFAULT_SLOTS
+    except planning.SlotError as exc:
+        raise UsageError(
+            f"the stored study slots cannot be read: {exc}",
+            hint=f"set them again: roadmap plan --set '{planning.format_slots(planning.DEFAULT_SLOTS)}'",
+        ) from None
+    milestones = queries.next_milestones(conn)
+    recs = analysis.recommend(world.skills, world.target, today, limit=len(world.skills))
+    items = []
+    for rec in recs:
+        skill = world.by_id[rec.skill]
+        need = analysis.remaining_hours(skill, skill.level + 1)
+        ref, text = milestones.get(rec.skill, (None, None))
+        items.append(
+            planning.Item(
+                skill=rec.skill,
+                name=rec.name,
+                minutes_needed=max(30, math.ceil(round(need * 60, 6))),
+                reasons=rec.reasons,
+                milestone_ref=ref,
+                milestone_text=text,
+            )
+        )
+    blocks = planning.plan(items, slots, now, span, math.floor(round(budget * 60, 6)))
+    return {
+        "target": target_json(world),
+        "first_day": today.isoformat(),
+        "last_day": (today + timedelta(days=span - 1)).isoformat(),
+        "slots": planning.format_slots(slots),
+        "default_slots": not stored,
+        "goal_hours": goal,
+        "logged_hours_this_week": round(logged, 2),
+        "hours": round(budget, 2),
+        "planned_hours": round(sum(b.minutes for b in blocks) / 60, 2),
+        "blocks": [
+            {
+                "start": b.start.isoformat(timespec="minutes"),
+                "end": b.end.isoformat(timespec="minutes"),
+                "minutes": b.minutes,
+                "skill": b.item.skill,
+                "name": b.item.name,
+                "milestone": None
+                if b.item.milestone_ref is None
+                else {"ref": b.item.milestone_ref, "text": b.item.milestone_text},
+                "reasons": list(b.item.reasons),
+            }
+            for b in blocks
+        ],
+    }

@@ -81,6 +81,7 @@ EVERYDAY: list[tuple[str, ...]] = [
     ("report", "--week"),
     ("heatmap",),
     ("targets",),
+    ("plan",),
 ]
 
 

@@ -536,3 +536,15 @@ def local_day_bounds(since: str, until: str) -> tuple[str, str]:
     first, last = date.fromisoformat(since), date.fromisoformat(until)
     end = midnight(last + timedelta(days=1)) if last < date.max else "9999"
     return midnight(first), end
+
+
+def next_milestones(conn: Conn) -> dict[str, tuple[str, str]]:
+    """Skill id → (``LEVEL.N``, text) of its first unchecked milestone, by level then
+    position (skills with every milestone checked are absent)."""
+    found: dict[str, tuple[str, str]] = {}
+    for skill_id, level, position, text in conn.execute(
+        "SELECT skill_id, level, position, text FROM milestone "
+        "WHERE checked_at IS NULL AND NOT archived ORDER BY skill_id, level, position"
+    ):
+        found.setdefault(str(skill_id), (f"{level}.{position}", str(text)))
+    return found
