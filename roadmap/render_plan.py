@@ -16,9 +16,8 @@ FOLD_OCTETS = 75
 def plan_view(data: dict[str, Any]) -> RenderableType:
     """The blocks day by day: time, skill, the milestone to aim at, and why."""
     from rich.console import Group
-    from rich.table import Table
 
-    from roadmap.render import text
+    from roadmap.render import _grid, text
 
     target = data["target"]["name"]
     head = text(
@@ -31,25 +30,23 @@ def plan_view(data: dict[str, Any]) -> RenderableType:
     if not data["blocks"]:
         why = "no hours left to plan" if data["hours"] <= 0 else "no free slot or nothing to study"
         return Group(head, where, text(f"Nothing planned: {why}.", "yellow"))
-    table = Table(box=None, padding=(0, 1), show_edge=False)
-    for name in ("day", "time", "skill", "aim", "why"):
-        table.add_column(name, no_wrap=name in ("day", "time"), overflow="fold")
+    grid = _grid(10, 11, None)
     last_day = None
     for block in data["blocks"]:
         start = datetime.fromisoformat(block["start"])
         end = datetime.fromisoformat(block["end"])
         day = f"{start:%a %d %b}"
+        what = text(block["name"], "bold")
+        what.append(f" ({block['skill']})")
+        lines: list[RenderableType] = [what]
         milestone = block["milestone"]
-        aim = f"{milestone['ref']} {milestone['text']}" if milestone else "-"
-        table.add_row(
-            "" if day == last_day else day,
-            f"{start:%H:%M}-{end:%H:%M}",
-            text(f"{block['name']} ({block['skill']})"),
-            text(aim),
-            text("; ".join(block["reasons"][:2]), "dim"),
-        )
+        if milestone:
+            lines.append(text(f"aim: {milestone['ref']} {milestone['text']}"))
+        if block["reasons"]:
+            lines.append(text("; ".join(block["reasons"][:2]), "dim"))
+        grid.add_row("" if day == last_day else day, f"{start:%H:%M}-{end:%H:%M}", Group(*lines))
         last_day = day
-    return Group(head, where, table)
+    return Group(head, where, grid)
 
 
 def _h(hours: float) -> str:

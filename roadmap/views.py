@@ -503,3 +503,61 @@ def plan(
             for b in blocks
         ],
     }
+
+
+def _target_of(row: queries.TargetRow) -> analysis.Target:
+    return analysis.Target(
+        id=row.id,
+        name=row.name,
+        requires=dict(row.requires),
+        by=date.fromisoformat(row.by) if row.by else None,
+    )
+
+
+def compare_targets(conn: Conn, world: World, other_id: str) -> dict[str, Any]:
+    """``world``'s target against ``other_id`` (the ``targets compare --json`` contract):
+    shared skills, what each adds, and the hours each would take from the current levels."""
+    other = _target_of(next(t for t in queries.targets(conn) if t.id == other_id))
+    cmp = analysis.compare_targets(world.skills, world.target, other)
+
+    def head(target: analysis.Target, hours: float) -> dict[str, Any]:
+        return {
+            "id": target.id,
+            "name": target.name,
+            "by": _iso(target.by),
+            "remaining_hours": round(hours, 1),
+        }
+
+    def adds(rows: tuple[tuple[analysis.Skill, int], ...]) -> list[dict[str, Any]]:
+        return [
+            {
+                "skill": s.id,
+                "name": s.name,
+                "pillar": s.pillar,
+                "current": s.level,
+                "required": level,
+                "remaining_hours": round(analysis.remaining_hours(s, level), 1),
+            }
+            for s, level in rows
+        ]
+
+    return {
+        "a": head(world.target, cmp.hours_a),
+        "b": head(other, cmp.hours_b),
+        "both_remaining_hours": round(cmp.hours_both, 1),
+        "shared": [
+            {
+                "skill": s.id,
+                "name": s.name,
+                "pillar": s.pillar,
+                "current": s.level,
+                "a": la,
+                "b": lb,
+                "remaining_hours_a": round(analysis.remaining_hours(s, la), 1),
+                "remaining_hours_b": round(analysis.remaining_hours(s, lb), 1),
+            }
+            for s, la, lb in cmp.shared
+        ],
+        "only_a": adds(cmp.only_a),
+        "only_b": adds(cmp.only_b),
+    }
