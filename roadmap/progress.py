@@ -80,10 +80,12 @@ def uncheck(conn: Conn, skill_id: str, key: str) -> tuple[Row, Row | None]:
     return {**milestone, "checked_at": None, "link": None, "note": None}, change
 
 
-def assess(conn: Conn, skill_id: str, level: int, note: str) -> tuple[int, Row | None]:
+def assess(
+    conn: Conn, skill_id: str, level: int, note: str, evidence: str | None = None
+) -> tuple[int, Row | None]:
     state = write.skill_state(conn, skill_id)
     now = clock.stored_now()
-    assessment = write.insert_assessment(conn, skill_id, level, note, now)
+    assessment = write.insert_assessment(conn, skill_id, level, note, now, evidence)
     change = write.recompute_level(conn, skill_id, now, f"assessed at {level}")
     write.journal(
         conn,

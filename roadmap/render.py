@@ -715,6 +715,15 @@ def show_view(data: dict[str, Any]) -> RenderableType:
                 line.append(f"  (checked {_day(m['checked_at'])})", style="dim")
             grid.add_row("", mark, m["ref"], line)
         parts.append(grid)
+    if data.get("evidence"):
+        parts.append(_section("Evidence"))
+        grid = _grid(1, 8, None)
+        for e in data["evidence"]:
+            what = f"milestone {e['ref']}" if e["source"] == "milestone" else "assessed"
+            line = text(f"{what} ({_day(e['at'])}): ")
+            line.append_text(text(e["evidence"], "blue"))
+            grid.add_row("", f"level {e['level']}", line)
+        parts.append(grid)
     if data["prerequisites"]:
         parts.append(_section("Prerequisites"))
         grid = _grid(1, 7, None)
@@ -1080,3 +1089,22 @@ def targets_compare_view(data: dict[str, Any]) -> RenderableType:
             )
         parts.append(table)
     return Group(*parts)
+
+
+def unproven_view(rows: Sequence[dict[str, Any]]) -> RenderableType:
+    """Skills held at a level without any evidence."""
+    from rich.console import Group
+
+    if not rows:
+        return text("Every level you hold has evidence.", "green")
+    grid = _grid(None, None)
+    for row in rows:
+        name = text(row["name"])
+        name.append(f" ({row['skill']})", style="dim")
+        grid.add_row(f"level {row['level']}", name)
+    hint = text(
+        "attach some: roadmap check SKILL LEVEL.N --link URL, "
+        "or roadmap assess SKILL LEVEL --evidence URL|PATH",
+        "dim",
+    )
+    return Group(text(f"Levels held without evidence ({len(rows)})", "bold"), grid, hint)

@@ -172,6 +172,21 @@ def gaps(world: World, pillar: str | None = None) -> list[dict[str, Any]]:
     return [g.to_json() for g in analysis.gaps(world.skills, world.target, pillar)]
 
 
+def unproven(world: World, conn: Conn, pillar: str | None = None) -> list[dict[str, Any]]:
+    """Skills with a level of their own at 1 or more and no evidence at all (no checked
+    milestone with a link, no assessment with evidence): the ``gaps --unproven`` contract."""
+    proven = {e["skill"] for e in queries.evidence(conn)}
+    children = analysis.children_of(world.skills)
+    return [
+        {"skill": s.id, "name": s.name, "pillar": s.pillar, "level": s.level}
+        for s in world.skills
+        if s.level >= 1
+        and s.id not in proven
+        and analysis.has_own_level(s.id, world.by_id, children)
+        and (pillar is None or s.pillar == pillar)
+    ]
+
+
 def recommendations(world: World, limit: int) -> list[dict[str, Any]]:
     recs = analysis.recommend(world.skills, world.target, world.today, limit)
     return [r.to_json() for r in recs]
@@ -295,6 +310,9 @@ def show(conn: Conn, world: World, skill_id: str) -> dict[str, Any]:
         "unlocks": unlocks,
         "children": kids,
         "recent_sessions": recent,
+        "evidence": [
+            {k: v for k, v in e.items() if k != "skill"} for e in queries.evidence(conn, skill_id)
+        ],
     }
 
 

@@ -98,12 +98,22 @@ def assess(
         ),
     ],
     note: Annotated[str | None, typer.Option("--note", "-n", help="Why.")] = None,
+    evidence: Annotated[
+        str | None,
+        typer.Option(
+            "--evidence",
+            help="What proves it: a URL (a merged pull request, a talk) or a file path.",
+            metavar="URL|PATH",
+        ),
+    ] = None,
 ) -> None:
     """Record your own judgement of a skill's level.
 
     The level shown is the higher of this and the milestone level.
 
     Example: roadmap assess mpi 4 --note "wrote the halo exchange for our solver"
+
+    Example: roadmap assess cuda 3 --evidence https://github.com/me/gemm/pull/12
     """
     from roadmap import progress, resolve
     from roadmap.errors import UsageError
@@ -114,6 +124,7 @@ def assess(
     conn = app.conn()
     ref = resolve.skill(conn, skill)
     check_note(note)
+    proof = None if evidence is None else _evidence(evidence)
     kids = queries.group_children(conn, ref.id)
     if kids is not None:
         listing = ", ".join(kids[:5]) + (f" and {len(kids) - 5} more" if len(kids) > 5 else "")
@@ -130,8 +141,41 @@ def assess(
         raise UsageError(f"'{shown}' is not a level: levels are 0–{top}{meanings}")
     value = int(text)
     with app.write() as conn:
-        _, change = progress.assess(conn, ref.id, value, note or "")
+        _, change = progress.assess(conn, ref.id, value, note or "", proof)
     typer.echo(f"assessed {ref.id} at level {value}{_level_note(change)}")
+
+
+def _evidence(given: str) -> str:
+    """Evidence as stored: a full URL (as ``--link`` takes it), or the absolute path of an
+    existing file or directory; anything else is a usage error."""
+    import os
+    from pathlib import Path
+
+    from roadmap.errors import UsageError
+    from roadmap.limits import MAX_LINK, link_problem
+
+    shown = "".join(ch if ch.isprintable() else "?" for ch in given[:60])
+    stripped = given.strip()
+    if not stripped:
+        raise UsageError("--evidence is empty: give a URL or a file path")
+    if "://" in stripped or stripped.lower().startswith(("http:", "https:", "ftp:", "file:")):
+        problem = link_problem(stripped)
+        if problem:
+            raise UsageError(problem)
+        return stripped
+    if any(not ch.isprintable() for ch in stripped) or len(stripped) > MAX_LINK:
+        raise UsageError(f"'{shown}' is not a URL or a usable file path")
+    path = Path(os.path.expanduser(stripped))
+    try:
+        found = path.exists()
+    except (OSError, ValueError):
+        found = False
+    if not found:
+        raise UsageError(
+            f"no file or directory '{shown}'",
+            hint="give a full URL such as https://example.org/pr/1, or an existing path",
+        )
+    return str(path.resolve())
 
 
 def register(app: typer.Typer) -> None:

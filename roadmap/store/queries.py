@@ -548,3 +548,33 @@ def next_milestones(conn: Conn) -> dict[str, tuple[str, str]]:
     ):
         found.setdefault(str(skill_id), (f"{level}.{position}", str(text)))
     return found
+
+
+def evidence(conn: Conn, skill_id: str | None = None) -> list[dict[str, Any]]:
+    """What proves a level: the links of checked milestones and the evidence given with
+    assessments (of one skill, or of all), by skill, level, then time."""
+    from roadmap.clock import local_iso
+
+    where, args = ("AND skill_id = ? ", (skill_id, skill_id)) if skill_id else ("", ())
+    rows = conn.execute(
+        "SELECT skill_id, level, 'milestone', level || '.' || position, text, link, checked_at "
+        "FROM milestone WHERE checked_at IS NOT NULL AND link IS NOT NULL AND link <> '' "
+        f"AND NOT archived {where}"
+        "UNION ALL "
+        "SELECT skill_id, level, 'assessment', NULL, note, evidence, assessed_at "
+        f"FROM assessment WHERE evidence IS NOT NULL AND evidence <> '' {where}"
+        "ORDER BY 1, 2, 7",
+        args,
+    ).fetchall()
+    return [
+        {
+            "skill": str(skill),
+            "level": int(level),
+            "source": str(source),
+            "ref": ref,
+            "text": text,
+            "evidence": str(proof),
+            "at": local_iso(str(at)),
+        }
+        for skill, level, source, ref, text, proof, at in rows
+    ]

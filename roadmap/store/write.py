@@ -317,12 +317,13 @@ def set_milestone(
     )
 
 
-def insert_assessment(conn: Conn, skill_id: str, level: int, note: str, at: str) -> int:
-    return insert(
-        conn,
-        "assessment",
-        {"skill_id": skill_id, "level": level, "note": note, "assessed_at": at},
-    )
+def insert_assessment(
+    conn: Conn, skill_id: str, level: int, note: str, at: str, evidence: str | None = None
+) -> int:
+    row: dict[str, Any] = {"skill_id": skill_id, "level": level, "note": note, "assessed_at": at}
+    if evidence is not None:
+        row["evidence"] = evidence
+    return insert(conn, "assessment", row)
 
 
 def meta_set(conn: Conn, values: dict[str, str]) -> None:
