@@ -14,9 +14,9 @@ slot; an item stops getting time once the hours it needs are planned.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _FULL = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -136,9 +136,14 @@ class Block:
 
 
 def windows(
-    slots: Sequence[Slot], now: datetime, first: date, days: int, zone: tzinfo
+    slots: Sequence[Slot],
+    now: datetime,
+    first: date,
+    days: int,
+    localize: Callable[[datetime], datetime],
 ) -> list[tuple[datetime, datetime]]:
-    """The free time of ``slots`` on ``days`` days from ``first``: merged where slots overlap,
+    """The free time of ``slots`` on ``days`` days from ``first`` (wall-clock times made
+    aware by ``localize``): merged where slots overlap,
     cut at ``now`` (rounded up to the next quarter hour), sorted; shorter pieces than
     :data:`MIN_BLOCK_MINUTES` dropped."""
     begin = _ceil_quarter(now)
@@ -148,8 +153,8 @@ def windows(
         for s in slots:
             if s.weekday != day.weekday():
                 continue
-            a = datetime.combine(day, s.start, tzinfo=zone)
-            b = datetime.combine(day, s.end, tzinfo=zone)
+            a = localize(datetime.combine(day, s.start))
+            b = localize(datetime.combine(day, s.end))
             spans.append((max(a, begin), b))
     spans.sort()
     merged: list[tuple[datetime, datetime]] = []
@@ -177,19 +182,23 @@ def plan(
     now: datetime,
     days: int,
     minutes: int,
+    localize: Callable[[datetime], datetime] | None = None,
 ) -> list[Block]:
     """Blocks for ``items`` in the ``slots`` of ``days`` days from ``now``'s date (in
-    ``now``'s zone): at most ``minutes`` in all, never before ``now``, never overlapping.
+    ``now``'s zone; ``localize`` turns a local wall-clock time into an aware one, by default
+    at ``now``'s offset: pass the zone's rules to follow a change of summer time): at most ``minutes`` in all, never before ``now``, never overlapping.
     Slot by slot the items take turns (each slot starts with the item after the last one
     served that still needs time); within a slot, an item whose need is met hands the rest
     of the slot to the next."""
     zone = now.tzinfo
     assert zone is not None, "now must be aware"
+    if localize is None:
+        localize = lambda naive: naive.replace(tzinfo=zone)  # noqa: E731
     need = {i: max(0, item.minutes_needed) for i, item in enumerate(items)}
     budget = max(0, minutes)
     blocks: list[Block] = []
     turn = 0
-    for start, end in windows(slots, now, now.date(), days, zone):
+    for start, end in windows(slots, now, now.date(), days, localize):
         cursor = start
         waiting = [i for i in range(len(items)) if need[i] >= MIN_BLOCK_MINUTES]
         if not waiting or budget < MIN_BLOCK_MINUTES:

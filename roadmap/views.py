@@ -495,7 +495,9 @@ def plan(
                 milestone_text=text,
             )
         )
-    blocks = planning.plan(items, slots, now, span, math.floor(round(budget * 60, 6)))
+    minutes = math.floor(round(budget * 60, 6))
+    # wall-clock slot times in this machine's zone, its summer-time rules included
+    blocks = planning.plan(items, slots, now, span, minutes, lambda naive: naive.astimezone())
     return {
         "target": target_json(world),
         "first_day": today.isoformat(),

@@ -11,7 +11,7 @@ from typing import Any
 import icalendar
 import pytest
 
-from tests.conftest import SMALL, Run, Sql
+from tests.conftest import SMALL, ProcRunner, Run, Sql
 
 pytestmark = pytest.mark.usefixtures("backend")
 
@@ -210,3 +210,18 @@ def test_the_calendar_parses_back_with_icalendar(
     assert [
         str(e["UID"]) for e in icalendar.Calendar.from_ical(again.read_bytes()).walk("VEVENT")
     ] == uids
+
+
+def test_evening_slots_stay_at_19_00_across_a_change_of_summer_time(
+    proc: ProcRunner, small: Path
+) -> None:
+    env = {"TZ": "Europe/Paris", "ROADMAP_NOW": "2027-03-26T12:00:00+01:00"}  # Friday
+    result = proc("plan", "--days", "4", "--hours", "8", "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    starts = [b["start"] for b in json.loads(result.stdout)["blocks"]]
+    assert starts == [
+        "2027-03-26T19:00+01:00",
+        "2027-03-27T19:00+01:00",
+        "2027-03-28T19:00+02:00",  # the clocks went forward that night
+        "2027-03-29T19:00+02:00",
+    ]

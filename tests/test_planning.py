@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
@@ -82,11 +83,35 @@ def test_items_take_turns_and_stop_when_their_need_is_met() -> None:
 def test_overlapping_slots_are_merged() -> None:
     now = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
     spans = planning.windows(
-        parse_slots("mon 19:00-21:00; mon 20:00-22:00"), now, now.date(), 1, UTC
+        parse_slots("mon 19:00-21:00; mon 20:00-22:00"),
+        now,
+        now.date(),
+        1,
+        lambda naive: naive.replace(tzinfo=UTC),
     )
     assert spans == [
         (datetime(2026, 11, 30, 19, tzinfo=UTC), datetime(2026, 11, 30, 22, tzinfo=UTC))
     ]
+
+
+def test_slots_follow_the_zone_across_a_change_of_summer_time() -> None:
+    paris = ZoneInfo("Europe/Paris")
+    now = datetime(2027, 3, 26, 12, 0, tzinfo=paris)  # Friday; clocks go forward on Sunday
+    blocks = plan(
+        [Item("a", "A", 6000)],
+        planning.DEFAULT_SLOTS,
+        now,
+        4,
+        6000,
+        lambda naive: naive.replace(tzinfo=paris),
+    )
+    assert [b.start.isoformat() for b in blocks] == [
+        "2027-03-26T19:00:00+01:00",
+        "2027-03-27T19:00:00+01:00",
+        "2027-03-28T19:00:00+02:00",
+        "2027-03-29T19:00:00+02:00",
+    ]
+    assert {b.minutes for b in blocks} == {120}
 
 
 def test_nothing_to_study_or_no_hours_plans_nothing() -> None:
@@ -112,7 +137,13 @@ items = st.lists(
     max_size=6,
 )
 zones = st.sampled_from(
-    [UTC, timezone(timedelta(hours=5, minutes=30)), timezone(timedelta(hours=-8))]
+    [
+        UTC,
+        timezone(timedelta(hours=5, minutes=30)),
+        timezone(timedelta(hours=-8)),
+        ZoneInfo("Europe/Paris"),
+        ZoneInfo("America/New_York"),
+    ]
 )
 
 
@@ -129,12 +160,12 @@ def test_blocks_lie_in_slots_never_overlap_stay_in_budget_and_after_now(
     slots: list[Slot],
     todo: list[Item],
     moment: datetime,
-    zone: timezone,
+    zone: tzinfo,
     days: int,
     minutes: int,
 ) -> None:
     now = moment.replace(tzinfo=zone)
-    blocks = plan(todo, slots, now, days, minutes)
+    blocks = plan(todo, slots, now, days, minutes, lambda naive: naive.replace(tzinfo=zone))
     assert sum(b.minutes for b in blocks) <= minutes
     last_day = now.date() + timedelta(days=days - 1)
     for b in blocks:
