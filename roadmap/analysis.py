@@ -918,3 +918,46 @@ def milestone_level(counts: Mapping[int, tuple[int, int]]) -> int:
 def current_level(latest_assessment: int | None, milestone_level: int) -> int:
     """The higher of the latest self-assessment (None counts as 0) and the milestone level."""
     return max(latest_assessment or 0, milestone_level)
+
+
+# --- comparing targets -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TargetComparison:
+    """Two targets side by side: requirements as :func:`target_requirements` gives them
+    (skill id → level), hours as :func:`remaining_hours` from the current levels."""
+
+    shared: tuple[tuple[Skill, int, int], ...]  # (skill, level for a, level for b)
+    only_a: tuple[tuple[Skill, int], ...]
+    only_b: tuple[tuple[Skill, int], ...]
+    hours_a: float
+    hours_b: float
+    hours_both: float  # every skill of either at the higher of the two levels
+
+
+def compare_targets(skills: Sequence[Skill], a: Target, b: Target) -> TargetComparison:
+    """The skills both targets require (each with both levels), those only one requires,
+    and the remaining hours of each target and of both together; skills in ``skills``
+    order."""
+    req_a, req_b = target_requirements(skills, a), target_requirements(skills, b)
+    shared, only_a, only_b = [], [], []
+    both = 0.0
+    for s in skills:
+        la, lb = req_a.get(s.id), req_b.get(s.id)
+        if la is not None and lb is not None:
+            shared.append((s, la, lb))
+        elif la is not None:
+            only_a.append((s, la))
+        elif lb is not None:
+            only_b.append((s, lb))
+        if la is not None or lb is not None:
+            both += remaining_hours(s, max(la or 0, lb or 0))
+    return TargetComparison(
+        shared=tuple(shared),
+        only_a=tuple(only_a),
+        only_b=tuple(only_b),
+        hours_a=remaining_effort(skills, a).total_hours,
+        hours_b=remaining_effort(skills, b).total_hours,
+        hours_both=both,
+    )

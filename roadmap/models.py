@@ -176,6 +176,7 @@ class Assessment(SQLModel, table=True):
     note: str = ""
     assessed_at: str
     kind: str = "assess"  # "assess", or "calibrate": a starting level, never counted as progress
+    evidence: str | None = None  # a URL or file path that proves the level (0005)
 
 
 class LevelChange(SQLModel, table=True):

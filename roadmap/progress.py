@@ -86,15 +86,21 @@ def uncheck(conn: Conn, skill_id: str, key: str) -> tuple[Row, Row | None]:
 
 
 def assess(
-    conn: Conn, skill_id: str, level: int, note: str, kind: str = "assess"
+    conn: Conn,
+    skill_id: str,
+    level: int,
+    note: str,
+    kind: str = "assess",
+    evidence: str | None = None,
 ) -> tuple[int, Row | None]:
-    """Record a self-assessment, or (``kind="calibrate"``) a starting level: kept and shown,
-    but its level change is never counted as progress (cause ``calibrated at N``)."""
+    """Record a self-assessment (with its ``evidence``: a URL or a path), or
+    (``kind="calibrate"``) a starting level: kept and shown, but its level change is never
+    counted as progress (cause ``calibrated at N``)."""
     if kind not in ("assess", "calibrate"):
         raise UsageError(f"unknown assessment kind '{kind}'")
     state = write.skill_state(conn, skill_id)
     now = clock.stored_now()
-    assessment = write.insert_assessment(conn, skill_id, level, note, now, kind)
+    assessment = write.insert_assessment(conn, skill_id, level, note, now, kind, evidence)
     cause = f"calibrated at {level}" if kind == "calibrate" else f"assessed at {level}"
     change = write.recompute_level(conn, skill_id, now, cause)
     verb = "calibrate" if kind == "calibrate" else "assess"

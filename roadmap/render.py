@@ -728,6 +728,15 @@ def show_view(data: dict[str, Any]) -> RenderableType:
                 line.append(f"  (checked {_day(m['checked_at'])})", style="dim")
             grid.add_row("", mark, m["ref"], line)
         parts.append(grid)
+    if data.get("evidence"):
+        parts.append(_section("Evidence"))
+        grid = _grid(1, 8, None)
+        for e in data["evidence"]:
+            what = f"milestone {e['ref']}" if e["source"] == "milestone" else "assessed"
+            line = text(f"{what} ({_day(e['at'])}): ")
+            line.append_text(text(e["evidence"], "blue"))
+            grid.add_row("", f"level {e['level']}", line)
+        parts.append(grid)
     if data["prerequisites"]:
         parts.append(_section("Prerequisites"))
         grid = _grid(1, 7, None)
@@ -1052,3 +1061,69 @@ def report_view(data: vd.Report) -> RenderableType:
             grid.add_row("", line)
         parts.append(grid)
     return Group(*parts)
+
+
+# --- targets compare ---------------------------------------------------------------------------
+
+
+def targets_compare_view(data: dict[str, Any]) -> RenderableType:
+    """Two targets: the hours each would take, the skills they share, what each adds."""
+    from rich.console import Group
+    from rich.table import Table
+
+    a, b = data["a"], data["b"]
+    head = text(f"{a['name']} ({a['id']}) vs {b['name']} ({b['id']})", "bold")
+    hours = _grid(None, None)
+    hours.add_row(text(a["id"]), text(f"{a['remaining_hours']:g} h to go"))
+    hours.add_row(text(b["id"]), text(f"{b['remaining_hours']:g} h to go"))
+    hours.add_row(text("both"), text(f"{data['both_remaining_hours']:g} h to go"))
+    parts: list[RenderableType] = [head, hours]
+    shared = Table(box=None, padding=(0, 1), show_edge=False, title_justify="left")
+    shared.title = f"Shared ({len(data['shared'])})"
+    for name in ("skill", "now", a["id"], b["id"]):
+        shared.add_column(clean(name), overflow="fold")
+    for row in data["shared"]:
+        shared.add_row(
+            text(f"{row['name']} ({row['skill']})"),
+            str(row["current"]),
+            str(row["a"]),
+            str(row["b"]),
+        )
+    parts.append(shared if data["shared"] else text("Shared: none", "dim"))
+    for key, target in (("only_a", a), ("only_b", b)):
+        rows = data[key]
+        if not rows:
+            parts.append(text(f"Only {target['id']}: none", "dim"))
+            continue
+        table = Table(box=None, padding=(0, 1), show_edge=False, title_justify="left")
+        table.title = clean(f"Only {target['id']} ({len(rows)})")
+        for name in ("skill", "now", "needs", "hours"):
+            table.add_column(name, overflow="fold")
+        for row in rows:
+            table.add_row(
+                text(f"{row['name']} ({row['skill']})"),
+                str(row["current"]),
+                str(row["required"]),
+                f"{row['remaining_hours']:g}",
+            )
+        parts.append(table)
+    return Group(*parts)
+
+
+def unproven_view(rows: Sequence[dict[str, Any]]) -> RenderableType:
+    """Skills held at a level without any evidence."""
+    from rich.console import Group
+
+    if not rows:
+        return text("Every level you hold has evidence.", "green")
+    grid = _grid(None, None)
+    for row in rows:
+        name = text(row["name"])
+        name.append(f" ({row['skill']})", style="dim")
+        grid.add_row(f"level {row['level']}", name)
+    hint = text(
+        "attach some: roadmap check SKILL LEVEL.N --link URL, "
+        "or roadmap assess SKILL LEVEL --evidence URL|PATH",
+        "dim",
+    )
+    return Group(text(f"Levels held without evidence ({len(rows)})", "bold"), grid, hint)

@@ -5,8 +5,9 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 from roadmap import analysis
@@ -172,6 +173,21 @@ def gaps(world: World, pillar: str | None = None) -> list[vd.GapRow]:
     return [g.to_json() for g in analysis.gaps(world.skills, world.target, pillar)]
 
 
+def unproven(world: World, conn: Conn, pillar: str | None = None) -> list[dict[str, Any]]:
+    """Skills with a level of their own at 1 or more and no evidence at all (no checked
+    milestone with a link, no assessment with evidence): the ``gaps --unproven`` contract."""
+    proven = {e["skill"] for e in queries.evidence(conn)}
+    children = analysis.children_of(world.skills)
+    return [
+        {"skill": s.id, "name": s.name, "pillar": s.pillar, "level": s.level}
+        for s in world.skills
+        if s.level >= 1
+        and s.id not in proven
+        and analysis.has_own_level(s.id, world.by_id, children)
+        and (pillar is None or s.pillar == pillar)
+    ]
+
+
 def recommendations(world: World, limit: int) -> list[vd.Recommendation]:
     recs = analysis.recommend(world.skills, world.target, world.today, limit)
     return [r.to_json() for r in recs]
@@ -295,6 +311,9 @@ def show(conn: Conn, world: World, skill_id: str) -> dict[str, Any]:
         "unlocks": unlocks,
         "children": kids,
         "recent_sessions": recent,
+        "evidence": [
+            {k: v for k, v in e.items() if k != "skill"} for e in queries.evidence(conn, skill_id)
+        ],
     }
 
 
@@ -426,3 +445,147 @@ def year_total(conn: Conn, today: date) -> vd.YearTotal:
     since = today - timedelta(days=364)
     days = [m for d, m in queries.minutes_by_day(conn, since.isoformat()) if d <= today.isoformat()]
     return {"since": since.isoformat(), "minutes": sum(days), "days": sum(1 for m in days if m)}
+
+
+def plan(
+    conn: Conn,
+    world: World,
+    now: datetime,
+    days: int | None = None,
+    hours: float | None = None,
+) -> dict[str, Any]:
+    """Study blocks for the rest of this week (``days`` None) or for ``days`` days from
+    today (the ``plan --json`` contract). The hours: ``hours``; else the weekly goal, less
+    what was logged this week (rest of the week) or pro rata (``days``). Items are the
+    skills ``next`` recommends, best first, each aiming at its next unchecked milestone and
+    needing the hours to its next level (at least half an hour)."""
+    from roadmap import planning
+    from roadmap.errors import UsageError
+
+    today = world.today
+    span = days if days is not None else 7 - today.weekday()
+    goal_text = world.meta.get("weekly_goal_hours") or ""
+    goal = float(goal_text) if goal_text else None
+    logged = sum(queries.minutes_by_pillar(conn, week_start(today).isoformat()).values()) / 60
+    if hours is not None:
+        budget = hours
+    elif goal is None:
+        raise UsageError(
+            "no weekly goal to plan from",
+            hint="pass --hours H, or set weekly_goal_hours in the skills file",
+        )
+    elif days is None:
+        budget = max(0.0, goal - logged)
+    else:
+        budget = goal * days / 7
+    stored = world.meta.get("plan_slots") or ""
+    try:
+        slots = planning.parse_slots(stored) if stored else planning.DEFAULT_SLOTS
+    except planning.SlotError as exc:
+        raise UsageError(
+            f"the stored study slots cannot be read: {exc}",
+            hint=f"set them again: roadmap plan --set '{planning.format_slots(planning.DEFAULT_SLOTS)}'",
+        ) from None
+    milestones = queries.next_milestones(conn)
+    recs = analysis.recommend(world.skills, world.target, today, limit=len(world.skills))
+    items = []
+    for rec in recs:
+        skill = world.by_id[rec.skill]
+        need = analysis.remaining_hours(skill, skill.level + 1)
+        ref, text = milestones.get(rec.skill, (None, None))
+        items.append(
+            planning.Item(
+                skill=rec.skill,
+                name=rec.name,
+                minutes_needed=max(30, math.ceil(round(need * 60, 6))),
+                reasons=rec.reasons,
+                milestone_ref=ref,
+                milestone_text=text,
+            )
+        )
+    minutes = math.floor(round(budget * 60, 6))
+    # wall-clock slot times in this machine's zone, its summer-time rules included
+    blocks = planning.plan(items, slots, now, span, minutes, lambda naive: naive.astimezone())
+    return {
+        "target": target_json(world),
+        "first_day": today.isoformat(),
+        "last_day": (today + timedelta(days=span - 1)).isoformat(),
+        "slots": planning.format_slots(slots),
+        "default_slots": not stored,
+        "goal_hours": goal,
+        "logged_hours_this_week": round(logged, 2),
+        "hours": round(budget, 2),
+        "planned_hours": round(sum(b.minutes for b in blocks) / 60, 2),
+        "blocks": [
+            {
+                "start": b.start.isoformat(timespec="minutes"),
+                "end": b.end.isoformat(timespec="minutes"),
+                "minutes": b.minutes,
+                "skill": b.item.skill,
+                "name": b.item.name,
+                "milestone": None
+                if b.item.milestone_ref is None
+                else {"ref": b.item.milestone_ref, "text": b.item.milestone_text},
+                "reasons": list(b.item.reasons),
+            }
+            for b in blocks
+        ],
+    }
+
+
+def _target_of(row: queries.TargetRow) -> analysis.Target:
+    return analysis.Target(
+        id=row.id,
+        name=row.name,
+        requires=dict(row.requires),
+        by=date.fromisoformat(row.by) if row.by else None,
+    )
+
+
+def compare_targets(conn: Conn, world: World, other_id: str) -> dict[str, Any]:
+    """``world``'s target against ``other_id`` (the ``targets compare --json`` contract):
+    shared skills, what each adds, and the hours each would take from the current levels."""
+    other = _target_of(next(t for t in queries.targets(conn) if t.id == other_id))
+    cmp = analysis.compare_targets(world.skills, world.target, other)
+
+    def head(target: analysis.Target, hours: float) -> dict[str, Any]:
+        return {
+            "id": target.id,
+            "name": target.name,
+            "by": _iso(target.by),
+            "remaining_hours": round(hours, 1),
+        }
+
+    def adds(rows: tuple[tuple[analysis.Skill, int], ...]) -> list[dict[str, Any]]:
+        return [
+            {
+                "skill": s.id,
+                "name": s.name,
+                "pillar": s.pillar,
+                "current": s.level,
+                "required": level,
+                "remaining_hours": round(analysis.remaining_hours(s, level), 1),
+            }
+            for s, level in rows
+        ]
+
+    return {
+        "a": head(world.target, cmp.hours_a),
+        "b": head(other, cmp.hours_b),
+        "both_remaining_hours": round(cmp.hours_both, 1),
+        "shared": [
+            {
+                "skill": s.id,
+                "name": s.name,
+                "pillar": s.pillar,
+                "current": s.level,
+                "a": la,
+                "b": lb,
+                "remaining_hours_a": round(analysis.remaining_hours(s, la), 1),
+                "remaining_hours_b": round(analysis.remaining_hours(s, lb), 1),
+            }
+            for s, la, lb in cmp.shared
+        ],
+        "only_a": adds(cmp.only_a),
+        "only_b": adds(cmp.only_b),
+    }

@@ -79,6 +79,7 @@ EVERYDAY: list[tuple[str, ...]] = [
     ("report", "--week"),
     ("heatmap",),
     ("targets",),
+    ("plan",),
 ]
 
 

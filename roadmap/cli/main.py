@@ -265,9 +265,9 @@ def invoked_command(argv: list[str]) -> str | None:
 
 
 def _register(only: str | None) -> None:
-    from roadmap.cli import data, demo, progress, track, tree_cmds, views
+    from roadmap.cli import data, demo, plan, progress, track, tree_cmds, views
 
-    modules = (views, track, progress, tree_cmds, data, demo)
+    modules = (views, plan, track, progress, tree_cmds, data, demo)
     if only is not None:
         target = _Only(app, only)
         for module in modules:

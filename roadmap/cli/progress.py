@@ -128,6 +128,14 @@ def assess(
         ),
     ],
     note: Annotated[str | None, typer.Option("--note", "-n", help="Why.")] = None,
+    evidence: Annotated[
+        str | None,
+        typer.Option(
+            "--evidence",
+            help="What proves it: a URL (a merged pull request, a talk) or a file path.",
+            metavar="URL|PATH",
+        ),
+    ] = None,
 ) -> None:
     """Record your own judgement of a skill's level.
 
@@ -141,6 +149,8 @@ def assess(
     system, chooses trade-offs); 5 Expert (pushes the state of the art, teaches).
 
     Example: roadmap assess mpi 4 --note "wrote the halo exchange for our solver"
+
+    Example: roadmap assess cuda 3 --evidence https://github.com/me/gemm/pull/12
     """
     from roadmap import progress, resolve
     from roadmap.limits import check_note
@@ -149,10 +159,11 @@ def assess(
     conn = app.conn()
     ref = resolve.skill(conn, skill)
     check_note(note)
+    proof = None if evidence is None else _evidence(evidence)
     _refuse_group(conn, ref.id, "assessed")
     value = _level_value(conn, level)
     with app.write() as conn:
-        _, change = progress.assess(conn, ref.id, value, note or "")
+        _, change = progress.assess(conn, ref.id, value, note or "", evidence=proof)
     typer.echo(f"assessed {ref.id} at level {value}{_level_note(change)}")
 
 
@@ -245,6 +256,37 @@ def _ask_levels(ctx: typer.Context, conn: Any, target: str | None) -> list[tuple
                 break
             common.info(f"  a whole number from 0 to {top}, Enter to keep, q to stop")
     return chosen
+def _evidence(given: str) -> str:
+    """Evidence as stored: a full URL (as ``--link`` takes it), or the absolute path of an
+    existing file or directory; anything else is a usage error."""
+    import os
+    from pathlib import Path
+
+    from roadmap.errors import UsageError
+    from roadmap.limits import MAX_LINK, link_problem
+
+    shown = "".join(ch if ch.isprintable() else "?" for ch in given[:60])
+    stripped = given.strip()
+    if not stripped:
+        raise UsageError("--evidence is empty: give a URL or a file path")
+    if "://" in stripped or stripped.lower().startswith(("http:", "https:", "ftp:", "file:")):
+        problem = link_problem(stripped)
+        if problem:
+            raise UsageError(problem)
+        return stripped
+    if any(not ch.isprintable() for ch in stripped) or len(stripped) > MAX_LINK:
+        raise UsageError(f"'{shown}' is not a URL or a usable file path")
+    path = Path(os.path.expanduser(stripped))
+    try:
+        found = path.exists()
+    except (OSError, ValueError):
+        found = False
+    if not found:
+        raise UsageError(
+            f"no file or directory '{shown}'",
+            hint="give a full URL such as https://example.org/pr/1, or an existing path",
+        )
+    return str(path.resolve())
 
 
 def register(app: typer.Typer) -> None:

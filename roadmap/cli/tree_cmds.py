@@ -173,14 +173,28 @@ def _pillar_json(
     }
 
 
-def targets(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """List the career targets (stages) and how many skills each requires.
+def targets(
+    ctx: typer.Context,
+    action: Annotated[
+        str | None, typer.Argument(metavar="COMPARE", help="'compare' to compare A with B.")
+    ] = None,
+    first: Annotated[str | None, typer.Argument(metavar="A", help="A target id.")] = None,
+    second: Annotated[str | None, typer.Argument(metavar="B", help="Another target id.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List the career targets (stages) and how many skills each requires; or compare two:
+    the skills they share, what each adds, and the hours each would take from where you stand.
 
     Example: roadmap targets --json
+
+    Example: roadmap targets compare junior engineer
     """
     from roadmap import render
     from roadmap.store import queries
 
+    if action is not None:
+        _compare(ctx, action, first, second, as_json)
+        return
     conn = app_of(ctx).conn()
     rows = queries.targets(conn)
     default = queries.meta(conn).get("default_target") or None
@@ -201,6 +215,29 @@ def targets(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         )
         return
     display(ctx, render.targets_view(rows, default))
+
+
+def _compare(
+    ctx: typer.Context, action: str, first: str | None, second: str | None, as_json: bool
+) -> None:
+    from roadmap import render, resolve, views
+    from roadmap.errors import UsageError
+    from roadmap.timeparse import local_now
+
+    if action != "compare":
+        raise UsageError(
+            f"unknown action '{action}'", hint="roadmap targets compare A B, or roadmap targets"
+        )
+    if first is None or second is None:
+        raise UsageError("compare needs two targets", hint="roadmap targets compare A B")
+    conn = app_of(ctx).conn()
+    a, b = resolve.target(conn, first), resolve.target(conn, second)
+    world = views.load(conn, a, local_now().date())
+    data = views.compare_targets(conn, world, b)
+    if as_json:
+        print_json(data)
+        return
+    display(ctx, render.targets_compare_view(data))
 
 
 def register(app: typer.Typer) -> None:

@@ -56,19 +56,35 @@ def gaps(
     ctx: typer.Context,
     target: TargetOpt = None,
     pillar: Annotated[str | None, typer.Option("--pillar", "-p", help="Only this pillar.")] = None,
+    unproven: Annotated[
+        bool,
+        typer.Option(
+            "--unproven",
+            help="Instead: the skills held at level 1 or more without any evidence.",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Skills below the target's required level, sorted by weight x gap.
 
     Example: roadmap gaps --pillar hardware
+
+    Example: roadmap gaps --unproven
     """
     from roadmap import render, views
     from roadmap.errors import UsageError
 
-    _, world = _world(ctx, target)
+    conn, world = _world(ctx, target)
     if pillar is not None and pillar not in {p.id for p in world.pillars}:
         known = ", ".join(p.id for p in world.pillars)
         raise UsageError(f"unknown pillar '{pillar}' (pillars: {known})")
+    if unproven:
+        rows = views.unproven(world, conn, pillar)
+        if as_json:
+            print_json(rows)
+            return
+        display(ctx, render.unproven_view(rows))
+        return
     data = views.gaps(world, pillar)
     if as_json:
         print_json(data)

@@ -547,3 +547,45 @@ def local_day_bounds(since: str, until: str) -> tuple[str, str]:
     first, last = date.fromisoformat(since), date.fromisoformat(until)
     end = midnight(last + timedelta(days=1)) if last < date.max else "9999"
     return midnight(first), end
+
+
+def next_milestones(conn: Conn) -> dict[str, tuple[str, str]]:
+    """Skill id → (``LEVEL.N``, text) of its first unchecked milestone, by level then
+    position (skills with every milestone checked are absent)."""
+    found: dict[str, tuple[str, str]] = {}
+    for skill_id, level, position, text in conn.execute(
+        "SELECT skill_id, level, position, text FROM milestone "
+        "WHERE checked_at IS NULL AND NOT archived ORDER BY skill_id, level, position"
+    ):
+        found.setdefault(str(skill_id), (f"{level}.{position}", str(text)))
+    return found
+
+
+def evidence(conn: Conn, skill_id: str | None = None) -> list[dict[str, Any]]:
+    """What proves a level: the links of checked milestones and the evidence given with
+    assessments (of one skill, or of all), by skill, level, then time."""
+    from roadmap.clock import local_iso
+
+    where, args = ("AND skill_id = ? ", (skill_id, skill_id)) if skill_id else ("", ())
+    rows = conn.execute(
+        "SELECT skill_id, level, 'milestone', level || '.' || position, text, link, checked_at "
+        "FROM milestone WHERE checked_at IS NOT NULL AND link IS NOT NULL AND link <> '' "
+        f"AND NOT archived {where}"
+        "UNION ALL "
+        "SELECT skill_id, level, 'assessment', NULL, note, evidence, assessed_at "
+        f"FROM assessment WHERE evidence IS NOT NULL AND evidence <> '' {where}"
+        "ORDER BY 1, 2, 7",
+        args,
+    ).fetchall()
+    return [
+        {
+            "skill": str(skill),
+            "level": int(level),
+            "source": str(source),
+            "ref": ref,
+            "text": text,
+            "evidence": str(proof),
+            "at": local_iso(str(at)),
+        }
+        for skill, level, source, ref, text, proof, at in rows
+    ]

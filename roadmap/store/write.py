@@ -316,14 +316,26 @@ def set_milestone(
 
 
 def insert_assessment(
-    conn: Conn, skill_id: str, level: int, note: str, at: str, kind: str = "assess"
+    conn: Conn,
+    skill_id: str,
+    level: int,
+    note: str,
+    at: str,
+    kind: str = "assess",
+    evidence: str | None = None,
 ) -> int:
-    """An assessment (``kind`` ``assess``), or a starting level (``calibrate``)."""
-    return insert(
-        conn,
-        "assessment",
-        {"skill_id": skill_id, "level": level, "note": note, "assessed_at": at, "kind": kind},
-    )
+    """An assessment (``kind`` ``assess``, with its evidence), or a starting level
+    (``calibrate``)."""
+    row: dict[str, Any] = {
+        "skill_id": skill_id,
+        "level": level,
+        "note": note,
+        "assessed_at": at,
+        "kind": kind,
+    }
+    if evidence is not None:
+        row["evidence"] = evidence
+    return insert(conn, "assessment", row)
 
 
 def meta_set(conn: Conn, values: dict[str, str]) -> None:

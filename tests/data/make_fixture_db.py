@@ -2,7 +2,7 @@
 
     .venv/bin/python tests/data/make_fixture_db.py            # writes tests/data/schema-REV.db
 
-Run it with the code *at* the revision being released (today: 0004), never later:
+Run it with the code *at* the revision being released (today: 0005), never later:
 ``tests/test_migrations.py`` opens every ``schema-*.db`` with the current code and checks
 that each upgrades to head with every row intact. The database is filled through the
 CLI so that every table holds rows: sessions (logged, timed, imported, edited, one
@@ -79,7 +79,7 @@ def fill(work: Path) -> Path:
     cli("undo")
     cli("check", "linalg", "1.1", "--note", "done")
     cli("check", "stats", "1.1", "--link", "https://example.org/proof")
-    cli("assess", "calculus", "2", "--note", "exam")
+    cli("assess", "calculus", "2", "--note", "exam", "--evidence", "https://example.org/exam")
     cli("assess", "stats", "1")
     cli("calibrate", "cpp-memory=1")
     frames = work / "frames"
