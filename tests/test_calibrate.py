@@ -66,7 +66,7 @@ def test_calibration_starts_the_history_but_adds_no_pace(
     [
         (["cpp=2"], "'cpp' is a group"),
         (["linalg"], "'linalg' is not SKILL=LEVEL"),
-        (["linalg=9"], "level '9' is outside the scale"),
+        (["linalg=9"], "'9' is not a level: levels are 0–5"),
         (["nope=1"], "nope"),
         ([], "give SKILL=LEVEL pairs"),
     ],

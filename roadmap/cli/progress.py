@@ -256,6 +256,8 @@ def _ask_levels(ctx: typer.Context, conn: Any, target: str | None) -> list[tuple
                 break
             common.info(f"  a whole number from 0 to {top}, Enter to keep, q to stop")
     return chosen
+
+
 def _evidence(given: str) -> str:
     """Evidence as stored: a full URL (as ``--link`` takes it), or the absolute path of an
     existing file or directory; anything else is a usage error."""
