@@ -314,9 +314,16 @@ def write_json(
             )
         ],
         "assessments": [
-            {"skill": s, "level": lv, "note": n, "assessed_at": local_iso(at), "kind": k}
-            for s, lv, n, at, k in conn.execute(
-                "SELECT skill_id, level, note, assessed_at, kind FROM assessment "
+            {
+                "skill": s,
+                "level": lv,
+                "note": n,
+                "assessed_at": local_iso(at),
+                "kind": k,
+                "evidence": e,
+            }
+            for s, lv, n, at, k, e in conn.execute(
+                "SELECT skill_id, level, note, assessed_at, kind, evidence FROM assessment "
                 "WHERE assessed_at >= ? AND assessed_at < ? ORDER BY assessed_at, id",
                 (lo, hi),
             )

@@ -760,6 +760,7 @@ def roadmap_json(source: TextSource) -> tuple[ExportState, Iterator[Record]]:
                         "note": "note?",
                         "assessed_at": "time",
                         "kind": "text?",
+                        "evidence": "note?",
                     },
                     now,
                 )

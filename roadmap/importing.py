@@ -106,14 +106,6 @@ class Dialect:
         return _INSERT.format(main=self.main, id="id, ", value="NULL, ", which="keep_id IS NULL")
 
 
-def insert_returning_id(conn: Conn, sql: str, args: tuple[Any, ...]) -> int:
-    """Insert one row and return its id (``lastrowid`` on SQLite, ``RETURNING`` elsewhere)."""
-    if dialect(conn) == "postgresql":
-        return int(conn.execute(sql + " RETURNING id", args).fetchone()[0])
-    cursor: Any = conn.execute(sql, args)
-    return int(cursor.lastrowid)
-
-
 @dataclass
 class Outcome:
     """What an import did (or, with ``dry_run``, would do)."""
@@ -502,17 +494,14 @@ def apply_state(
         added += 1
         if not dry_run:
             undo["assessments"].append(
-                insert_returning_id(
+                write.insert_assessment(
                     conn,
-                    "INSERT INTO assessment (skill_id, level, note, assessed_at, kind) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (
-                        skill,
-                        item["level"],
-                        item["note"] or "",
-                        key[1],
-                        "calibrate" if item.get("kind") == "calibrate" else "assess",
-                    ),
+                    skill,
+                    item["level"],
+                    item["note"] or "",
+                    key[1],
+                    "calibrate" if item.get("kind") == "calibrate" else "assess",
+                    item.get("evidence"),
                 )
             )
     for item in state.level_history:
@@ -529,11 +518,16 @@ def apply_state(
         added += 1
         if not dry_run:
             undo["level_changes"].append(
-                insert_returning_id(
+                write.insert(
                     conn,
-                    "INSERT INTO level_change (skill_id, level, previous, changed_at, cause) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (skill, item["level"], item["previous"], key[1], item["cause"] or ""),
+                    "level_change",
+                    {
+                        "skill_id": skill,
+                        "level": item["level"],
+                        "previous": item["previous"],
+                        "changed_at": key[1],
+                        "cause": item["cause"] or "",
+                    },
                 )
             )
     if not dry_run:
