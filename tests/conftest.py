@@ -412,7 +412,8 @@ elif mode == "logloop":  # log until killed; say "saved ID NOTE" after each succ
     i = 0
     while True:
         note = f"{args[0]}-{i}"
-        code, out, err = call("log", "calculus", "5m", "--note", note, "--json")
+        # a day each (a day holds 24 hours of sessions at most, and today only what is past)
+        code, out, err = call("log", "calculus", "5m", "--on", f"-{i + 1}d", "--note", note, "--json")
         if code != 0:
             real_stdout.write(f"error {code} {err!r}\n")
         else:

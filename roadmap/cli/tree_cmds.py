@@ -182,8 +182,10 @@ def targets(
     second: Annotated[str | None, typer.Argument(metavar="B", help="Another target id.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """List the career targets (stages) and how many skills each requires; or compare two:
-    the skills they share, what each adds, and the hours each would take from where you stand.
+    """List the career targets (stages), or compare two (targets compare A B).
+
+    With compare: the skills two targets share, what each adds, and the hours each would take
+    from where you stand.
 
     Example: roadmap targets --json
 
