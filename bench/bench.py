@@ -51,7 +51,9 @@ READS = [
     ("report (all)", ["report"]),
 ]
 WRITES = [
-    ("log", ["log", "cuda-programming", "30m", "--on", "-1d"]),
+    # A day before the synthetic history: its days hold ~55 overlapping sessions, and a day
+    # holds 24 hours of sessions at most (placement refuses more).
+    ("log", ["log", "cuda-programming", "30m", "--on", "2015-06-01"]),
     ("assess", ["assess", "triton-kernels", "2"]),
 ]
 # Writes that must alternate: each run does the first, then the second (both measured).
@@ -303,7 +305,7 @@ def versus_watson(
     wenv = {**env, "WATSON_DIR": str(wdir)}
     day = (datetime.now() - timedelta(days=1)).strftime("%Y-%m-%d")
     pairs = [
-        ("log", ["log", "cuda-programming", "30m", "--on", "-1d", "--tag", "bench"],
+        ("log", ["log", "cuda-programming", "30m", "--on", "2015-06-01", "--tag", "bench"],
          "add", ["add", "-f", f"{day} 10:00", "-t", f"{day} 10:30", "cuda-programming", "+bench"]),
         ("start", ["start", "cuda-programming"], "start", ["start", "cuda-programming", "+bench"]),
         ("stop", ["stop"], "stop", ["stop"]),

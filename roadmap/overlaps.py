@@ -52,14 +52,35 @@ def place(
     The one read behind placement: the write path should call this inside its write
     transaction, so that two ``log`` at once cannot both take the same free time.
     """
+    timer = running_timer(conn, now)
     if isinstance(when, datetime):
         end = when + timedelta(minutes=minutes)
-        booked = sessions_touching(conn, when, end, exclude)
+        booked = sessions_touching(conn, when, end, exclude) + timer
         placement.check_timed(booked, when, minutes, now)
         return when
     lo, hi = day_bounds(when, now)
-    booked = sessions_touching(conn, lo, hi, exclude)
+    booked = sessions_touching(conn, lo, hi, exclude) + timer
     return placement.place_untimed(booked, minutes, when, now)
+
+
+def running_timer(conn: Conn, now: datetime) -> list[placement.Booked]:
+    """The running timer's time so far, as booked time (a session logged meanwhile must not
+    land inside it); empty when no timer runs."""
+    row = conn.execute("SELECT skill_id, started_at FROM timer").fetchone()
+    if row is None:
+        return []
+    try:
+        started = from_stored(str(row[1]))
+    except ValueError:
+        return []
+    minutes = max(1, -(-int((now - started).total_seconds()) // 60))
+    return [placement.Booked(started, minutes, 0, str(row[0]))]
+
+
+def clash(conn: Conn, start: datetime, minutes: int) -> placement.Booked | None:
+    """The recorded session that [start, start + minutes) would overlap, if any."""
+    booked = sessions_touching(conn, start, start + timedelta(minutes=minutes))
+    return placement.overlapping(booked, start, minutes)
 
 
 def repeat_of(

@@ -34,7 +34,8 @@ class Booked:
         start, end = self.start.astimezone(), self.end.astimezone()
         spell = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%Y-%m-%d %H:%M}"
         what = f", {format_duration(self.minutes)} on {self.skill}" if self.skill else ""
-        return f"#{self.id} ({start:%Y-%m-%d %H:%M}–{spell}{what})"
+        name = f"#{self.id}" if self.id else "the running timer"
+        return f"{name} ({start:%Y-%m-%d %H:%M}–{spell}{what})"
 
 
 def _second(moment: datetime) -> datetime:
@@ -130,7 +131,11 @@ def check_timed(booked: Sequence[Booked], start: datetime, minutes: int, now: da
             f"{start.astimezone():%Y-%m-%d %H:%M}–{end.astimezone():%H:%M} overlaps "
             f"session {hit.describe()}",
             hint="give another start with --on 'DAY HH:MM', leave the time out to place it "
-            f"in the day's free time, or change #{hit.id} with: roadmap edit {hit.id}",
+            + (
+                f"in the day's free time, or change #{hit.id} with: roadmap edit {hit.id}"
+                if hit.id
+                else "in the day's free time, or stop the timer first: roadmap stop"
+            ),
         )
     day = (start.astimezone() if in_system_zone(now) else start.astimezone(now.tzinfo)).date()
     lo, hi = day_bounds(day, now)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from roadmap import clock
+from roadmap import clock, overlaps
 from roadmap.errors import StateError, UsageError
 from roadmap.limits import MAX_MINUTES as MAX_MINUTES
 from roadmap.limits import check_links as check_links
@@ -76,6 +76,12 @@ def _start(conn: Conn, skill_id: str, note: str, now: datetime) -> Row:
     current = running(conn)
     if current is not None:
         raise already_running(current, skill_id)
+    hit = overlaps.clash(conn, now, 1)
+    if hit is not None:  # start --at inside a recorded session: two sessions would overlap
+        raise StateError(
+            f"a timer started at {now:%Y-%m-%d %H:%M} would overlap session {hit.describe()}",
+            hint=f"start it when #{hit.id} ended: --at {hit.end.astimezone():%H:%M}",
+        )
     timer = {"skill_id": skill_id, "started_at": clock.to_stored(now), "note": note}
     write.insert_timer(conn, timer)
     return timer
@@ -155,6 +161,20 @@ def _stop(conn: Conn, now: datetime, note: str | None, confirmed: bool) -> tuple
             f"the timer on '{timer['skill_id']}' ran for {format_duration(minutes)}: probably "
             "forgotten; pass --yes to record it anyway",
             hint="or drop it with: roadmap cancel, then log the real time with roadmap log",
+        )
+    started = clock.from_stored(timer["started_at"])
+    hit = overlaps.clash(conn, started, minutes)
+    if hit is not None:  # a session logged inside the timer's time (or an edit moved one there)
+        raise StateError(
+            f"the timer's session ({started:%Y-%m-%d %H:%M}, {format_duration(minutes)}) "
+            f"would overlap session {hit.describe()}",
+            hint=(
+                f"stop it before #{hit.id} began: roadmap stop --at "
+                f"{hit.start.astimezone():%H:%M}, or drop it: roadmap cancel"
+                if hit.start > started
+                else f"drop it (roadmap cancel) and log the real time, or move #{hit.id}: "
+                f"roadmap edit {hit.id} --on ..."
+            ),
         )
     old = timer["note"]
     text = old if note is None else (note if not old else f"{old}; {note}")

@@ -380,3 +380,34 @@ def test_a_timer_stopped_the_moment_it_started_records_a_minute(run) -> None:  #
     assert run.json("stop")["minutes"] == 1
     run.ok("start", "linalg", "--at", "9:00")
     assert "cannot end at 2026-11-20 09:00" in run("stop", "--at", "9:00").stderr
+
+
+# --- the timer and logged sessions never overlap --------------------------------------------
+
+
+@pytest.mark.usefixtures("ready")
+def test_a_session_logged_while_a_timer_runs_avoids_the_timers_time(run: Run, sql: Sql) -> None:
+    run.ok("start", "linalg", "--at", "8:00")  # NOW is 2026-11-20 10:00 (UTC)
+    logged = run.json("log", "calculus", "30m")  # placed before the timer began
+    assert logged["started_at"] < "2026-11-20T08:00", logged
+    refused = run("log", "calculus", "30m", "--on", "9:00")
+    assert refused.exit_code == 2 and "the running timer" in refused.stderr
+    assert "roadmap stop" in refused.stderr
+    stopped = run.json("stop")
+    assert stopped["started_at"].startswith("2026-11-20T08:00") and stopped["minutes"] == 120
+
+
+@pytest.mark.usefixtures("ready")
+def test_a_timer_never_starts_inside_or_ends_across_a_recorded_session(run: Run, sql: Sql) -> None:
+    run.ok("log", "calculus", "1h", "--on", "today 7:00")
+    refused = run("start", "linalg", "--at", "7:30")
+    assert refused.exit_code == 1 and "would overlap session #1" in refused.stderr
+    assert "--at 08:00" in refused.stderr
+    assert sql("SELECT COUNT(*) FROM timer") == [(0,)]
+    run.ok("start", "linalg", "--at", "6:00")
+    before = dump(sql)
+    refused = run("stop")  # 06:00-10:00 would cover #1
+    assert refused.exit_code == 1 and "would overlap session #1" in refused.stderr
+    assert "roadmap stop --at 07:00" in refused.stderr
+    assert dump(sql) == before
+    assert run.json("stop", "--at", "7:00")["minutes"] == 60
