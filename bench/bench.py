@@ -179,12 +179,13 @@ def build(home: Path, sessions: int, skills: Path | None = None, seed: int = 7) 
         # A generator, so this process stays small: a child's peak RSS (from wait4) starts
         # at its parent's size at fork, and would otherwise report ours.
         for i in range(sessions):
-            start = now - timedelta(seconds=span * (i + 1) / sessions) - timedelta(hours=1)
+            minutes = rng.randint(15, 180)  # every session ends at least an hour before now
+            start = now - timedelta(seconds=span * (i + 1) / sessions, minutes=minutes + 60)
             yield (
                 rng.choice(ids),
                 start.strftime("%Y-%m-%dT%H:%M:%SZ"),
                 start.astimezone().date().isoformat(),
-                rng.randint(15, 180),
+                minutes,
                 f"synthetic {i}",
                 "[]",
                 "[]",
@@ -253,9 +254,9 @@ def watson_file(path: Path, frames: int, names: list[str]) -> None:
     with path.open("w") as out:
         out.write("[")
         for i in range(frames):
-            start = now - (i + 1) * 3600 * 6
+            start = now - (i + 1) * 1800  # back to back: 100,000 frames reach 5.7 years back
             tags = ["bench", f"topic-{i % 7}"] if i % 2 else [f"topic-{i % 5}"]
-            frame = [start, start + 1800, names[i % len(names)], f"{i:032x}", tags, start]
+            frame = [start, start + 1500, names[i % len(names)], f"{i:032x}", tags, start]
             out.write(("," if i else "") + json.dumps(frame))
         out.write("]")
 

@@ -78,9 +78,14 @@ def running_timer(conn: Conn, now: datetime) -> list[placement.Booked]:
 
 
 def clash(conn: Conn, start: datetime, minutes: int) -> placement.Booked | None:
-    """The recorded session that [start, start + minutes) would overlap, if any."""
-    booked = sessions_touching(conn, start, start + timedelta(minutes=minutes))
-    return placement.overlapping(booked, start, minutes)
+    """The recorded session that [start, start + minutes) would overlap by a minute or more,
+    if any. A timer's session is rounded to whole minutes (a timer stopped after 20 seconds
+    records 1m), so a shorter overlap is that rounding, not two sessions at once."""
+    end = start + timedelta(minutes=minutes)
+    for b in sessions_touching(conn, start, end):
+        if (min(end, b.end) - max(start, b.start)).total_seconds() >= 60:
+            return b
+    return None
 
 
 def repeat_of(

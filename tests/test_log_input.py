@@ -411,3 +411,19 @@ def test_a_timer_never_starts_inside_or_ends_across_a_recorded_session(run: Run,
     assert "roadmap stop --at 07:00" in refused.stderr
     assert dump(sql) == before
     assert run.json("stop", "--at", "7:00")["minutes"] == 60
+
+
+@pytest.mark.usefixtures("ready")
+def test_stop_then_start_at_once_is_not_an_overlap(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A timer stopped after seconds records 1m (it ends a little after now); starting the
+    next one right away is fine, the rounding is not two sessions at once."""
+    monkeypatch.setenv("ROADMAP_NOW", "2026-11-20T10:00:00+00:00")
+    run.ok("start", "linalg")
+    monkeypatch.setenv("ROADMAP_NOW", "2026-11-20T10:00:20+00:00")
+    assert run.json("stop")["minutes"] == 1
+    monkeypatch.setenv("ROADMAP_NOW", "2026-11-20T10:00:30+00:00")
+    run.ok("start", "calculus")
+    monkeypatch.setenv("ROADMAP_NOW", "2026-11-20T10:20:00+00:00")
+    assert run.json("stop")["minutes"] == 20
