@@ -77,13 +77,19 @@ def running_timer(conn: Conn, now: datetime) -> list[placement.Booked]:
     return [placement.Booked(started, minutes, 0, str(row[0]))]
 
 
-def clash(conn: Conn, start: datetime, minutes: int) -> placement.Booked | None:
-    """The recorded session that [start, start + minutes) would overlap by a minute or more,
-    if any. A timer's session is rounded to whole minutes (a timer stopped after 20 seconds
-    records 1m), so a shorter overlap is that rounding, not two sessions at once."""
+def clash(
+    conn: Conn, start: datetime, minutes: int, until: datetime | None = None
+) -> placement.Booked | None:
+    """The recorded session that [start, start + minutes) would overlap by more than a
+    minute, if any (``until``: where the time really ends, e.g. a timer stopped now). A
+    timer's session is rounded to whole minutes (a timer stopped after 20 seconds records
+    1m, ending a little after now): a minute of overlap is that rounding, not two sessions
+    at once."""
     end = start + timedelta(minutes=minutes)
+    if until is not None:
+        end = max(start, min(end, until))
     for b in sessions_touching(conn, start, end):
-        if (min(end, b.end) - max(start, b.start)).total_seconds() >= 60:
+        if (min(end, b.end) - max(start, b.start)).total_seconds() > 60:
             return b
     return None
 

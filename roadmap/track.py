@@ -76,7 +76,7 @@ def _start(conn: Conn, skill_id: str, note: str, now: datetime) -> Row:
     current = running(conn)
     if current is not None:
         raise already_running(current, skill_id)
-    hit = overlaps.clash(conn, now, 1)
+    hit = overlaps.clash(conn, now, 2)  # inside a session by more than the rounding
     if hit is not None:  # start --at inside a recorded session: two sessions would overlap
         raise StateError(
             f"a timer started at {now:%Y-%m-%d %H:%M} would overlap session {hit.describe()}",
@@ -163,7 +163,7 @@ def _stop(conn: Conn, now: datetime, note: str | None, confirmed: bool) -> tuple
             hint="or drop it with: roadmap cancel, then log the real time with roadmap log",
         )
     started = clock.from_stored(timer["started_at"])
-    hit = overlaps.clash(conn, started, minutes)
+    hit = overlaps.clash(conn, started, minutes, until=now)
     if hit is not None:  # a session logged inside the timer's time (or an edit moved one there)
         raise StateError(
             f"the timer's session ({started:%Y-%m-%d %H:%M}, {format_duration(minutes)}) "
