@@ -53,7 +53,7 @@ READS = [
 WRITES = [
     # A day before the synthetic history: its days hold ~55 overlapping sessions, and a day
     # holds 24 hours of sessions at most (placement refuses more).
-    ("log", ["log", "cuda-programming", "30m", "--on", "2015-06-01"]),
+    ("log", ["log", "cuda-programming", "10m", "--on", "2015-06-01"]),
     ("assess", ["assess", "triton-kernels", "2"]),
 ]
 # Writes that must alternate: each run does the first, then the second (both measured).
@@ -306,7 +306,7 @@ def versus_watson(
     wenv = {**env, "WATSON_DIR": str(wdir)}
     day = (datetime.now() - timedelta(days=1)).strftime("%Y-%m-%d")
     pairs = [
-        ("log", ["log", "cuda-programming", "30m", "--on", "2015-06-01", "--tag", "bench"],
+        ("log", ["log", "cuda-programming", "10m", "--on", "2015-06-01", "--tag", "bench"],
          "add", ["add", "-f", f"{day} 10:00", "-t", f"{day} 10:30", "cuda-programming", "+bench"]),
         ("start", ["start", "cuda-programming"], "start", ["start", "cuda-programming", "+bench"]),
         ("stop", ["stop"], "stop", ["stop"]),
