@@ -4,8 +4,6 @@ left running, what assess and check say. Through the real CLI, on both databases
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -345,15 +343,6 @@ def test_edit_on_places_the_session_as_log_does(run, sql: Sql) -> None:  # type:
         "2026-11-19T11:30"
     )
     assert run.json("edit", "1", "--on", "yesterday")["started_at"].startswith("2026-11-19T23:00")
-
-
-@pytest.fixture
-def berlin(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "Europe/Berlin")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 @pytest.mark.usefixtures("ready", "berlin")

@@ -3,8 +3,6 @@ future, within its day."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -138,15 +136,6 @@ def test_a_timed_session_passes_only_if_it_overlaps_nothing_and_has_ended(
         return
     assert end <= now
     assert all(not (b.start < end and start < b.end) for b in booked)
-
-
-@pytest.fixture
-def berlin(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "Europe/Berlin")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 @pytest.mark.usefixtures("berlin")

@@ -391,15 +391,6 @@ def test_local_now_is_aware() -> None:
     assert local_now().utcoffset() is not None
 
 
-@pytest.fixture
-def berlin(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "Europe/Berlin")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
 @pytest.mark.usefixtures("berlin")
 def test_naive_input_uses_the_local_rules_for_its_own_date() -> None:
     now = datetime(2026, 11, 20, 10, 0).astimezone()  # winter: +01:00
