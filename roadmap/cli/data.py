@@ -6,12 +6,14 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from roadmap.cli.common import JsonOpt, TargetOpt, app_of, confirm, display, info, print_json
-from roadmap.viewdata import Summary
+
+if TYPE_CHECKING:
+    from roadmap.viewdata import Summary
 
 PANEL = "Data"
 
