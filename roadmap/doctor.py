@@ -27,6 +27,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from roadmap.errors import RoadmapError
 from roadmap.store import copydb
@@ -325,6 +326,7 @@ def run_server(url: str, skills_path: Path | None = None) -> list[Finding]:
             )
             return findings
         findings.append(Finding("schema", "ok", f"revision {revision}, current"))
+        findings.append(_server_objects(conn))
         findings.append(_orphans(conn))
         findings.append(_dates(conn))
         findings.append(_timer(conn))
@@ -516,6 +518,40 @@ def _objects(conn: sqlite3.Connection) -> Finding:
         "problem",
         f"{'; '.join(foreign[:5])}: not made by roadmap (restore a backup, or export and "
         "import into a new data dir)",
+    )
+
+
+# The trigger roadmap's migrations make on a server (one row-level trigger keeps the totals).
+SERVER_TRIGGERS = {("session_totals", "session")}
+
+
+def _server_objects(conn: Any) -> Finding:
+    """On a server: tables, views and triggers are exactly roadmap's (a planted trigger could
+    rewrite history on the next write)."""
+    from sqlmodel import SQLModel
+
+    from roadmap import models  # noqa: F401  (registers the tables)
+    from roadmap.store import server
+
+    tables = server.table_names(conn)
+    triggers = {
+        (str(r[0]), str(r[1]))
+        for r in conn.execute(
+            "SELECT DISTINCT trigger_name, event_object_table FROM information_schema.triggers "
+            "WHERE trigger_schema = current_schema()"
+        )
+    }
+    ours = set(SQLModel.metadata.tables) | {"alembic_version"}
+    foreign = [f"an unknown table or view '{t}'" for t in sorted(tables - ours)]
+    foreign += [f"the table '{t}' is missing" for t in sorted(ours - tables)]
+    foreign += [f"an unknown trigger '{n}' on '{t}'" for n, t in sorted(triggers - SERVER_TRIGGERS)]
+    foreign += [f"the trigger '{n}' is missing" for n, _ in sorted(SERVER_TRIGGERS - triggers)]
+    if not foreign:
+        return Finding("schema objects", "ok", "tables and triggers are roadmap's own")
+    return Finding(
+        "schema objects",
+        "problem",
+        f"{'; '.join(foreign[:5])}: not made by roadmap (restore a backup made before it)",
     )
 
 
