@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from roadmap import viewdata as vd
 
@@ -173,6 +173,52 @@ class Streak:
 
 
 # --- the tree ----------------------------------------------------------------------------------
+
+
+class SkillNode(Protocol):
+    """A skill as the tree read from the database gives it (``queries.SkillRow``)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def pillar(self) -> str: ...
+    @property
+    def parent(self) -> str | None: ...
+    @property
+    def weight(self) -> int: ...
+    @property
+    def level(self) -> int: ...
+    @property
+    def has_milestones(self) -> bool: ...
+    @property
+    def children(self) -> Sequence[SkillNode]: ...
+
+
+def flatten(roots: Iterable[SkillNode]) -> list[Skill]:
+    """The skills of a nested tree, parents before their children, in tree order: what
+    :func:`rollup_level`, :func:`is_group` and friends take."""
+    flat: list[Skill] = []
+
+    def collect(node: SkillNode) -> None:
+        flat.append(
+            Skill(
+                node.id,
+                node.name,
+                node.pillar,
+                node.parent,
+                node.weight,
+                level=node.level,
+                has_milestones=node.has_milestones,
+            )
+        )
+        for child in node.children:
+            collect(child)
+
+    for root in roots:
+        collect(root)
+    return flat
 
 
 def index(skills: Iterable[Skill]) -> dict[str, Skill]:

@@ -171,26 +171,7 @@ def tree_view(
     when reached, yellow when not."""
     from roadmap import analysis
 
-    flat: list[analysis.Skill] = []
-
-    def collect(skill: SkillRow) -> None:
-        flat.append(
-            analysis.Skill(
-                skill.id,
-                skill.name,
-                skill.pillar,
-                skill.parent,
-                skill.weight,
-                level=skill.level,
-                has_milestones=skill.has_milestones,
-            )
-        )
-        for child in skill.children:
-            collect(child)
-
-    for pillar in pillars:
-        for skill in pillar.skills:
-            collect(skill)
+    flat = analysis.flatten(s for p in pillars for s in p.skills)
     by_id, children = analysis.index(flat), analysis.children_of(flat)
 
     head = text(title, "bold")

@@ -136,22 +136,7 @@ def _levels(pillars: Any) -> dict[str, tuple[float, float | None, bool]]:
     rules of :mod:`roadmap.analysis`."""
     from roadmap import analysis
 
-    flat: list[analysis.Skill] = []
-    stack = [s for p in pillars for s in p.skills]
-    while stack:
-        s = stack.pop()
-        flat.append(
-            analysis.Skill(
-                s.id,
-                s.name,
-                s.pillar,
-                s.parent,
-                s.weight,
-                level=s.level,
-                has_milestones=s.has_milestones,
-            )
-        )
-        stack.extend(s.children)
+    flat = analysis.flatten(s for p in pillars for s in p.skills)
     by_id, children = analysis.index(flat), analysis.children_of(flat)
     return {
         s.id: (
