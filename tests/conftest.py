@@ -34,6 +34,10 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("TZ", os.environ.get("ROADMAP_TEST_TZ", "UTC"))
+    # Every test runs at one fixed moment, never at the hour the suite happens to run (at
+    # 00:03 there is no free hour "today" before now): tests that need another moment set
+    # their own; ROADMAP_TEST_NOW runs the whole suite at another one.
+    monkeypatch.setenv("ROADMAP_NOW", PINNED_NOW)
     return home
 
 
@@ -80,6 +84,9 @@ def small(monkeypatch: pytest.MonkeyPatch) -> Path:
 # The moment tests that depend on the date pin "now" to (``ROADMAP_NOW``). Override it to try
 # them on another day: ``ROADMAP_TEST_NOW=2026-12-31T23:30:00+00:00 pytest tests/test_views.py``.
 PINNED_NOW = os.environ.get("ROADMAP_TEST_NOW", "2026-12-01T09:00:00+00:00")
+# Also for what runs outside a test's own environment: fixtures made once per module or
+# session, and the processes they start.
+os.environ["ROADMAP_NOW"] = PINNED_NOW
 
 
 @pytest.fixture

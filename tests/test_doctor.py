@@ -8,13 +8,13 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from roadmap import doctor, models
+from roadmap import clock, doctor, models
 from roadmap.store import copydb
 from roadmap.store import sqlite as db
 from roadmap.store.url import redact
@@ -253,7 +253,7 @@ def test_running_totals_out_of_step_are_a_problem(
 def test_a_timer_running_for_more_than_a_day_is_a_warning(run: Run, ready: Path, sql: Sql) -> None:
     run.ok("start", "linalg")
     assert status(report(run, code=0), "timer")[0] == "ok"
-    long_ago = (datetime.now(UTC) - timedelta(hours=26)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    long_ago = (clock.now().astimezone(UTC) - timedelta(hours=26)).strftime("%Y-%m-%dT%H:%M:%SZ")
     sql("UPDATE timer SET started_at = ?", (long_ago,))
     data = report(run, code=0)
     state, detail = status(data, "timer")
