@@ -378,23 +378,23 @@ def apply(
         conn.execute(statement.format(temp="" if spell.postgres else spell.temp))
     if spell.postgres:
         conn.execute("ANALYZE import_stage")  # temp tables get no statistics on their own
-    conn.execute("BEGIN" if dry_run else "BEGIN IMMEDIATE")
-    try:
-        conn.execute(spell.sql(_MARK_DUPLICATES))
-        out.duplicates = conn.execute("SELECT COUNT(*) FROM import_stage WHERE dup = 1").fetchone()[
-            0
-        ]
-        out.imported = out.staged - out.duplicates
+    if dry_run:  # count in a read transaction, then roll it all back
+        conn.execute("BEGIN")
+        try:
+            _mark_duplicates(conn, spell, out)
+            if state is not None:
+                out.state_items = apply_state(conn, state, resolve, dry_run=True, undo={})
+            out.dry_run = True
+        finally:
+            conn.execute("ROLLBACK")
+        return out
+    with write.transaction(conn):  # the one write path: all of it and its journal, or none
+        _mark_duplicates(conn, spell, out)
         undo: dict[str, list[Any]] = {}
         created: list[str] = []
-        if state is not None and not dry_run:
-            created = create_archived(conn, state, archived_needed)
         if state is not None:
-            out.state_items = apply_state(conn, state, resolve, dry_run=dry_run, undo=undo)
-        if dry_run:
-            out.dry_run = True
-            conn.execute("ROLLBACK")
-            return out
+            created = create_archived(conn, state, archived_needed)
+            out.state_items = apply_state(conn, state, resolve, dry_run=False, undo=undo)
         now = clock.to_stored(clock.now())
         conn.execute(spell.sql(_KEEP_IDS))
         conn.execute(spell.insert(keep=True), (now,))
@@ -419,12 +419,14 @@ def apply(
             f"import of {len(ids)} session(s) from {label}",
             {"sessions": ids, "state": undo, "created_skills": created},
         )
-        del ids
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
     return out
+
+
+def _mark_duplicates(conn: Conn, spell: Dialect, out: Outcome) -> None:
+    """Mark the staged rows already in the database (or twice in the file)."""
+    conn.execute(spell.sql(_MARK_DUPLICATES))
+    out.duplicates = conn.execute("SELECT COUNT(*) FROM import_stage WHERE dup = 1").fetchone()[0]
+    out.imported = out.staged - out.duplicates
 
 
 def drop_stage(conn: Conn) -> None:
