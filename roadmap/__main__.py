@@ -1,3 +1,3 @@
-from roadmap.cli.main import run
+from roadmap.cli.fast import run
 
 run()

@@ -106,3 +106,11 @@ class PermissionDenied(RoadmapError):
     """The database or its directory is read-only (exit 77)."""
 
     exit_code = 77
+
+
+class Declined(Exception):
+    """The user answered no at a prompt: end with ``code``, the message already shown."""
+
+    def __init__(self, code: int = 1) -> None:
+        super().__init__(code)
+        self.code = code

@@ -9,7 +9,6 @@ An archived skill is refused (it takes no new records) unless the caller only re
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -26,6 +25,8 @@ class SkillRef:
 
 
 def _suggest(word: str, choices: list[str]) -> list[str]:
+    import difflib  # only on a miss: not every command pays for it
+
     lowered = {c.lower(): c for c in choices}
     close = difflib.get_close_matches(word.lower(), list(lowered), n=3, cutoff=0.5)
     return [lowered[c] for c in close]
@@ -33,6 +34,8 @@ def _suggest(word: str, choices: list[str]) -> list[str]:
 
 def nearest(word: str, named: Sequence[tuple[str, str]], n: int = 3) -> list[str]:
     """The ``n`` ids nearest to ``word`` among (id, name) pairs, best first."""
+    import difflib  # only on a miss
+
     needle = word.strip().lower()
 
     def score(pair: tuple[str, str]) -> float:

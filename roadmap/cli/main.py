@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 from pathlib import Path
 from typing import Annotated, Any, cast
@@ -14,8 +13,8 @@ from typer.core import TyperArgument, TyperGroup, TyperOption
 from typer.exceptions import TyperException
 
 from roadmap import __version__
+from roadmap.cli.outcome import exit_code, quiet_pipe
 from roadmap.context import App
-from roadmap.errors import DataError, RoadmapError
 
 # What an option's value is, by the option's name (shown as `--on DATE`, never `<str>`).
 METAVARS = {
@@ -96,64 +95,22 @@ class RoadmapGroup(TyperGroup):
             sys.stderr.write("roadmap: aborted; nothing was changed\n")
             sys.exit(1)
         except BrokenPipeError:
-            _quiet_pipe()
+            quiet_pipe()
         sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except RoadmapError as exc:
-            report_error(exc)
-            ctx.exit(exc.exit_code)
-        except sqlite3.Error as exc:
-            from roadmap.store.sqlite import translate
-
-            obj = ctx.obj
-            error = translate(exc, obj.loc.db if isinstance(obj, App) else "database")  # type: ignore[arg-type]
-            report_error(error)
-            ctx.exit(error.exit_code)
-        except KeyboardInterrupt:
-            sys.stderr.write("roadmap: interrupted; nothing partial was saved\n")
-            ctx.exit(130)
         except (typer.Exit, typer.Abort, TyperException):
             raise
-        except BrokenPipeError:  # `roadmap sessions | head`: the reader has gone
-            _quiet_pipe()
-        except Exception as exc:  # a bug: say so plainly; the traceback on request
-            if os.environ.get("ROADMAP_DEBUG"):
+        except BaseException as exc:
+            if isinstance(exc, SystemExit):
                 raise
-            sys.stderr.write(
-                f"roadmap: internal error: {type(exc).__name__}: {exc}\n"
-                "  nothing partial was saved; run again with ROADMAP_DEBUG=1 for a traceback "
-                "and please report it\n"
-            )
-            ctx.exit(70)
+            obj = ctx.obj
+            ctx.exit(exit_code(exc, obj.loc.db if isinstance(obj, App) else Path("database")))
         finally:
             if isinstance(ctx.obj, App):
                 ctx.obj.close()
-
-
-def _quiet_pipe() -> None:
-    """The reader of our stdout went away: stop without a traceback (exit 141, as SIGPIPE)."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
-    sys.exit(141)
-
-
-def report_error(exc: RoadmapError) -> None:
-    # A listing may follow on indented lines ("\n  "); any other newline stays escaped.
-    first, *more = exc.message.split("\n  ")
-    lines = [f"roadmap: error: {first}", *(f"  {line}" for line in more)]
-    if isinstance(exc, DataError):
-        lines = [f"roadmap: error: {exc.message}", *exc.problems]
-    if exc.hint:
-        lines.append(f"  hint: {exc.hint}")
-    from roadmap.safetext import one_line  # messages quote user text: no escape sequences,
-
-    sys.stderr.write("\n".join(one_line(line) for line in lines) + "\n")  # nor fake lines
 
 
 HELP = """Track your skill roadmap: a YAML skill tree, study sessions, progress to a career target.

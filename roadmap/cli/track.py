@@ -13,7 +13,6 @@ from roadmap.cli.common import (
     confirm,
     display,
     info,
-    is_interactive,
     print_json,
 )
 
@@ -51,96 +50,16 @@ def _session_id(text: str) -> int:
     return int(digits)
 
 
-FORGOTTEN_MINUTES = 12 * 60  # as track.FORGOTTEN_HOURS (not imported: it loads SQLModel)
-FORGOTTEN_HINT = (
-    "end it when you stopped with roadmap stop --at TIME (e.g. --at 'yesterday 18:00'), "
-    "or drop it with roadmap cancel"
-)
-
-
-def _timer_end_ok(ctx: typer.Context, end: Any, yes: bool, explicit: bool = False) -> bool:
-    """May the running timer be recorded as ending at ``end``? An ``explicit`` end (--at)
-    must be after its start. More than 24 hours is refused; more than 12 is probably a
-    forgotten timer: ``--yes`` records it, a terminal asks (no: exit 1, the timer keeps
-    running), anything else is refused with the hint to ``stop --at`` or ``cancel``."""
-    from roadmap import track
-    from roadmap.clock import from_stored
-    from roadmap.errors import StateError, UsageError
-    from roadmap.store import queries
-    from roadmap.timeparse import format_elapsed
-
-    running = queries.timer(app_of(ctx).conn())
-    if running is None:
-        return yes
-    since = from_stored(running.started_at)
-    if explicit and end <= since:
-        raise UsageError(
-            f"the timer on {running.skill} started at {since:%Y-%m-%d %H:%M}: "
-            f"it cannot end at {end:%Y-%m-%d %H:%M}",
-            hint="give a later --at, or drop the timer with roadmap cancel",
-        )
-    minutes = round((end - since).total_seconds() / 60)
-    ran = f"the timer on {running.skill} has been running for {format_elapsed(minutes)} "
-    ran += f"(since {since:%a %Y-%m-%d %H:%M})"
-    if minutes > track.MAX_MINUTES:
-        raise StateError(f"{ran}: longer than one session can be (24h)", hint=FORGOTTEN_HINT)
-    if yes or minutes <= track.FORGOTTEN_HOURS * 60:
-        return yes
-    if not is_interactive():
-        raise StateError(
-            f"{ran}: probably forgotten", hint=f"{FORGOTTEN_HINT}; or record it all with --yes"
-        )
-    if confirm(f"{ran}, probably forgotten: record it?", yes=False):
-        return True
-    info(f"not recorded; the timer is still running ({FORGOTTEN_HINT})")
-    raise typer.Exit(1)
-
-
-def _already_running(ctx: typer.Context, wanted: str, now: Any) -> None:
-    """Refuse to start a second timer, saying for how long the first has been running."""
-    from roadmap.clock import from_stored
-    from roadmap.errors import StateError
-    from roadmap.store import queries
-    from roadmap.timeparse import format_elapsed
-
-    running = queries.timer(app_of(ctx).conn())
-    if running is None:
-        return
-    since = from_stored(running.started_at)
-    minutes = max(0, round((now - since).total_seconds() / 60))
-    hint = (
-        "roadmap stop to record it, roadmap cancel to drop it, "
-        f"or roadmap start {wanted} --switch to record it and start this one"
-    )
-    if minutes > FORGOTTEN_MINUTES:
-        hint = f"it was probably forgotten: {FORGOTTEN_HINT}"
-    raise StateError(
-        f"a timer is already running on '{running.skill}' since {since:%Y-%m-%d %H:%M} "
-        f"({format_elapsed(minutes)})",
-        hint=hint,
-    )
-
-
 def _line(session: dict[str, Any]) -> str:
-    from roadmap.render import clean
-    from roadmap.timeparse import format_duration
+    from roadmap.cli.record import session_line
 
-    when = session["started_at"][:16].replace("T", " ")
-    text = f"#{session['id']}  {when}  {format_duration(session['minutes'])}  {session['skill']}"
-    if session["note"]:
-        text += f"  {session['note']}"
-    return clean(text)
+    return session_line(session)
 
 
 def _show(ctx: typer.Context, session_id: int, verb: str, as_json: bool) -> None:
-    from roadmap.store import queries
+    from roadmap.cli.record import show_session
 
-    row = queries.session_by_id(app_of(ctx).conn(), session_id)
-    assert row is not None
-    if as_json:
-        print_json(row)
-    else:
-        typer.echo(f"{verb} {_line(row)}")
+    show_session(app_of(ctx), session_id, verb, as_json)
 
 
 def log(
@@ -177,29 +96,9 @@ def log(
 
     Example: roadmap log cuda 1h30m --on "yesterday 9am" --note "tiled GEMM" --tag gemm
     """
-    from roadmap import overlaps, resolve, track
-    from roadmap.clock import local_day
-    from roadmap.timeparse import local_now, parse_duration, parse_when
+    from roadmap.cli import record
 
-    minutes = parse_duration(duration)
-    now = local_now()
-    when = parse_when(on, now)
-    track.check_note(note)
-    tags = track.check_tags(tag)
-    links = track.check_links(link)
-    app = app_of(ctx)
-    ref = resolve.skill(app.conn(), skill)
-    with app.write() as conn:  # placed inside the write: no other session can slip in between
-        started = overlaps.place(conn, when, minutes, now)
-        repeat = overlaps.repeat_of(conn, ref.id, minutes, local_day(started), note or "", tags)
-        row = track.new_session(ref.id, started, minutes, note or "", tags, links)
-        session_id = track.log(conn, row)["id"]
-    _show(ctx, session_id, "logged", as_json)
-    if repeat is not None:
-        info(
-            f"this looks like a repeat of #{repeat} (same skill, length, day and note); "
-            f"if it is, undo it with: roadmap undo (or roadmap delete {session_id})"
-        )
+    record.log(app_of(ctx), skill, duration, on, note, tag, link, as_json)
 
 
 def start(
@@ -226,28 +125,9 @@ def start(
 
     Example: roadmap start triton --note "fused softmax" --at 9:30
     """
-    from roadmap import resolve, track
-    from roadmap.timeparse import local_now, parse_at
+    from roadmap.cli import record
 
-    track.check_note(note)
-    app = app_of(ctx)
-    ref = resolve.skill(app.conn(), skill)
-    now = local_now() if at is None else parse_at(at, local_now())
-    if switch:
-        confirmed = _timer_end_ok(ctx, now, yes, explicit=at is not None)
-    else:
-        confirmed = False
-        _already_running(ctx, ref.id, local_now())
-    stopped = None
-    with app.write() as conn:
-        if switch:
-            stopped, _ = track.switch(conn, ref.id, note or "", now, confirmed)
-        else:
-            track.start(conn, ref.id, note or "", now)
-    if stopped is not None:
-        _show(ctx, stopped["id"], "stopped", False)
-    when = f"{now:%H:%M}" if now.date() == local_now().date() else f"{now:%Y-%m-%d %H:%M}"
-    typer.echo(f"started timer on {ref.id} at {when}; stop it with: roadmap stop")
+    record.start(app_of(ctx), skill, note, switch, yes, at)
 
 
 def stop(
@@ -264,19 +144,9 @@ def stop(
 
     Example: roadmap stop --note "finished chapter 3" --at 18:00
     """
-    from roadmap import track
-    from roadmap.store import queries
-    from roadmap.timeparse import local_now, parse_at
+    from roadmap.cli import record
 
-    track.check_note(note)
-    app = app_of(ctx)
-    if queries.timer(app.conn()) is None:
-        raise track.no_timer()
-    now = local_now() if at is None else parse_at(at, local_now())
-    confirmed = _timer_end_ok(ctx, now, yes, explicit=at is not None)
-    with app.write() as conn:
-        session_id = track.stop(conn, now, note, confirmed)["id"]
-    _show(ctx, session_id, "stopped", as_json)
+    record.stop(app_of(ctx), note, yes, at, as_json)
 
 
 def cancel(ctx: typer.Context) -> None:
