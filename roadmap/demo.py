@@ -241,13 +241,7 @@ def fill(conn: Any, now: datetime, seed: int = 2026) -> Summary:
                     changed = recompute(skill_id, done_at, f"assessed at {step}")
                 if changed:
                     level_changes += 1
-    columns = list(rows[0]) if rows else []
-    if rows:
-        conn.executemany(
-            f"INSERT INTO session ({', '.join(columns)}) "
-            f"VALUES ({', '.join('?' for _ in columns)})",
-            [tuple(r[c] for c in columns) for r in rows],
-        )
+    write.insert_sessions(conn, rows)
     return Summary(count, minutes_total, checked, level_changes, first)
 
 

@@ -68,21 +68,6 @@ UPDATE import_stage SET dup = 1 WHERE
     OR EXISTS (SELECT 1 FROM import_stage e
         WHERE e.source_key = import_stage.source_key AND e.seq < import_stage.seq)
 """
-# An id from the file is kept only when it is free and in our own range: ids from a file
-# are never trusted to be ours (a huge one would leave no room for the next session).
-MAX_KEPT_ID = 2**31 - 1
-_KEEP_IDS = f"""
-UPDATE import_stage SET keep_id = session_id WHERE dup = 0 AND session_id IS NOT NULL
-    AND session_id BETWEEN 1 AND {MAX_KEPT_ID}
-    AND NOT EXISTS (SELECT 1 FROM main.session s WHERE s.id = import_stage.session_id)
-    AND NOT EXISTS (SELECT 1 FROM import_stage e WHERE e.session_id = import_stage.session_id
-        AND e.dup = 0 AND e.seq < import_stage.seq)
-"""
-_COLUMNS = "skill_id, started_at, day, minutes, note, tags, links, source, source_key"
-_INSERT = (
-    f"INSERT INTO {{main}}session ({{id}}{_COLUMNS}, created_at) "
-    f"SELECT {{value}}{_COLUMNS}, ? FROM import_stage WHERE dup = 0 AND {{which}} ORDER BY seq"
-)
 
 
 class Dialect:
@@ -95,15 +80,6 @@ class Dialect:
 
     def sql(self, text: str) -> str:
         return text.replace("main.", self.main)
-
-    def insert(self, keep: bool) -> str:
-        if keep:
-            return _INSERT.format(
-                main=self.main, id="id, ", value="keep_id, ", which="keep_id IS NOT NULL"
-            )
-        if self.postgres:  # the id comes from the sequence
-            return _INSERT.format(main=self.main, id="", value="", which="keep_id IS NULL")
-        return _INSERT.format(main=self.main, id="id, ", value="NULL, ", which="keep_id IS NULL")
 
 
 @dataclass
@@ -395,23 +371,7 @@ def apply(
         if state is not None:
             created = create_archived(conn, state, archived_needed)
             out.state_items = apply_state(conn, state, resolve, dry_run=False, undo=undo)
-        now = clock.to_stored(clock.now())
-        conn.execute(spell.sql(_KEEP_IDS))
-        conn.execute(spell.insert(keep=True), (now,))
-        if spell.postgres:
-            from roadmap.store.pg import RESYNC_IDS
-
-            conn.execute(RESYNC_IDS)  # new ids follow the kept ones, as on SQLite
-        conn.execute(spell.insert(keep=False), (now,))
-        ids = [
-            r[0]
-            for r in conn.execute(
-                spell.sql(
-                    "SELECT s.id FROM main.session s JOIN import_stage e "
-                    "ON e.source_key = s.source_key WHERE e.dup = 0 ORDER BY s.id"
-                )
-            )
-        ]
+        ids = write.sessions_from_stage(conn, clock.to_stored(clock.now()))
         out.imported = len(ids)
         write.journal(
             conn,
@@ -470,17 +430,11 @@ def apply_state(
             ).fetchone()
             added += row is not None
             continue
-        before = conn.execute(
-            "SELECT link, note FROM milestone WHERE skill_id = ? AND key = ? AND checked_at IS NULL",
-            args,
-        ).fetchone()
+        before = write.check_open_milestone(
+            conn, *args, stored(check["checked_at"]), check["link"], check["note"]
+        )
         if before is None:
             continue
-        conn.execute(
-            "UPDATE milestone SET checked_at = ?, link = ?, note = ? "
-            "WHERE skill_id = ? AND key = ? AND checked_at IS NULL",
-            (stored(check["checked_at"]), check["link"], check["note"], *args),
-        )
         undo["checks"].append([*args, *before])
         added += 1
     for item in state.assessments:
@@ -537,19 +491,9 @@ def apply_state(
             skill = resolve([item["id"]])
             if skill is None or item["level_changed_at"] is None:
                 continue
-            before = conn.execute(
-                "SELECT level, level_changed_at FROM skill WHERE id = ?", (skill,)
-            ).fetchone()
-            cursor = conn.execute(
-                "UPDATE skill SET level = ?, level_changed_at = ? "
-                "WHERE id = ? AND COALESCE(level_changed_at, '') < ?",
-                (
-                    item["level"],
-                    stored(item["level_changed_at"]),
-                    skill,
-                    stored(item["level_changed_at"]),
-                ),
+            prior = write.advance_skill_level(
+                conn, skill, item["level"], stored(item["level_changed_at"])
             )
-            if cursor.rowcount and before is not None:
-                undo["skills"].append([skill, *before])
+            if prior is not None:
+                undo["skills"].append([skill, *prior])
     return added

@@ -96,10 +96,7 @@ def apply(conn: Conn, tree: Tree, source: str) -> SyncReport:
                     report.added.remove(spec.id)
             write.upsert(conn, "skill_alias", ("old_id",), [{"old_id": old, "skill_id": spec.id}])
     gone = [sid for sid, row in existing.items() if sid not in tree_ids and not row["archived"]]
-    conn.executemany(
-        "UPDATE skill SET archived = ?, archived_at = ? WHERE id = ?",
-        [(True, now, sid) for sid in gone],
-    )
+    write.archive(conn, "skill", gone, now)
     report.archived.extend(gone)
     _prerequisites(conn, tree)
     _milestones(conn, tree)
@@ -130,49 +127,12 @@ def _pillars(conn: Conn, tree: Tree) -> None:
         ),
     )
     gone = known - {p.id for p in tree.pillars}
-    conn.executemany("UPDATE pillar SET archived = ? WHERE id = ?", [(True, p) for p in gone])
+    write.archive(conn, "pillar", sorted(gone))
 
 
 def _move_history(conn: Conn, old: str, new: str, existing: dict[str, dict[str, Any]]) -> None:
     """Move everything recorded under ``old`` to ``new`` and drop ``old``."""
-    for table in write.HISTORY_TABLES:
-        conn.execute(f"UPDATE {table} SET skill_id = ? WHERE skill_id = ?", (new, old))
-    new_keys = {
-        str(r[0]) for r in conn.execute("SELECT key FROM milestone WHERE skill_id = ?", (new,))
-    }
-    moved = conn.execute(
-        "SELECT key, level, position, text, checked_at, link, note FROM milestone "
-        "WHERE skill_id = ?",
-        (old,),
-    ).fetchall()
-    for key, level, position, text, checked_at, link, note in moved:
-        if key in new_keys:
-            if checked_at:
-                conn.execute(
-                    "UPDATE milestone SET checked_at = ?, link = ?, note = ? "
-                    "WHERE skill_id = ? AND key = ? AND checked_at IS NULL",
-                    (checked_at, link, note, new, key),
-                )
-        else:
-            write.upsert(
-                conn,
-                "milestone",
-                ("skill_id", "key"),
-                [
-                    {
-                        "skill_id": new,
-                        "key": key,
-                        "level": level,
-                        "position": position,
-                        "text": text,
-                        "archived": True,
-                        "checked_at": checked_at,
-                        "link": link,
-                        "note": note,
-                    }
-                ],
-            )
-    conn.execute("DELETE FROM milestone WHERE skill_id = ?", (old,))
+    write.move_skill_history(conn, old, new)
     before, after = existing[old], existing.get(new)
     if (
         after is None
@@ -180,21 +140,15 @@ def _move_history(conn: Conn, old: str, new: str, existing: dict[str, dict[str, 
         or (before["level_changed_at"] and before["level_changed_at"] > after["level_changed_at"])
     ):
         write.set_skill_state(conn, new, before["level"], before["level_changed_at"])
-    conn.execute("DELETE FROM target_requirement WHERE skill_id = ?", (old,))
-    conn.execute("DELETE FROM prerequisite WHERE skill_id = ?", (old,))
-    conn.execute("DELETE FROM skill WHERE id = ?", (old,))
+    write.drop_renamed_skill(conn, old)
 
 
 def _prerequisites(conn: Conn, tree: Tree) -> None:
-    conn.execute("DELETE FROM prerequisite")
     rows: list[tuple[str, str, int, int]] = []
     for spec in tree.skills:
         for ref, level in spec.requires:
             rows.append((spec.id, ref, level, len(rows) + 1))
-    conn.executemany(
-        "INSERT INTO prerequisite (skill_id, requires_id, level, position) VALUES (?, ?, ?, ?)",
-        rows,
-    )
+    write.replace_prerequisites(conn, rows)
 
 
 def _milestones(conn: Conn, tree: Tree) -> None:
@@ -216,15 +170,11 @@ def _milestones(conn: Conn, tree: Tree) -> None:
     ]
     write.upsert(conn, "milestone", ("skill_id", "key"), rows)
     gone = known - {(r["skill_id"], r["key"]) for r in rows}
-    conn.executemany(
-        "UPDATE milestone SET archived = ? WHERE skill_id = ? AND key = ?",
-        [(True, s, k) for s, k in sorted(gone)],
-    )
+    write.archive_milestones(conn, sorted(gone))
 
 
 def _targets(conn: Conn, tree: Tree) -> None:
     known = {str(r[0]) for r in conn.execute("SELECT id FROM target")}
-    conn.execute("DELETE FROM target_requirement")
     write.upsert(
         conn,
         "target",
@@ -246,12 +196,8 @@ def _targets(conn: Conn, tree: Tree) -> None:
     for spec in tree.targets:
         for skill_id, level in spec.requires.items():
             rows.append((spec.id, skill_id, level, len(rows) + 1))
-    conn.executemany(
-        "INSERT INTO target_requirement (target_id, skill_id, level, position) VALUES (?, ?, ?, ?)",
-        rows,
-    )
-    gone = known - {t.id for t in tree.targets}
-    conn.executemany("UPDATE target SET archived = ? WHERE id = ?", [(True, t) for t in gone])
+    write.replace_target_requirements(conn, rows)
+    write.archive(conn, "target", sorted(known - {t.id for t in tree.targets}))
 
 
 def _meta(conn: Conn, tree: Tree, source: str, now: str) -> None:

@@ -353,6 +353,190 @@ def drop_unused_skill(conn: Conn, skill_id: str) -> None:
     conn.execute("DELETE FROM skill WHERE id = ?", (skill_id,))
 
 
+def insert_sessions(conn: Conn, rows: list[dict[str, Any]]) -> None:
+    """Many sessions at once (the demo's history): one statement, the same columns each."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    conn.executemany(
+        f"INSERT INTO session ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+        [tuple(r[c] for c in columns) for r in rows],
+    )
+
+
+# --- the tree, synced from the skills file ----------------------------------------------
+
+
+def archive(conn: Conn, table: str, ids: Iterable[str], at: str | None = None) -> None:
+    """Mark pillars, targets or skills (``at``: when, for skills) as no longer in the tree:
+    archived, never deleted, so their history stays."""
+    if table == "skill":
+        conn.executemany(
+            "UPDATE skill SET archived = ?, archived_at = ? WHERE id = ?",
+            [(True, at, i) for i in ids],
+        )
+    elif table in ("pillar", "target"):
+        conn.executemany(f"UPDATE {table} SET archived = ? WHERE id = ?", [(True, i) for i in ids])
+    else:
+        raise ValueError(f"nothing to archive in {table}")
+
+
+def archive_milestones(conn: Conn, keys: Iterable[tuple[str, str]]) -> None:
+    """Milestones (skill id, key) the skills file no longer has: kept, with their checks."""
+    conn.executemany(
+        "UPDATE milestone SET archived = ? WHERE skill_id = ? AND key = ?",
+        [(True, s, k) for s, k in keys],
+    )
+
+
+def replace_prerequisites(conn: Conn, rows: list[tuple[str, str, int, int]]) -> None:
+    """All prerequisites, as (skill, requires, level, position): the file's, in its order."""
+    conn.execute("DELETE FROM prerequisite")
+    conn.executemany(
+        "INSERT INTO prerequisite (skill_id, requires_id, level, position) VALUES (?, ?, ?, ?)",
+        rows,
+    )
+
+
+def replace_target_requirements(conn: Conn, rows: list[tuple[str, str, int, int]]) -> None:
+    """All target requirements, as (target, skill, level, position), in the file's order."""
+    conn.execute("DELETE FROM target_requirement")
+    conn.executemany(
+        "INSERT INTO target_requirement (target_id, skill_id, level, position) VALUES (?, ?, ?, ?)",
+        rows,
+    )
+
+
+def move_skill_history(conn: Conn, old: str, new: str) -> None:
+    """A skill renamed with ``was:``: everything recorded under ``old`` moves to ``new``
+    (sessions, assessments, levels, the timer, aliases, milestone checks), then ``old``
+    goes. A check on a milestone both have is kept where ``new`` has none."""
+    for table in HISTORY_TABLES:
+        conn.execute(f"UPDATE {table} SET skill_id = ? WHERE skill_id = ?", (new, old))
+    new_keys = {
+        str(r[0]) for r in conn.execute("SELECT key FROM milestone WHERE skill_id = ?", (new,))
+    }
+    moved = conn.execute(
+        "SELECT key, level, position, text, checked_at, link, note FROM milestone "
+        "WHERE skill_id = ?",
+        (old,),
+    ).fetchall()
+    for key, level, position, text, checked_at, link, note in moved:
+        if key in new_keys:
+            if checked_at:
+                check_open_milestone(conn, new, key, checked_at, link, note)
+            continue
+        upsert(
+            conn,
+            "milestone",
+            ("skill_id", "key"),
+            [
+                {
+                    "skill_id": new,
+                    "key": key,
+                    "level": level,
+                    "position": position,
+                    "text": text,
+                    "archived": True,
+                    "checked_at": checked_at,
+                    "link": link,
+                    "note": note,
+                }
+            ],
+        )
+    conn.execute("DELETE FROM milestone WHERE skill_id = ?", (old,))
+
+
+def drop_renamed_skill(conn: Conn, old: str) -> None:
+    """The old id of a renamed skill, once its history has moved."""
+    conn.execute("DELETE FROM target_requirement WHERE skill_id = ?", (old,))
+    conn.execute("DELETE FROM prerequisite WHERE skill_id = ?", (old,))
+    conn.execute("DELETE FROM skill WHERE id = ?", (old,))
+
+
+# --- imported state -------------------------------------------------------------------
+
+
+def check_open_milestone(
+    conn: Conn, skill_id: str, key: str, checked_at: str, link: str | None, note: str | None
+) -> tuple[str | None, str | None] | None:
+    """Check a milestone that is not checked yet; its (link, note) before, or None if it
+    was already checked (or does not exist): an earlier check is never overwritten."""
+    before = conn.execute(
+        "SELECT link, note FROM milestone WHERE skill_id = ? AND key = ? AND checked_at IS NULL",
+        (skill_id, key),
+    ).fetchone()
+    if before is None:
+        return None
+    conn.execute(
+        "UPDATE milestone SET checked_at = ?, link = ?, note = ? "
+        "WHERE skill_id = ? AND key = ? AND checked_at IS NULL",
+        (checked_at, link, note, skill_id, key),
+    )
+    return before[0], before[1]
+
+
+def advance_skill_level(conn: Conn, skill_id: str, level: int, changed_at: str) -> list[Any] | None:
+    """Set a skill's level from a history whose change is newer than the one stored; the
+    (level, changed_at) before, or None when the stored one is as new or newer."""
+    before = conn.execute(
+        "SELECT level, level_changed_at FROM skill WHERE id = ?", (skill_id,)
+    ).fetchone()
+    cursor = conn.execute(
+        "UPDATE skill SET level = ?, level_changed_at = ? "
+        "WHERE id = ? AND COALESCE(level_changed_at, '') < ?",
+        (level, changed_at, skill_id, changed_at),
+    )
+    if cursor.rowcount and before is not None:
+        return [before[0], before[1]]
+    return None
+
+
+# An id from an import file is kept only when it is free and in our own range: ids from a
+# file are never trusted to be ours (a huge one would leave no room for the next session).
+MAX_KEPT_ID = 2**31 - 1
+_KEEP_IDS = f"""
+UPDATE import_stage SET keep_id = session_id WHERE dup = 0 AND session_id IS NOT NULL
+    AND session_id BETWEEN 1 AND {MAX_KEPT_ID}
+    AND NOT EXISTS (SELECT 1 FROM main.session s WHERE s.id = import_stage.session_id)
+    AND NOT EXISTS (SELECT 1 FROM import_stage e WHERE e.session_id = import_stage.session_id
+        AND e.dup = 0 AND e.seq < import_stage.seq)
+"""
+_STAGED = "skill_id, started_at, day, minutes, note, tags, links, source, source_key"
+_FROM_STAGE = (
+    f"INSERT INTO {{main}}session ({{id}}{_STAGED}, created_at) "
+    f"SELECT {{value}}{_STAGED}, ? FROM import_stage WHERE dup = 0 AND {{which}} ORDER BY seq"
+)
+
+
+def sessions_from_stage(conn: Conn, created_at: str) -> list[int]:
+    """The staged sessions not marked as duplicates (``import_stage``, a temporary table),
+    into ``session``: a free id from the file is kept, the rest are numbered after. The
+    new sessions' ids, in order."""
+    postgres = dialect(conn) == "postgresql"
+    main = "" if postgres else "main."
+    conn.execute(_KEEP_IDS.replace("main.", main))
+    conn.execute(
+        _FROM_STAGE.format(main=main, id="id, ", value="keep_id, ", which="keep_id IS NOT NULL"),
+        (created_at,),
+    )
+    if postgres:
+        from roadmap.store.pg import RESYNC_IDS
+
+        conn.execute(RESYNC_IDS)  # new ids follow the kept ones, as on SQLite
+        rest = _FROM_STAGE.format(main=main, id="", value="", which="keep_id IS NULL")
+    else:
+        rest = _FROM_STAGE.format(main=main, id="id, ", value="NULL, ", which="keep_id IS NULL")
+    conn.execute(rest, (created_at,))
+    return [
+        int(r[0])
+        for r in conn.execute(
+            f"SELECT s.id FROM {main}session s JOIN import_stage e "
+            "ON e.source_key = s.source_key WHERE e.dup = 0 ORDER BY s.id"
+        )
+    ]
+
+
 # --- the local day of every session, in the zone of the machine that shows it -----------
 
 
