@@ -150,8 +150,19 @@ class Resolver:
         return None
 
 
+_LISTS: dict[tuple[str, ...], str] = {}  # tags repeat across a history: each list encoded once
+
+
 def _json_list(values: list[str]) -> str:
-    return json.dumps(sorted(set(values)), ensure_ascii=False) if values else "[]"
+    if not values:
+        return "[]"
+    key = tuple(values)
+    text = _LISTS.get(key)
+    if text is None:
+        text = json.dumps(sorted(set(values)), ensure_ascii=False)
+        if len(_LISTS) < 4096:  # links are mostly unique: the cache stays small
+            _LISTS[key] = text
+    return text
 
 
 def stage(
