@@ -1,7 +1,7 @@
 """``undo``: revert the newest change in the journal, exactly.
 
 Every change a user makes (log, start, stop, switch, cancel, edit, delete, check,
-uncheck, assess, import) appends one journal entry in the same transaction (see
+uncheck, assess, review, import) appends one journal entry in the same transaction (see
 :mod:`roadmap.store.write`); its payload holds what is needed to revert it. ``undo``
 reverts the newest entry not yet undone and marks it undone; repeated ``undo`` walks
 further back. Entries are never deleted.
@@ -136,6 +136,10 @@ def undo(conn: Conn) -> Undone:
             before["note"],
         )
         _restore_skill(conn, payload)
+    elif action == "review":
+        write.delete_ids(conn, "review", [int(payload["review"])])
+        if "session" in payload:
+            write.delete_session(conn, int(payload["session"]["id"]))
     elif action == "assess":
         write.delete_ids(conn, "assessment", [int(payload["assessment"])])
         _restore_skill(conn, payload)
