@@ -157,6 +157,7 @@ def _undo_import_state(conn: Conn, state: dict[str, Any]) -> None:
             write.set_milestone(conn, skill, key, None, link, note)
     write.delete_ids(conn, "assessment", [int(i) for i in state.get("assessments", [])])
     write.delete_ids(conn, "level_change", [int(i) for i in state.get("level_changes", [])])
+    write.delete_ids(conn, "review", [int(i) for i in state.get("reviews", [])])
     for skill_id, level, changed_at in state.get("skills", []):
         skill = write.current_skill_id(conn, skill_id)
         if skill is not None:

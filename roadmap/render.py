@@ -460,20 +460,28 @@ def status_view(data: vd.Status, names: dict[str, str], full: bool = False) -> R
     return Fit(build)
 
 
-def _reviews_line(data: vd.Status) -> Text:
+def _reviews_line(data: vd.Status, room: int) -> Text:
+    """One line (``room`` characters): levels due, and the rusty ones by id when they fit."""
     from rich.text import Text
 
+    due = f"{_plural(data['reviews_due'], 'level')} due" if data["reviews_due"] else ""
+    rusty = data["rusty"]
+    named = ", ".join(f"{r['skill']} (level {r['level']})" for r in rusty)
+    parts = [due] if due else []
+    if rusty:
+        parts.append(f"rusty: {named}")
+        if len("; ".join(parts)) > room:
+            parts[-1] = f"{len(rusty)} rusty"
     line = Text()
-    if data["reviews_due"]:
-        line.append(f"{_plural(data['reviews_due'], 'level')} due (roadmap review)")
-    if data["rusty"]:
-        if data["reviews_due"]:
+    for i, part in enumerate(parts):
+        if i:
             line.append("; ")
-        rusty = ", ".join(f"{r['skill']} (level {r['level']})" for r in data["rusty"][:3])
-        more = len(data["rusty"]) - 3
-        line.append("rusty: ", style="bold red")
-        line.append_text(text(rusty + (f" and {more} more" if more > 0 else "")))
-        line.append(": re-check their milestones")
+        if part.startswith("rusty") or part.endswith("rusty"):
+            line.append(part, style="bold red")
+        else:
+            line.append(part)
+    if len(line.plain) + 17 <= room:
+        line.append(" (roadmap review)", style="dim")
     return line
 
 
@@ -541,7 +549,7 @@ def _status(
         rows.append(("Timer", line))
     rows += _forecast_rows(data["forecast"])
     if data["reviews_due"] or data["rusty"]:
-        rows.append(("Reviews", _reviews_line(data)))
+        rows.append(("Reviews", _reviews_line(data, width - 11)))
     parts.append(_fields(rows))
 
     gaps = data["top_gaps"] if full else data["top_gaps"][:3]

@@ -216,8 +216,9 @@ def review(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Levels due for review (spaced repetition, FSRS), most overdue first, with how
-    likely each is still there; or record a review of one.
+    """Levels due for review (FSRS), most overdue first; or record a review of one.
+
+    Each due level is shown with its recall: the estimated chance it is still there.
 
     Every skill at level 1 or more has a review schedule, learnt from your reviews: study on
     or after the due day counts as a good review. A review rated again marks the level rusty
