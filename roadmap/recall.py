@@ -14,8 +14,8 @@ steps (a skill is reviewed in days, not minutes):
   day): logging every day cannot inflate the stability, and the replay asks for one session
   per due date crossed (an index seek), not for every session.
 
-``fsrs`` is imported by the functions that replay (``review``, ``next``, ``plan`` and the
-dashboard's next steps), never by the everyday writes. Whether a level is *rusty* needs no
+``fsrs`` is imported by the functions that replay (``review``, ``next``, ``plan``), never by
+the everyday writes nor by ``status``, ``show`` and ``tree``. Whether a level is *rusty* needs no
 replay: the skill's latest review was ``again`` and no review or level change came after it
 (``roadmap.store.queries.rusty``).
 """

@@ -460,27 +460,18 @@ def status_view(data: vd.Status, names: dict[str, str], full: bool = False) -> R
     return Fit(build)
 
 
-def _reviews_line(data: vd.Status, room: int) -> Text:
-    """One line (``room`` characters): levels due, and the rusty ones by id when they fit."""
+def _rusty_line(data: vd.Status, room: int) -> Text:
+    """One line (``room`` characters): the rusty levels by id when they fit, else how many."""
     from rich.text import Text
 
-    due = f"{_plural(data['reviews_due'], 'level')} due" if data["reviews_due"] else ""
     rusty = data["rusty"]
     named = ", ".join(f"{r['skill']} (level {r['level']})" for r in rusty)
-    parts = [due] if due else []
-    if rusty:
-        parts.append(f"rusty: {named}")
-        if len("; ".join(parts)) > room:
-            parts[-1] = f"{len(rusty)} rusty"
-    line = Text()
-    for i, part in enumerate(parts):
-        if i:
-            line.append("; ")
-        if part.startswith("rusty") or part.endswith("rusty"):
-            line.append(part, style="bold red")
-        else:
-            line.append(part)
-    if len(line.plain) + 17 <= room:
+    if len(named) > room:
+        named = _plural(len(rusty), "level")
+    line = Text(named, style="bold red")
+    if len(line.plain) + 34 <= room:
+        line.append(": re-check their milestones", style="dim")
+    elif len(line.plain) + 17 <= room:
         line.append(" (roadmap review)", style="dim")
     return line
 
@@ -548,8 +539,8 @@ def _status(
             line.append(": forgotten? roadmap stop --at TIME, or roadmap cancel")
         rows.append(("Timer", line))
     rows += _forecast_rows(data["forecast"])
-    if data["reviews_due"] or data["rusty"]:
-        rows.append(("Reviews", _reviews_line(data, width - 11)))
+    if data["rusty"]:
+        rows.append(("Rusty", _rusty_line(data, width - 11)))
     parts.append(_fields(rows))
 
     gaps = data["top_gaps"] if full else data["top_gaps"][:3]

@@ -124,7 +124,6 @@ class Status(TypedDict):
     streak: Streak
     timer: TimerJson | None
     forecast: Forecast
-    reviews_due: int  # levels due for review (``roadmap review``)
     rusty: list[RustyRow]
 
 

@@ -277,7 +277,6 @@ def status(conn: Conn, world: World) -> vd.Status:
         "streak": {"current": streak.current, "longest": streak.longest},
         "timer": timer_json,
         "forecast": forecast(conn, world),
-        "reviews_due": sum(1 for s in world.skills if analysis.is_due(s, today)),
         "rusty": rusty_rows(world),
     }
 

@@ -252,7 +252,7 @@ def test_again_makes_the_level_rusty_everywhere_and_undo_reverts_it(
     assert "rusty" in run.ok("tree").stdout
     status = run.json("status")
     assert [(r["skill"], r["level"]) for r in status["rusty"]] == [("linalg", 1)]
-    assert "rusty: linalg (level 1)" in run.ok("status").stdout.replace("\n", " ")
+    assert "Rusty      linalg (level 1)" in run.ok("status").stdout
     assert any("rusty at level 1" in r for n in run.json("next") for r in n["reasons"])
     # the time counts as study time
     assert status["pillars"][0]["minutes_total"] == 45
@@ -334,9 +334,6 @@ def test_next_and_plan_use_the_schedule(
     plan = run.json("plan", "--hours", "2")
     reasons = [r for b in plan["blocks"] if b["skill"] == "linalg" for r in b["reasons"]]
     assert any(r.startswith("due for review since 2026-11-03") for r in reasons)
-    status = run.json("status")
-    assert status["reviews_due"] == 1
-    assert status["next"] == after[:3]
 
 
 def test_reviews_travel_in_the_json_export_and_undo_of_the_import_removes_them(

@@ -84,7 +84,7 @@ EVERYDAY: list[tuple[str, ...]] = [
 ]
 
 
-SCHEDULED = {"status", "next", "review", "plan"}  # may import fsrs: they show what is due
+SCHEDULED = {"next", "review", "plan"}  # may import fsrs: they show what is due
 
 
 def test_no_everyday_command_imports_the_orm(tmp_path: Path) -> None:

@@ -28,7 +28,6 @@ STATUS_KEYS = {
     "streak",
     "timer",
     "forecast",
-    "reviews_due",
     "rusty",
 }
 TARGET_KEYS = {"id", "name", "by"}

@@ -72,7 +72,7 @@ def demo(
         # A first look at it: the demo's dashboard on stdout (what `status` shows there).
         from roadmap import render, resolve, views
 
-        world = views.load(conn, resolve.target(conn, None), clock.now().date(), clock.now())
+        world = views.load(conn, resolve.target(conn, None), clock.now().date())
         display(ctx, render.status_view(views.status(conn, world), world.names))
     finally:
         demo_app.close()

@@ -20,7 +20,7 @@ PANEL = "Views"
 
 def _world(ctx: typer.Context, target: str | None, schedules: bool = False) -> tuple[Conn, World]:
     """The views' data; ``schedules``: with the review schedules (a replay through ``fsrs``),
-    for the views that show what is due (review, next, the dashboard's next steps)."""
+    for the views that show what is due (review, next); the dashboard does without it."""
     from roadmap import resolve, views
     from roadmap.timeparse import local_now
 
@@ -47,7 +47,7 @@ def status(
     """
     from roadmap import render, views
 
-    conn, world = _world(ctx, target, schedules=True)
+    conn, world = _world(ctx, target)  # no replay: rusty levels come from one query
     data = views.status(conn, world)
     if as_json:
         print_json(data)
