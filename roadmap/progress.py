@@ -157,7 +157,7 @@ def review(
         "skill": skill_id,
         "level": level,
         "recall": rating,
-        "at": at,
+        "at": clock.local_iso(at),
         "note": note,
         "session": None if session is None else int(session["id"]),
     }
