@@ -46,6 +46,7 @@ READS = [
     ("sessions --limit 20", ["sessions", "--limit", "20"]),
     ("gaps", ["gaps"]),
     ("next", ["next"]),
+    ("review", ["review"]),
     ("show", ["show", "cuda-programming"]),
     ("report --month", ["report", "--month"]),
     ("report (all)", ["report"]),

@@ -1,5 +1,5 @@
 """The numbers in the views: roll-ups, requirements, gaps, readiness, effort, pace, forecast,
-unlocking, staleness, recommendations, streaks, the heatmap and levels (pure: no I/O).
+unlocking, reviews due, recommendations, streaks, the heatmap and levels (pure: no I/O).
 
 Inputs are plain frozen dataclasses (:class:`Skill`, :class:`Target`); every output is a frozen
 dataclass with a ``to_json()`` returning JSON-ready values (dates as ISO strings, floats rounded
@@ -40,6 +40,11 @@ class Skill:
     archived: bool = False
     has_milestones: bool = False  # milestones of its own: a level of its own, children or not
     hours_by_level: tuple[float, ...] | None = None  # hours per level step 0→1, 1→2, …
+    # its review schedule (roadmap.recall), when the view computed one:
+    scheduled: bool = False
+    due: date | None = None  # the local day its level is due for review (None: never scheduled)
+    retrievability: float | None = None  # the chance the level is still there today
+    rusty: bool = False  # its latest review was "again", and nothing since cleared it
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,30 +125,6 @@ class Forecast:
             "by": _iso(self.by),
             "on_track": self.on_track,
             "needed_hours_per_week": None if needed is None else _r(needed),
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Stale:
-    skill: str
-    name: str
-    pillar: str
-    level: int
-    last_practised: date | None
-    interval_days: int
-    overdue_days: int | None
-    last_activity: date | None  # the later of last practised and last level change
-
-    def to_json(self) -> vd.ReviewRow:
-        return {
-            "skill": self.skill,
-            "name": self.name,
-            "pillar": self.pillar,
-            "level": self.level,
-            "last_practised": _iso(self.last_practised),
-            "last_activity": _iso(self.last_activity),
-            "interval_days": self.interval_days,
-            "overdue_days": self.overdue_days,
         }
 
 
@@ -654,55 +635,32 @@ def is_unlocked(
     return not locked_by(skill, by_id, children)
 
 
-# --- staleness ---------------------------------------------------------------------------------
+# --- reviews (the schedule itself is roadmap.recall's) -------------------------------------------
 
 
-def review_interval_days(level: int) -> int:
-    """7 × 2^(level − 1) days: 7, 14, 28, 56, 112 for levels 1..5."""
-    if level < 1:
-        raise ValueError(f"no review interval below level 1 (got {level})")
-    return int(7 * 2 ** (level - 1))
+def is_due(skill: Skill, today: date) -> bool:
+    """A non-archived skill at level ≥ 1 whose review schedule says its level is due by
+    ``today`` (or was never scheduled: no known day it reached its level)."""
+    if skill.archived or skill.level < 1 or not skill.scheduled:
+        return False
+    return skill.due is None or skill.due <= today
 
 
-def reference_date(skill: Skill) -> date | None:
-    """The later of the last session day and the last level change day (None if neither)."""
-    known = [d for d in (skill.last_practised, skill.level_changed) if d is not None]
-    return max(known, default=None)
+def _recall_text(skill: Skill) -> str:
+    r = skill.retrievability
+    return "" if r is None else f" (recall about {round(r * 100)}%)"
 
 
-def _stale_entry(skill: Skill, today: date) -> Stale | None:
-    if skill.archived or skill.level < 1:
-        return None
-    interval = review_interval_days(skill.level)
-    ref = reference_date(skill)
-    overdue = None if ref is None else (today - ref).days - interval
-    if overdue is not None and overdue <= 0:
-        return None
-    return Stale(
-        skill.id,
-        skill.name,
-        skill.pillar,
-        skill.level,
-        skill.last_practised,
-        interval,
-        overdue,
-        ref,
-    )
-
-
-def stale(skills: Sequence[Skill], today: date) -> list[Stale]:
-    """Non-archived skills at level ≥ 1 not practised nor levelled within the review interval
-    (overdue_days = days since the reference date − interval > 0) or never (overdue_days None,
-    listed first); most overdue first, then by id."""
-    found = [e for e in (_stale_entry(s, today) for s in skills) if e is not None]
-    return sorted(
-        found, key=lambda e: (e.overdue_days is not None, -(e.overdue_days or 0), e.skill)
-    )
-
-
-def is_stale(skill: Skill, today: date) -> bool:
-    """Whether ``skill`` would be listed by :func:`stale`."""
-    return _stale_entry(skill, today) is not None
+def review_reasons(skill: Skill, today: date) -> list[str]:
+    """Why a skill's level needs a look: rusty, or due for review."""
+    if skill.rusty:
+        return [f"rusty at level {skill.level}: re-check its level-{skill.level} milestones"]
+    if not is_due(skill, today):
+        return []
+    if skill.due is None:
+        return [f"level {skill.level} never reviewed"]
+    when = "today" if skill.due == today else f"since {skill.due.isoformat()}"
+    return [f"due for review {when}{_recall_text(skill)}"]
 
 
 # --- recommendations ---------------------------------------------------------------------------
@@ -803,21 +761,14 @@ def _effort_reasons(skill: Skill, ctx: _Context) -> list[str]:
         if hours > 0
         else f"the hours for level {nxt} are already logged"
     ]
-    entry = _stale_entry(skill, ctx.today)
-    if entry is not None:
-        ref = reference_date(skill)
-        every = f"review every {entry.interval_days}"
-        if ref is None:
-            reasons.append(f"never practised at level {skill.level} ({every})")
-        else:
-            reasons.append(f"not practised for {(ctx.today - ref).days} days ({every})")
+    reasons += review_reasons(skill, ctx.today)
     return reasons
 
 
 def _recommendation(skill: Skill, ctx: _Context) -> Recommendation:
     gap = ctx.required[skill.id] - skill.level
     score = skill.weight * gap / max(1.0, _hours_to_next(skill))
-    if is_stale(skill, ctx.today):
+    if skill.rusty or is_due(skill, ctx.today):
         score *= 1.5
     blocked = _blocked_dependents(skill, ctx)
     score *= 1 + 0.25 * len(blocked)
@@ -844,7 +795,7 @@ def recommend(
     """What to study next: unlocked non-archived skills with a level of their own (leaves, and
     parents with milestones) with a gap against the target's
     requirements plus their prerequisite closure. Score = weight × gap ÷ max(1, hours to the
-    next level), × 1.5 if stale, × (1 + 0.25 × locked skills with a gap it is a prerequisite of
+    next level), × 1.5 if due for review or rusty, × (1 + 0.25 × locked skills with a gap it is a prerequisite of
     and below the level they need); rounded to 3 decimals; best first, then by id."""
     ctx = _Context(
         target=target,

@@ -9,7 +9,9 @@ seeded generator, so it is the same on every run for the same ``today``:
 - evening and weekend sessions moving through GPU architecture, CUDA, transformer
   maths, PyTorch internals, Triton, collectives, data parallelism and serving,
 - milestones checked as the hours on a skill accumulate (levels follow from them),
-- a week off in the middle, and a streak running up to today.
+- a week off in the middle, and a streak running up to today,
+- reviews of the baseline skills not studied since (``roadmap review``): most of them due by
+  now, one found rusty three days ago.
 """
 
 from __future__ import annotations
@@ -106,6 +108,7 @@ class Summary:
     milestones: int
     level_changes: int
     first_day: date
+    reviews: int = 0
 
 
 def _note(skill_id: str, week: int, rng: random.Random) -> str:
@@ -242,7 +245,45 @@ def fill(conn: Any, now: datetime, seed: int = 2026) -> Summary:
                 if changed:
                     level_changes += 1
     write.insert_sessions(conn, rows)
-    return Summary(count, minutes_total, checked, level_changes, first)
+    reviews = _reviews(conn, [s for s, _ in reqs], skills, first, today)
+    return Summary(count, minutes_total, checked, level_changes, first, reviews)
+
+
+REVIEW_NOTES = {
+    "good": "went through the milestones again: all there",
+    "hard": "needed the docs for half of it",
+    "again": "could not redo it without looking everything up",
+}
+
+
+def _reviews(
+    conn: Any, baseline: list[str], skills: dict[str, dict[str, Any]], first: date, today: date
+) -> int:
+    """Reviews of up to five baseline skills that no arc studies: two early ones each (so their
+    schedules have grown), then for the first a review three days ago that found it gone
+    (rusty) and for the second a good one two days ago; the others are due by now."""
+    from roadmap.store import write
+
+    studied = {s for s, *_ in ARCS}
+    idle = [s for s in baseline if s in skills and s not in studied and skills[s]["level"] >= 1]
+    count = 0
+    for i, skill_id in enumerate(idle[:5]):
+        history = [
+            (first + timedelta(days=4 + i), "good"),
+            (first + timedelta(days=25 + i), "good"),
+        ]
+        if i == 0:
+            history.append((today - timedelta(days=3), "again"))
+        elif i == 1:
+            history.append((today - timedelta(days=2), "good"))
+        elif i == 2:
+            history[1] = (history[1][0], "hard")
+        for day, rating in history:
+            at = _stored(_at(day, 8.0))
+            level = int(skills[skill_id]["level"])
+            write.insert_review(conn, skill_id, rating, level, REVIEW_NOTES[rating], at)
+            count += 1
+    return count
 
 
 def default_dir() -> Any:

@@ -237,6 +237,7 @@ STORED_TIMES = {
     "assessment": "assessed_at",
     "milestone": "checked_at",
     "level_change": "changed_at",
+    "review": "reviewed_at",
     "timer": "started_at",
 }
 
@@ -422,6 +423,7 @@ ORPHAN_QUERIES = {
     "level changes": (
         "SELECT count(*) FROM level_change WHERE skill_id NOT IN (SELECT id FROM skill)"
     ),
+    "reviews": "SELECT count(*) FROM review WHERE skill_id NOT IN (SELECT id FROM skill)",
     "aliases": "SELECT count(*) FROM skill_alias WHERE skill_id NOT IN (SELECT id FROM skill)",
     "target requirements": (
         "SELECT count(*) FROM target_requirement WHERE skill_id NOT IN (SELECT id FROM skill) "
@@ -594,6 +596,7 @@ HISTORY_QUERY = """
     SELECT id FROM skill WHERE id IN (
         SELECT skill_id FROM session UNION SELECT skill_id FROM assessment
         UNION SELECT skill_id FROM level_change UNION SELECT skill_id FROM timer
+        UNION SELECT skill_id FROM review
         UNION SELECT skill_id FROM milestone WHERE checked_at IS NOT NULL)
     ORDER BY id
 """

@@ -336,6 +336,14 @@ def write_json(
                 (lo, hi),
             )
         ],
+        "reviews": [
+            {"skill": s, "level": lv, "recall": r, "note": n, "reviewed_at": local_iso(at)}
+            for s, lv, r, n, at in conn.execute(
+                "SELECT skill_id, level, rating, note, reviewed_at FROM review "
+                "WHERE reviewed_at >= ? AND reviewed_at < ? ORDER BY reviewed_at, id",
+                (lo, hi),
+            )
+        ],
         "timer": next(
             (
                 {"skill": s, "started_at": local_iso(at), "note": n}

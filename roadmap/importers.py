@@ -626,6 +626,7 @@ class ExportState:
     checks: list[dict[str, Any]] = field(default_factory=list)
     assessments: list[dict[str, Any]] = field(default_factory=list)
     level_history: list[dict[str, Any]] = field(default_factory=list)
+    reviews: list[dict[str, Any]] = field(default_factory=list)
     skill_levels: list[dict[str, Any]] = field(default_factory=list)
     skills: dict[str, dict[str, Any]] = field(default_factory=dict)  # the export's tree, by id
     pillars: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -778,6 +779,25 @@ def roadmap_json(source: TextSource) -> tuple[ExportState, Iterator[Record]]:
                     },
                     now,
                 )
+            elif key == "reviews":
+                state.reviews = _check_items(
+                    stream.value(),
+                    at,
+                    key,
+                    {
+                        "skill": "name",
+                        "level": "level",
+                        "recall": "text?",
+                        "note": "note?",
+                        "reviewed_at": "time",
+                    },
+                    now,
+                )
+                for index, item in enumerate(state.reviews, 1):
+                    if item["recall"] not in ("again", "hard", "good", "easy"):
+                        raise DataError(
+                            f"{at}: reviews[{index}]: recall must be again, hard, good or easy"
+                        )
             elif key == "tree":
                 tree = stream.value()
                 if not isinstance(tree, dict):

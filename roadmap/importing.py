@@ -417,7 +417,7 @@ def apply_state(
     dry_run: bool,
     undo: dict[str, list[Any]] | None = None,
 ) -> int:
-    """Our own export: milestone checks, assessments, level history and levels.
+    """Our own export: milestone checks, assessments, level history, reviews and levels.
 
     Only what is not there yet is added; returns how many items were (or would be) added.
     What was changed is noted in ``undo`` (for the journal), so ``roadmap undo`` reverts
@@ -427,7 +427,7 @@ def apply_state(
     added = 0
     if undo is None:
         undo = {}
-    for part in ("checks", "assessments", "level_changes", "skills"):
+    for part in ("checks", "assessments", "level_changes", "reviews", "skills"):
         undo.setdefault(part, [])
     for check in state.checks:
         skill = resolve([check["skill"]])
@@ -495,6 +495,23 @@ def apply_state(
                         "changed_at": key[1],
                         "cause": item["cause"] or "",
                     },
+                )
+            )
+    for item in state.reviews:
+        skill = resolve([item["skill"]])
+        key = (skill, stored(item["reviewed_at"]), item["recall"])
+        if (
+            skill is None
+            or conn.execute(
+                "SELECT 1 FROM review WHERE skill_id = ? AND reviewed_at = ? AND rating = ?", key
+            ).fetchone()
+        ):
+            continue
+        added += 1
+        if not dry_run:
+            undo["reviews"].append(
+                write.insert_review(
+                    conn, skill, item["recall"], item["level"], item["note"] or "", key[1]
                 )
             )
     if not dry_run:

@@ -1,7 +1,7 @@
 """``undo``: revert the newest change in the journal, exactly.
 
 Every change a user makes (log, start, stop, switch, cancel, edit, delete, check,
-uncheck, assess, import) appends one journal entry in the same transaction (see
+uncheck, assess, review, import) appends one journal entry in the same transaction (see
 :mod:`roadmap.store.write`); its payload holds what is needed to revert it. ``undo``
 reverts the newest entry not yet undone and marks it undone; repeated ``undo`` walks
 further back. Entries are never deleted.
@@ -136,6 +136,10 @@ def undo(conn: Conn) -> Undone:
             before["note"],
         )
         _restore_skill(conn, payload)
+    elif action == "review":
+        write.delete_ids(conn, "review", [int(payload["review"])])
+        if "session" in payload:
+            write.delete_session(conn, int(payload["session"]["id"]))
     elif action == "assess":
         write.delete_ids(conn, "assessment", [int(payload["assessment"])])
         _restore_skill(conn, payload)
@@ -153,6 +157,7 @@ def _undo_import_state(conn: Conn, state: dict[str, Any]) -> None:
             write.set_milestone(conn, skill, key, None, link, note)
     write.delete_ids(conn, "assessment", [int(i) for i in state.get("assessments", [])])
     write.delete_ids(conn, "level_change", [int(i) for i in state.get("level_changes", [])])
+    write.delete_ids(conn, "review", [int(i) for i in state.get("reviews", [])])
     for skill_id, level, changed_at in state.get("skills", []):
         skill = write.current_skill_id(conn, skill_id)
         if skill is not None:

@@ -193,6 +193,24 @@ class LevelChange(SQLModel, table=True):
     cause: str
 
 
+class Review(SQLModel, table=True):
+    """A spaced-repetition review of a skill's level (``review SKILL --recall``, 0006):
+    how well it came back. The schedule is computed from these, the level changes and the
+    sessions when it is read (``roadmap.recall``); nothing derived is stored."""
+
+    __table_args__ = (
+        CheckConstraint("rating IN ('again', 'hard', 'good', 'easy')", name="ck_review_rating"),
+        Index("ix_review_skill", "skill_id", "reviewed_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    skill_id: str = Field(foreign_key="skill.id")
+    reviewed_at: str
+    rating: str
+    level: int  # the level reviewed
+    note: str = ""
+
+
 class Timer(SQLModel, table=True):
     """The running timer. ``slot`` is always 1 and unique: at most one timer runs."""
 

@@ -1,10 +1,11 @@
-"""Use-cases that record progress: check / uncheck a milestone, assess a level.
+"""Use-cases that record progress: check / uncheck a milestone, assess a level, review it.
 
 Each runs inside the caller's write transaction and appends one journal entry.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from roadmap import clock
@@ -116,3 +117,47 @@ def assess(
         },
     )
     return assessment, change
+
+
+def review(
+    conn: Conn, skill_id: str, rating: str, note: str, minutes: int | None, now: datetime
+) -> Row:
+    """Record a spaced-repetition review of the skill's level (``rating``: again, hard, good,
+    easy) at ``now``; with ``minutes``, the study session it took too (placed as ``log``
+    places a session of today: in the latest free time ending by now). One journal entry:
+    ``undo`` removes both. The level itself never changes here."""
+    from roadmap import overlaps, track
+    from roadmap.timeparse import format_duration
+
+    level = int(write.skill_state(conn, skill_id)["level"])
+    if level < 1:
+        raise StateError(
+            f"'{skill_id}' is at level 0: there is no level to review yet",
+            hint=f"reach level 1 first: roadmap check {skill_id} 1.1, or roadmap assess "
+            f"{skill_id} 1",
+        )
+    session: Row | None = None
+    if minutes is not None:
+        started = overlaps.place(conn, now.date(), minutes, now)
+        session = track.new_session(skill_id, started, minutes, note, ["review"])
+        session["id"] = write.insert_session(conn, session)
+    at = clock.to_stored(now)
+    review_id = write.insert_review(conn, skill_id, rating, level, note, at)
+    spent = (
+        ""
+        if session is None
+        else f", {format_duration(session['minutes'])} logged as #{session['id']}"
+    )
+    payload: Row = {"review": review_id, "skill": skill_id}
+    if session is not None:
+        payload["session"] = session
+    write.journal(conn, "review", f"review {skill_id} at level {level}: {rating}{spent}", payload)
+    return {
+        "id": review_id,
+        "skill": skill_id,
+        "level": level,
+        "recall": rating,
+        "at": clock.local_iso(at),
+        "note": note,
+        "session": None if session is None else int(session["id"]),
+    }

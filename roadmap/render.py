@@ -163,6 +163,7 @@ def tree_view(
     max_level: int,
     need: dict[str, int] | None = None,
     target: str | None = None,
+    rusty: set[str] | None = None,
 ) -> RenderableType:
     """Pillars and nested skills with their level (:func:`roadmap.analysis.rollup_level`): a
     group shows the roll-up of its children, labelled; a parent with milestones its own level
@@ -180,6 +181,7 @@ def tree_view(
         head.append_text(text(target, "dim"))
     root = Outline(head)
     need = need or {}
+    rusty_ids = rusty or set()
 
     def add(branch: Any, skill: SkillRow) -> None:
         label = text(skill.name)
@@ -197,6 +199,8 @@ def tree_view(
         elif skill.children:
             below = analysis.subtree_rollup(skill.id, by_id, children) or 0.0
             label.append(f" (own; its skills {_level_text(below)} roll-up)", style="cyan")
+        if skill.id in rusty_ids:
+            label.append(" rusty", style="bold red")
         node = branch.add(label)
         for child in skill.children:
             add(node, child)
@@ -456,6 +460,22 @@ def status_view(data: vd.Status, names: dict[str, str], full: bool = False) -> R
     return Fit(build)
 
 
+def _rusty_line(data: vd.Status, room: int) -> Text:
+    """One line (``room`` characters): the rusty levels by id when they fit, else how many."""
+    from rich.text import Text
+
+    rusty = data["rusty"]
+    named = ", ".join(f"{r['skill']} (level {r['level']})" for r in rusty)
+    if len(named) > room:
+        named = _plural(len(rusty), "level")
+    line = Text(named, style="bold red")
+    if len(line.plain) + 34 <= room:
+        line.append(": re-check their milestones", style="dim")
+    elif len(line.plain) + 17 <= room:
+        line.append(" (roadmap review)", style="dim")
+    return line
+
+
 def _status(
     data: vd.Status, names: dict[str, str], width: int, full: bool = False
 ) -> RenderableType:
@@ -519,6 +539,8 @@ def _status(
             line.append(": forgotten? roadmap stop --at TIME, or roadmap cancel")
         rows.append(("Timer", line))
     rows += _forecast_rows(data["forecast"])
+    if data["rusty"]:
+        rows.append(("Rusty", _rusty_line(data, width - 11)))
     parts.append(_fields(rows))
 
     gaps = data["top_gaps"] if full else data["top_gaps"][:3]
@@ -663,6 +685,12 @@ def show_view(data: dict[str, Any]) -> RenderableType:
         level.append(f", target needs {data['required']}")
     if data.get("readiness") is not None:
         level.append(f", readiness {data['readiness']:.0%}")
+    if data.get("rusty"):
+        level.append(" rusty", style="bold red")
+        level.append(
+            f": a review found it gone; re-check its level-{data['level']} milestones "
+            f"(roadmap check), or review it again"
+        )
     fields.add_row(Text("Level", style="bold"), level)
     if not group:
         fields.add_row(Text("How", style="bold"), Text(_how(data)))
@@ -851,39 +879,61 @@ def _forecast_pillars_stacked(
 # --- review ------------------------------------------------------------------------------------
 
 
-def review_table(rows: Sequence[vd.ReviewRow]) -> RenderableType:
+def review_table(rows: Sequence[vd.ReviewRow], one: bool = False) -> RenderableType:
     if not rows:
-        return text("Nothing is going stale.", "green")
-    return Fit(lambda width: _review(rows, width >= WIDE))
+        return text("Nothing is due for review.", "green")
+    return Fit(lambda width: _review(rows, width >= WIDE, one))
 
 
-def _review(rows: Sequence[vd.ReviewRow], wide: bool) -> RenderableType:
+def _review(rows: Sequence[vd.ReviewRow], wide: bool, one: bool) -> RenderableType:
     from rich.console import Group
     from rich.text import Text
 
-    table = _table("Going stale (most overdue first)")
+    table = _table("Review schedule" if one else "Due for review (most overdue first)")
     _name_column(table, "skill")
     _number_column(table, "level")
-    table.add_column("last active", no_wrap=True)
+    table.add_column("due", no_wrap=True)
+    _number_column(table, "recall")
     if wide:
-        _number_column(table, "every")
-    _number_column(table, "overdue")
+        _number_column(table, "stability")
+        table.add_column("last review", no_wrap=True)
     for row in rows:
         overdue = row["overdue_days"]
-        every = [f"{row['interval_days']}d"] if wide else []
+        if row["due"] is None:
+            due = "never reviewed"
+        elif overdue is not None and overdue > 0:
+            due = f"{row['due']} ({overdue}d ago)"
+        else:
+            due = row["due"]
+        r = row["retrievability"]
+        last = row["last_review"]
+        extra = []
+        if wide:
+            stability = row["stability"]
+            extra = [
+                "" if stability is None else f"{stability:.0f}d",
+                "" if last is None else f"{last['at'][:10]} {last['recall']}",
+            ]
+        name = text(row["name"])
+        if row["rusty"]:
+            name.append(" rusty", style="bold red")
         table.add_row(
-            text(row["name"]),
-            str(row["level"]),
-            row.get("last_activity") or "never",
-            *every,
-            "never practised" if overdue is None else f"{overdue}d",
+            name, str(row["level"]), due, "" if r is None else f"{round(r * 100)}%", *extra
         )
     note = Text(
-        "last active: the latest session or level change. A skill at level L is due for "
-        "review every 7 x 2^(L-1) days (7, 14, 28, 56, 112).",
+        "recall: the estimated chance the level is still there (FSRS); a level is due when it "
+        "falls to 90%. Record a review: roadmap review SKILL --recall again|hard|good|easy.",
         style="dim",
     )
-    return Group(table, note)
+    parts: list[RenderableType] = [table]
+    parts += [
+        Text(f"{row['skill']}: {reason}")
+        for row in rows
+        for reason in row["reasons"]
+        if row["rusty"]
+    ]
+    parts.append(note)
+    return Group(*parts)
 
 
 # --- heatmap -----------------------------------------------------------------------------------

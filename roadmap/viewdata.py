@@ -44,8 +44,23 @@ class ReviewRow(TypedDict):
     level: int
     last_practised: str | None
     last_activity: str | None
-    interval_days: int
-    overdue_days: int | None
+    interval_days: int | None  # from the last review (of any kind) to due
+    overdue_days: int | None  # today − due (negative: not due yet); None: never scheduled
+    due: str | None  # the local day the level is due for review
+    retrievability: float | None  # the chance the level is still there today (FSRS)
+    stability: float | None  # days for that chance to fall to 90 %
+    difficulty: float | None  # 1..10
+    state: str  # FSRS card state: "review" (scheduled) or "new"
+    reviews: int  # reviews replayed: the start, level-ups, explicit reviews, sessions when due
+    rusty: bool
+    last_review: LastReview | None
+    reasons: list[str]  # why it is listed: rusty, or due for review
+
+
+class LastReview(TypedDict):
+    at: str
+    recall: str
+    note: str
 
 
 class PillarForecast(TypedDict):
@@ -109,6 +124,14 @@ class Status(TypedDict):
     streak: Streak
     timer: TimerJson | None
     forecast: Forecast
+    rusty: list[RustyRow]
+
+
+class RustyRow(TypedDict):
+    skill: str
+    name: str
+    level: int
+    since: str  # when the review that found it rusty was recorded (local ISO 8601)
 
 
 class MinutesById(TypedDict):

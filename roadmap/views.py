@@ -8,13 +8,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from roadmap import analysis
 from roadmap import viewdata as vd
 from roadmap.clock import from_stored
 from roadmap.store import queries
 from roadmap.store.protocol import Conn
+
+if TYPE_CHECKING:
+    from roadmap.recall import Schedule
 
 
 @dataclass
@@ -29,14 +32,48 @@ class World:
     target: analysis.Target
     target_row: queries.TargetRow
     meta: dict[str, str]
+    rusty: dict[str, tuple[str, int]]  # skill → (when, level) of the "again" review
+    schedules: dict[str, Schedule]  # per skill at level ≥ 1, when loaded with ``now``
+    history: queries.RecallHistory | None = None
 
 
-def load(conn: Conn, target_id: str, today: date) -> World:
+def schedules(
+    conn: Conn, rows: list[queries.SkillRow], now: datetime
+) -> tuple[dict[str, Schedule], queries.RecallHistory]:
+    """The review schedule of every non-archived skill at level ≥ 1 (``roadmap.recall``)."""
+    from roadmap import recall
+    from roadmap.clock import to_stored
+
+    history = queries.recall_history(conn)
+    out: dict[str, Schedule] = {}
+    for row in rows:
+        if row.archived or row.level < 1:
+            continue
+        changes = [(from_stored(at), p, lv) for at, p, lv in history.changes.get(row.id, [])]
+        start = recall.card_start(changes)
+        if start is None and row.level_changed_at:  # a level with no recorded rise
+            start = from_stored(row.level_changed_at)
+        reviews = [(from_stored(at), rating) for at, rating in history.reviews.get(row.id, [])]
+
+        def first(since: datetime, skill_id: str = row.id) -> datetime | None:
+            found = queries.first_session_from(conn, skill_id, to_stored(since))
+            return None if found is None else from_stored(found)
+
+        out[row.id] = recall.replay(recall.events(start, changes, reviews), first, now)
+    return out, history
+
+
+def load(conn: Conn, target_id: str, today: date, now: datetime | None = None) -> World:
+    """Everything the views compute from; with ``now``, the review schedules too (that
+    replay imports ``fsrs``: only the views that use due dates ask for it)."""
     rows = queries.skills(conn)
     stats = queries.skill_stats(conn)
     prereqs = queries.prerequisites(conn)
+    rusty = queries.rusty(conn)
+    plans, history = schedules(conn, rows, now) if now is not None else ({}, None)
     skills = []
     for row in rows:
+        plan = plans.get(row.id)
         total, last, since_change = stats.get(row.id, (0, None, 0))
         changed = from_stored(row.level_changed_at).date() if row.level_changed_at else None
         skills.append(
@@ -55,6 +92,10 @@ def load(conn: Conn, target_id: str, today: date) -> World:
                 level_changed=changed,
                 has_milestones=row.has_milestones,
                 hours_by_level=row.hours_by_level,
+                scheduled=plan is not None,
+                due=None if plan is None or plan.due is None else plan.due.astimezone().date(),
+                retrievability=None if plan is None else plan.retrievability,
+                rusty=row.id in rusty and row.level >= 1,
             )
         )
     target_row = next(t for t in queries.targets(conn) if t.id == target_id)
@@ -73,6 +114,9 @@ def load(conn: Conn, target_id: str, today: date) -> World:
         target=target,
         target_row=target_row,
         meta=queries.meta(conn),
+        rusty=rusty,
+        schedules=plans,
+        history=history,
     )
 
 
@@ -233,11 +277,71 @@ def status(conn: Conn, world: World) -> vd.Status:
         "streak": {"current": streak.current, "longest": streak.longest},
         "timer": timer_json,
         "forecast": forecast(conn, world),
+        "rusty": rusty_rows(world),
     }
 
 
-def review(world: World) -> list[vd.ReviewRow]:
-    return [s.to_json() for s in analysis.stale(world.skills, world.today)]
+def rusty_rows(world: World) -> list[vd.RustyRow]:
+    """The rusty levels (no replay: :func:`roadmap.store.queries.rusty`), by skill id."""
+    return [
+        {
+            "skill": s.id,
+            "name": s.name,
+            "level": s.level,
+            "since": from_stored(world.rusty[s.id][0]).isoformat(timespec="seconds"),
+        }
+        for s in sorted(world.skills, key=lambda s: s.id)
+        if s.rusty
+    ]
+
+
+def review(world: World, skill_id: str | None = None) -> list[vd.ReviewRow]:
+    """The skills whose level is due for review or rusty, most overdue first (never
+    scheduled first, then by due day, then id); with ``skill_id``, that skill's row whatever
+    its schedule (none if it has no level to review)."""
+    rows = []
+    for skill in world.skills:
+        plan = world.schedules.get(skill.id)
+        if plan is None:
+            continue
+        if skill_id is None:
+            if not (skill.rusty or analysis.is_due(skill, world.today)):
+                continue
+        elif skill.id != skill_id:
+            continue
+        rows.append(_review_row(world, skill, plan))
+    rows.sort(key=lambda r: (r["due"] is not None, r["due"] or "", r["skill"]))
+    return rows
+
+
+def _review_row(world: World, skill: analysis.Skill, plan: Schedule) -> vd.ReviewRow:
+    known = [d for d in (skill.last_practised, skill.level_changed) if d is not None]
+    last = world.history.last_review.get(skill.id) if world.history else None
+    return {
+        "skill": skill.id,
+        "name": skill.name,
+        "pillar": skill.pillar,
+        "level": skill.level,
+        "last_practised": _iso(skill.last_practised),
+        "last_activity": _iso(max(known, default=None)),
+        "interval_days": plan.interval_days,
+        "overdue_days": None if skill.due is None else (world.today - skill.due).days,
+        "due": _iso(skill.due),
+        "retrievability": None if plan.retrievability is None else round(plan.retrievability, 3),
+        "stability": None if plan.stability is None else round(plan.stability, 2),
+        "difficulty": None if plan.difficulty is None else round(plan.difficulty, 2),
+        "state": plan.state,
+        "reviews": plan.reviews,
+        "rusty": skill.rusty,
+        "last_review": None
+        if last is None
+        else {
+            "at": from_stored(last[0]).isoformat(timespec="seconds"),
+            "recall": last[1],
+            "note": last[2],
+        },
+        "reasons": analysis.review_reasons(skill, world.today),
+    }
 
 
 def show(conn: Conn, world: World, skill_id: str) -> dict[str, Any]:
@@ -314,6 +418,10 @@ def show(conn: Conn, world: World, skill_id: str) -> dict[str, Any]:
         "evidence": [
             {k: v for k, v in e.items() if k != "skill"} for e in queries.evidence(conn, skill_id)
         ],
+        "rusty": bool(skill and skill.rusty),
+        "rusty_since": from_stored(world.rusty[skill_id][0]).isoformat(timespec="seconds")
+        if skill and skill.rusty
+        else None,
     }
 
 

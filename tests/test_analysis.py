@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from roadmap.analysis import (
     Gap,
     Skill,
-    Stale,
     Streak,
     Target,
     children_of,
@@ -23,8 +22,8 @@ from roadmap.analysis import (
     heat_bucket,
     heatmap,
     index,
+    is_due,
     is_leaf,
-    is_stale,
     is_unlocked,
     leaf_descendants,
     locked_by,
@@ -34,13 +33,11 @@ from roadmap.analysis import (
     readiness,
     recommend,
     recommendation_requirements,
-    reference_date,
     remaining_effort,
     remaining_hours,
-    review_interval_days,
+    review_reasons,
     rollup_level,
     shown_level,
-    stale,
     streaks,
     subtree_readiness,
     target_requirements,
@@ -96,9 +93,23 @@ SKILLS = [
         hours=10,
         minutes_since_level_change=240,
         last_practised=days_ago(19),
+        scheduled=True,
+        due=days_ago(12),
+        retrievability=0.8134,
     ),
     Skill("cluster", "Clusters", "hpc", weight=2, level=0, requires=(("linux", 2),)),
-    Skill("linux", "Linux", "hpc", weight=1, level=1, hours=5, last_practised=days_ago(2)),
+    Skill(
+        "linux",
+        "Linux",
+        "hpc",
+        weight=1,
+        level=1,
+        hours=5,
+        last_practised=days_ago(2),
+        scheduled=True,
+        due=days_ago(-3),
+        retrievability=0.95,
+    ),
     Skill("ml", "ML", "ai", weight=2, level=3),
 ]
 TARGET = Target(
@@ -454,63 +465,36 @@ def test_subtree_readiness_is_the_roll_up_of_the_formula() -> None:
     assert subtree_readiness(after, TARGET, "gpu") == pytest.approx(8 / 11)
 
 
-# --- staleness ---------------------------------------------------------------------------------
+# --- reviews due (the schedules are roadmap.recall's: tests/test_recall.py) -------------------
 
-
-def test_review_intervals() -> None:
-    assert [review_interval_days(level) for level in range(1, 6)] == [7, 14, 28, 56, 112]
-    with pytest.raises(ValueError):
-        review_interval_days(0)
-
-
-STALE_SKILLS = [
-    Skill("s1", "S1", "p", level=1, last_practised=days_ago(10)),  # 10 - 7 = 3
-    Skill(
-        "s2", "S2", "p", level=3, last_practised=days_ago(80), level_changed=days_ago(19)
-    ),  # levelled 19 days ago < 28
-    Skill("s3", "S3", "p", level=2, last_practised=days_ago(50)),  # 50 - 14 = 36
-    Skill("s4", "S4", "p", level=2),  # never: first
-    Skill("s5", "S5", "p", level=0),  # level 0: never stale
-    Skill("s6", "S6", "p", level=1, last_practised=days_ago(7)),  # exactly the interval
-    Skill("s7", "S7", "p", level=1, archived=True),  # archived
-    Skill("s8", "S8", "p", level=3, level_changed=days_ago(40)),  # parent: 40 - 28 = 12
-    Skill("s9", "S9", "p", parent="s8", level=3, last_practised=days_ago(1)),
-    Skill("s0", "S0", "p", level=1, last_practised=days_ago(10)),  # same as s1: by id
+DUE_SKILLS = [
+    Skill("s1", "S1", "p", level=1, scheduled=True, due=days_ago(3), retrievability=0.85),
+    Skill("s2", "S2", "p", level=3, scheduled=True, due=TODAY, retrievability=0.9),
+    Skill("s3", "S3", "p", level=2, scheduled=True, due=days_ago(-1), retrievability=0.92),
+    Skill("s4", "S4", "p", level=2, scheduled=True),  # a level never scheduled: due
+    Skill("s5", "S5", "p", level=0, scheduled=True),  # level 0: nothing to review
+    Skill("s6", "S6", "p", level=1, scheduled=True, due=days_ago(9), archived=True),
+    Skill("s7", "S7", "p", level=1, due=days_ago(9)),  # no schedule computed (status)
+    Skill("s8", "S8", "p", level=2, scheduled=True, due=days_ago(-5), rusty=True),
 ]
 
 
-def test_stale_order_and_numbers() -> None:
-    found = stale(STALE_SKILLS, TODAY)
-    assert [(s.skill, s.overdue_days) for s in found] == [
-        ("s4", None),
-        ("s3", 36),
-        ("s8", 12),
-        ("s0", 3),
-        ("s1", 3),
+def test_is_due() -> None:
+    due = [s.id for s in DUE_SKILLS if is_due(s, TODAY)]
+    assert due == ["s1", "s2", "s4"]
+
+
+def test_review_reasons() -> None:
+    by_id = index(DUE_SKILLS)
+    assert review_reasons(by_id["s1"], TODAY) == [
+        "due for review since 2026-11-17 (recall about 85%)"
     ]
-    assert found[1] == Stale("s3", "S3", "p", 2, days_ago(50), 14, 36, days_ago(50))
-    # s8 was never practised: its reference is its level change
-    assert found[2] == Stale("s8", "S8", "p", 3, None, 28, 12, days_ago(40))
-    assert found[0].to_json() == {
-        "skill": "s4",
-        "name": "S4",
-        "pillar": "p",
-        "level": 2,
-        "last_practised": None,
-        "last_activity": None,
-        "interval_days": 14,
-        "overdue_days": None,
-    }
-    assert found[1].to_json()["last_practised"] == "2026-10-01"
-    assert found[2].to_json()["last_activity"] == "2026-10-11"
-
-
-def test_reference_date_is_the_later_of_session_and_level_change() -> None:
-    by_id = index(STALE_SKILLS)
-    assert reference_date(by_id["s2"]) == days_ago(19)
-    assert reference_date(by_id["s4"]) is None
-    assert not is_stale(by_id["s2"], TODAY)
-    assert is_stale(by_id["s3"], TODAY)
+    assert review_reasons(by_id["s2"], TODAY) == ["due for review today (recall about 90%)"]
+    assert review_reasons(by_id["s3"], TODAY) == []
+    assert review_reasons(by_id["s4"], TODAY) == ["level 2 never reviewed"]
+    assert review_reasons(by_id["s8"], TODAY) == [
+        "rusty at level 2: re-check its level-2 milestones"
+    ]
 
 
 # --- recommendations ---------------------------------------------------------------------------
@@ -518,14 +502,14 @@ def test_reference_date_is_the_later_of_session_and_level_change() -> None:
 
 def test_recommend_exact_scores_and_order() -> None:
     recs = recommend(SKILLS, TARGET, TODAY, limit=5)
-    # mpi:   3·1 / (10 - 4) = 0.5, stale (19 days > 7) × 1.5                = 0.75
+    # mpi:   3·1 / (10 - 4) = 0.5, due for review × 1.5                     = 0.75
     # cuda:  3·1 / 10 = 0.3, unlocks nccl (gap, needs cuda 3) × 1.25       = 0.375
     # linux: not required, but cluster needs it at 2: 1·1 / 5 × 1.25       = 0.25
     assert [(r.skill, r.score) for r in recs] == [("mpi", 0.75), ("cuda", 0.375), ("linux", 0.25)]
     assert recs[0].reasons == (
         "1 level below the required 2 (weight 3)",
         "about 6 h to level 2",
-        "not practised for 19 days (review every 7)",
+        "due for review since 2026-11-08 (recall about 81%)",
     )
     assert recs[1].reasons == (
         "1 level below the required 3 (weight 3)",
@@ -559,7 +543,7 @@ def test_levelling_the_prerequisite_unlocks_the_skill() -> None:
     after = raise_level(SKILLS, "cuda", 3)
     recs = {r.skill: r for r in recommend(after, TARGET, TODAY, limit=100)}
     assert "cuda" not in recs
-    # nccl: 1·2 / max(1, 20 - 10) = 0.2, not stale (level 0), unlocks nothing
+    # nccl: 1·2 / max(1, 20 - 10) = 0.2, not due (level 0), unlocks nothing
     assert recs["nccl"].score == 0.2
     assert recs["nccl"].reasons == (
         "2 levels below the required 2 (weight 1)",
@@ -615,11 +599,17 @@ def test_recommend_floor_of_one_hour_and_hours_already_logged() -> None:
     assert recs[1].reasons[-1] == "the hours for level 1 are already logged"
 
 
-def test_recommend_stale_without_any_date() -> None:
-    skills = [Skill("s", "S", "p", level=1, hours=10)]
-    recs = recommend(skills, Target("t", "T", {"s": 2}), TODAY)
+def test_recommend_a_level_never_scheduled_or_rusty() -> None:
+    never = [Skill("s", "S", "p", level=1, hours=10, scheduled=True)]
+    recs = recommend(never, Target("t", "T", {"s": 2}), TODAY)
     assert recs[0].score == 0.15  # 1·1 / 10 × 1.5
-    assert recs[0].reasons[-1] == "never practised at level 1 (review every 7)"
+    assert recs[0].reasons[-1] == "level 1 never reviewed"
+    rusty = [Skill("s", "S", "p", level=1, hours=10, scheduled=True, due=TODAY, rusty=True)]
+    recs = recommend(rusty, Target("t", "T", {"s": 2}), TODAY)
+    assert recs[0].score == 0.15
+    assert recs[0].reasons[-1] == "rusty at level 1: re-check its level-1 milestones"
+    unscheduled = [Skill("s", "S", "p", level=1, hours=10)]  # a view without schedules
+    assert recommend(unscheduled, Target("t", "T", {"s": 2}), TODAY)[0].score == 0.1
 
 
 def test_recommend_counts_each_locked_dependent() -> None:

@@ -81,6 +81,7 @@ def hostile(run: Run, monkeypatch: pytest.MonkeyPatch) -> Run:
     at(run, "2026-11-06T12:00:00Z", "check", "linalg", "1.1", "--note", "<b>done</b>")
     at(run, "2026-11-08T09:00:00Z", "assess", "calculus", "1", "--note", "| table breaker")
     at(run, "2026-11-16T09:00:00Z", "assess", "cpp", "2", "--note", "=1+1")
+    at(run, "2026-11-17T09:00:00Z", "review", "calculus", "--recall", "hard", "--note", "=2+2")
     return run
 
 
@@ -194,6 +195,7 @@ def test_the_schema_has_teeth(hostile: Run) -> None:
         lambda d: d.update(format="something-else"),
         lambda d: d.update(version=2),
         lambda d: d["milestone_checks"][0].update(checked_at=None),
+        lambda d: d["reviews"][0].update(recall="meh"),
     ]
     for breaking in breakages:
         broken = json.loads(json.dumps(doc))

@@ -122,7 +122,10 @@ def test_demo_fills_a_separate_dir_and_leaves_the_users_alone(
     assert len(status["next"]) == 3
     assert run.json("report", "--since", "-27d")["minutes"] > 600  # four busy weeks
     assert run.json("report", "--month")["minutes"] == this_month > 0
-    assert run.json("review"), "an experienced engineer has skills going stale"
+    due = run.json("review")
+    assert len(due) > 3, "an experienced engineer has levels due for review"
+    assert [r["skill"] for r in due if r["rusty"]] == [r["skill"] for r in status["rusty"]]
+    assert len(status["rusty"]) == 1 and any(r["last_review"] for r in due)
     assert "more" in run.ok("heatmap").stdout
 
 

@@ -28,6 +28,7 @@ STATUS_KEYS = {
     "streak",
     "timer",
     "forecast",
+    "rusty",
 }
 TARGET_KEYS = {"id", "name", "by"}
 STATUS_PILLAR_KEYS = {"id", "name", "readiness", "minutes_week", "minutes_total"}
@@ -73,7 +74,7 @@ REPORT_KEYS = {
     "level_ups",
     "hours",
 }
-STALE_KEYS = {
+REVIEW_KEYS = {
     "skill",
     "name",
     "pillar",
@@ -82,6 +83,15 @@ STALE_KEYS = {
     "last_activity",
     "interval_days",
     "overdue_days",
+    "due",
+    "retrievability",
+    "stability",
+    "difficulty",
+    "state",
+    "reviews",
+    "rusty",
+    "last_review",
+    "reasons",
 }
 
 
@@ -174,9 +184,12 @@ def test_report_json_contract(ready: Run) -> None:
 
 def test_review_json_contract(ready: Run, sql: Sql) -> None:
     ready.ok("assess", "linalg", "1")
+    month_ago = f"{today() - timedelta(days=30)}T12:00:00Z"
+    sql("UPDATE level_change SET changed_at = ? WHERE skill_id = 'linalg'", (month_ago,))
     set_level_changed(sql, "linalg", today() - timedelta(days=30))
     rows = ready.json("review")
-    assert rows and all(set(r) == STALE_KEYS for r in rows)
+    assert rows and all(set(r) == REVIEW_KEYS for r in rows)
+    assert rows[0]["overdue_days"] > 0 and 0 < rows[0]["retrievability"] < 0.9
 
 
 # --- exact numbers -----------------------------------------------------------------------------
@@ -346,26 +359,6 @@ def test_week_minutes_totals_and_streaks(ready: Run) -> None:
     assert pillars["math"]["minutes_total"] == 7 * 30
     assert pillars["math"]["minutes_week"] == this_week
     assert (pillars["software"]["minutes_total"], pillars["software"]["minutes_week"]) == (60, 0)
-
-
-def test_review_lists_stale_skills_most_overdue_first(ready: Run, sql: Sql) -> None:
-    ready.ok("assess", "linalg", "2")
-    ready.ok("assess", "calculus", "1")
-    set_level_changed(sql, "linalg", today() - timedelta(days=30))  # every 14 days
-    set_level_changed(sql, "calculus", today() - timedelta(days=40))  # every 7 days
-    ready.ok("log", "calculus", "30m", "--on", "-10d")  # practised since: 10 − 7 = 3
-    rows = ready.json("review")
-    assert [(r["skill"], r["overdue_days"], r["interval_days"]) for r in rows] == [
-        ("linalg", 16, 14),
-        ("calculus", 3, 7),
-    ]
-    assert rows[0]["last_practised"] is None
-    assert rows[0]["last_activity"] == (today() - timedelta(days=30)).isoformat()
-    assert rows[1]["last_practised"] == (today() - timedelta(days=10)).isoformat()
-    ready.ok("log", "linalg", "20m")
-    assert [r["skill"] for r in ready.json("review")] == ["calculus"]
-    out = ready.ok("review").stdout
-    assert "Calculus" in out and "3d" in out
 
 
 def test_report_counts_the_period(ready: Run) -> None:

@@ -79,7 +79,7 @@ def demo(
     info(
         f"demo data: {summary.sessions} sessions ({summary.minutes // 60} h) since "
         f"{summary.first_day:%Y-%m-%d}, {summary.milestones} milestones checked, "
-        f"{summary.level_changes} level changes\n"
+        f"{summary.level_changes} level changes, {summary.reviews} reviews\n"
         f"  in {target} (your own data is untouched)\n\n" + _looking(target)
     )
 

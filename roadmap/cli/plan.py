@@ -82,7 +82,7 @@ def plan(
 
     conn = app_of(ctx).conn()
     now = clock.now()
-    world = views.load(conn, resolve.target(conn, target), now.date())
+    world = views.load(conn, resolve.target(conn, target), now.date(), now)
     data = views.plan(conn, world, now, days, hours)
     if ics is not None:
         from roadmap import atomic

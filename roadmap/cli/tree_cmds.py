@@ -102,21 +102,28 @@ def tree(
     if pillar is not None:
         chosen = resolve.pillar(conn, pillar)
         pillars = [p for p in pillars if p.id == chosen]
+    rusty = set(queries.rusty(conn))
     if as_json:
         levels = _levels(pillars)
         print_json(
-            {"title": meta.get("title", ""), "pillars": [_pillar_json(p, levels) for p in pillars]}
+            {
+                "title": meta.get("title", ""),
+                "pillars": [_pillar_json(p, levels, rusty) for p in pillars],
+            }
         )
         return
     max_level = max((lv["level"] for lv in queries.levels(conn)), default=5)
     world = views.load(conn, resolve.target(conn, target), local_now().date())
     need = analysis.target_requirements(world.skills, world.target)
     title = meta.get("title", "Roadmap")
-    view = render.tree_view(title, pillars, max_level, need, world.target.name)
+    rusty = {s.id for s in world.skills if s.rusty}
+    view = render.tree_view(title, pillars, max_level, need, world.target.name, rusty)
     display(ctx, view, page=True)
 
 
-def _skill_json(skill: Any, levels: dict[str, tuple[float, float | None, bool]]) -> dict[str, Any]:
+def _skill_json(
+    skill: Any, levels: dict[str, tuple[float, float | None, bool]], rusty: set[str]
+) -> dict[str, Any]:
     level, below, group = levels[skill.id]
     return {
         "id": skill.id,
@@ -127,7 +134,8 @@ def _skill_json(skill: Any, levels: dict[str, tuple[float, float | None, bool]])
         "weight": skill.weight,
         "hours": skill.hours,
         "hours_by_level": list(skill.hours_by_level) if skill.hours_by_level else None,
-        "children": [_skill_json(c, levels) for c in skill.children],
+        "rusty": skill.id in rusty and skill.level >= 1,
+        "children": [_skill_json(c, levels, rusty) for c in skill.children],
     }
 
 
@@ -149,12 +157,12 @@ def _levels(pillars: Any) -> dict[str, tuple[float, float | None, bool]]:
 
 
 def _pillar_json(
-    pillar: Any, levels: dict[str, tuple[float, float | None, bool]]
+    pillar: Any, levels: dict[str, tuple[float, float | None, bool]], rusty: set[str]
 ) -> dict[str, Any]:
     return {
         "id": pillar.id,
         "name": pillar.name,
-        "skills": [_skill_json(s, levels) for s in pillar.skills],
+        "skills": [_skill_json(s, levels, rusty) for s in pillar.skills],
     }
 
 

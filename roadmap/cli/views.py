@@ -18,13 +18,16 @@ if TYPE_CHECKING:
 PANEL = "Views"
 
 
-def _world(ctx: typer.Context, target: str | None) -> tuple[Conn, World]:
+def _world(ctx: typer.Context, target: str | None, schedules: bool = False) -> tuple[Conn, World]:
+    """The views' data; ``schedules``: with the review schedules (a replay through ``fsrs``),
+    for the views that show what is due (review, next); the dashboard does without it."""
     from roadmap import resolve, views
     from roadmap.timeparse import local_now
 
     conn = app_of(ctx).conn()
     target_id = resolve.target(conn, target)
-    return conn, views.load(conn, target_id, local_now().date())
+    now = local_now()
+    return conn, views.load(conn, target_id, now.date(), now if schedules else None)
 
 
 def status(
@@ -44,7 +47,7 @@ def status(
     """
     from roadmap import render, views
 
-    conn, world = _world(ctx, target)
+    conn, world = _world(ctx, target)  # no replay: rusty levels come from one query
     data = views.status(conn, world)
     if as_json:
         print_json(data)
@@ -104,7 +107,7 @@ def next_(
     """
     from roadmap import render, views
 
-    _, world = _world(ctx, target)
+    _, world = _world(ctx, target, schedules=True)
     data = views.recommendations(world, limit)
     if as_json:
         print_json(data)
@@ -179,19 +182,130 @@ def _weekly_hours(text: str) -> float:
     return raw / 60
 
 
-def review(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Skills going stale (not practised within their review interval), most overdue first.
+RecallOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--recall",
+        "-r",
+        help="How well the level came back: again (it did not: the level is rusty), hard, "
+        "good, easy. Records a review and schedules the next.",
+        show_default=False,
+    ),
+]
+
+
+def review(
+    ctx: typer.Context,
+    skill: Annotated[
+        str | None,
+        typer.Argument(
+            help="Skill id, id prefix or name: its schedule, or with --recall a review of it.",
+            autocompletion=complete.skills,
+        ),
+    ] = None,
+    recall: RecallOpt = None,
+    note: Annotated[str | None, typer.Option("--note", "-n", help="A note (free text).")] = None,
+    minutes: Annotated[
+        str | None,
+        typer.Option(
+            "--minutes",
+            "-m",
+            help="Time the review took (45m, 1h, 1h30m): logged as a study session too.",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Levels due for review (FSRS), most overdue first; or record a review of one.
+
+    Each due level is shown with its recall: the estimated chance it is still there.
+
+    Every skill at level 1 or more has a review schedule, learnt from your reviews: study on
+    or after the due day counts as a good review. A review rated again marks the level rusty
+    (shown by show, tree and status) until a later review or level change; it never lowers
+    the level.
 
     Example: roadmap review
-    """
-    from roadmap import render, views
 
-    _, world = _world(ctx, None)
-    data = views.review(world)
-    if as_json:
-        print_json(data)
+    Example: roadmap review cuda --recall hard --note "had to look up warp shuffles" --minutes 30m
+    """
+    from roadmap import render, resolve, views
+
+    if recall is None:
+        if note is not None or minutes is not None:
+            from roadmap.errors import UsageError
+
+            raise UsageError("--note and --minutes go with --recall again|hard|good|easy")
+        conn, world = _world(ctx, None, schedules=True)
+        skill_id = None if skill is None else resolve.skill(conn, skill).id
+        data = views.review(world, skill_id)
+        if skill_id is not None and not data:
+            from roadmap.errors import StateError
+
+            raise StateError(
+                f"'{skill_id}' is at level 0: there is no level to review yet",
+                hint=f"reach level 1 first: roadmap check {skill_id} 1.1, or roadmap assess "
+                f"{skill_id} 1",
+            )
+        if as_json:
+            print_json(data)
+            return
+        display(ctx, render.review_table(data, one=skill_id is not None))
         return
-    display(ctx, render.review_table(data))
+    _record_review(ctx, skill, recall, note, minutes, as_json)
+
+
+def _record_review(
+    ctx: typer.Context,
+    skill: str | None,
+    rating: str,
+    note: str | None,
+    minutes_text: str | None,
+    as_json: bool,
+) -> None:
+    from roadmap import progress, recall, resolve, track, views
+    from roadmap.cli.common import info
+    from roadmap.errors import UsageError
+    from roadmap.store import queries
+    from roadmap.timeparse import local_now, parse_duration
+
+    if skill is None:
+        raise UsageError("which skill? roadmap review SKILL --recall again|hard|good|easy")
+    rating = rating.strip().lower()
+    if rating not in recall.RATINGS:
+        raise UsageError(
+            f"invalid --recall '{rating[:20]}': give again, hard, good or easy",
+            hint="again: it did not come back (the level is rusty); hard: with effort; "
+            "good: as expected; easy: without effort",
+        )
+    track.check_note(note)
+    minutes = None if minutes_text is None else parse_duration(minutes_text)
+    app = app_of(ctx)
+    ref = resolve.skill(app.conn(), skill)
+    now = local_now()
+    with app.write() as conn:  # the review and its session: one change, one undo
+        done = progress.review(conn, ref.id, rating, note or "", minutes, now)
+    conn = app.conn()
+    world = views.load(conn, resolve.target(conn, None), now.date(), now)
+    rows = views.review(world, ref.id)
+    session = None if done["session"] is None else queries.session_by_id(conn, done["session"])
+    if as_json:
+        print_json({"review": done, "session": session, "schedule": rows[0] if rows else None})
+        return
+    line = f"reviewed {ref.id} at level {done['level']}: {rating}"
+    if rows and rows[0]["due"]:
+        line += f"; next review {rows[0]['due']}"
+    typer.echo(line)
+    if session is not None:
+        from roadmap.timeparse import format_duration
+
+        typer.echo(f"logged #{session['id']}: {format_duration(session['minutes'])} on {ref.id}")
+    if rating == "again":
+        info(
+            f"{ref.id} is rusty at level {done['level']} (its level stays): re-check its "
+            f"level-{done['level']} milestones (roadmap show {ref.id}; "
+            f"roadmap check {ref.id} {done['level']}.N), or assess it again"
+        )
 
 
 def heatmap(

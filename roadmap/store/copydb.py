@@ -26,6 +26,7 @@ ORDER = (
     "session",
     "assessment",
     "level_change",
+    "review",
     "timer",
     "journal",
     *TRIGGER_KEPT,

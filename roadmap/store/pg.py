@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 LOCK_KEY = 0x524D4150  # "RMAP": the advisory lock every roadmap writer takes
 LOCK_TIMEOUT = "5s"  # as SQLite's busy timeout: then "busy, try again" (exit 75)
 CONNECT_TIMEOUT = 10
-ID_TABLES = ("session", "assessment", "level_change", "timer", "journal")
+ID_TABLES = ("session", "assessment", "level_change", "review", "timer", "journal")
 RESYNC_IDS = "SELECT " + ", ".join(
     f"setval(pg_get_serial_sequence('{t}', 'id'), "
     f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {t}), false)"

@@ -589,3 +589,54 @@ def evidence(conn: Conn, skill_id: str | None = None) -> list[dict[str, Any]]:
         }
         for skill, level, source, ref, text, proof, at in rows
     ]
+
+
+@dataclass
+class RecallHistory:
+    """What the spaced-repetition schedules replay (``roadmap.recall``), per skill."""
+
+    changes: dict[str, list[tuple[str, int, int]]]  # (changed_at, previous, level), in order
+    reviews: dict[str, list[tuple[str, str]]]  # (reviewed_at, rating), in order
+    last_review: dict[str, tuple[str, str, str]]  # the latest: (reviewed_at, rating, note)
+
+
+def recall_history(conn: Conn) -> RecallHistory:
+    """Every level change and review (small tables: one row per change, per review)."""
+    changes: dict[str, list[tuple[str, int, int]]] = {}
+    for skill_id, at, previous, level in conn.execute(
+        "SELECT skill_id, changed_at, previous, level FROM level_change ORDER BY changed_at, id"
+    ):
+        changes.setdefault(skill_id, []).append((at, int(previous), int(level)))
+    reviews: dict[str, list[tuple[str, str]]] = {}
+    last: dict[str, tuple[str, str, str]] = {}
+    for skill_id, at, rating, note in conn.execute(
+        "SELECT skill_id, reviewed_at, rating, note FROM review ORDER BY reviewed_at, id"
+    ):
+        reviews.setdefault(skill_id, []).append((at, rating))
+        last[skill_id] = (at, rating, note)
+    return RecallHistory(changes, reviews, last)
+
+
+def first_session_from(conn: Conn, skill_id: str, since: str) -> str | None:
+    """The start of the skill's first session at or after ``since`` (stored time): one seek
+    in the (skill_id, started_at) index."""
+    row = conn.execute(
+        "SELECT MIN(started_at) FROM session WHERE skill_id = ? AND started_at >= ?",
+        (skill_id, since),
+    ).fetchone()
+    return None if row is None or row[0] is None else str(row[0])
+
+
+def rusty(conn: Conn) -> dict[str, tuple[str, int]]:
+    """Skills whose latest review was ``again`` with no review or level change after it:
+    skill → (when, the level reviewed). No replay needed."""
+    return {
+        str(skill_id): (str(at), int(level))
+        for skill_id, at, level in conn.execute(
+            "SELECT r.skill_id, r.reviewed_at, r.level FROM review r WHERE r.rating = 'again' "
+            "AND NOT EXISTS (SELECT 1 FROM review o WHERE o.skill_id = r.skill_id "
+            "AND (o.reviewed_at > r.reviewed_at OR (o.reviewed_at = r.reviewed_at AND o.id > r.id))) "
+            "AND NOT EXISTS (SELECT 1 FROM level_change c WHERE c.skill_id = r.skill_id "
+            "AND c.changed_at > r.reviewed_at)"
+        )
+    }

@@ -7,6 +7,6 @@ take these from here; a test checks that the newest migration sets them.
 from __future__ import annotations
 
 APPLICATION_ID = 0x524D4150  # "RMAP": PRAGMA application_id stamps the file as ours
-SCHEMA_VERSION = 5  # PRAGMA user_version after the newest migration
-HEAD_REVISION = "0005"  # the newest Alembic revision
+SCHEMA_VERSION = 6  # PRAGMA user_version after the newest migration
+HEAD_REVISION = "0006"  # the newest Alembic revision
 SQLITE_MAGIC = b"SQLite format 3\x00"

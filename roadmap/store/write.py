@@ -36,7 +36,7 @@ SESSION_FIELDS = (
     "created_at",
 )
 _SESSION_SELECT = f"SELECT {', '.join(SESSION_FIELDS)} FROM session"
-HISTORY_TABLES = ("session", "assessment", "level_change", "timer", "skill_alias")
+HISTORY_TABLES = ("session", "assessment", "level_change", "review", "timer", "skill_alias")
 
 
 @contextmanager
@@ -336,6 +336,15 @@ def insert_assessment(
     if evidence is not None:
         row["evidence"] = evidence
     return insert(conn, "assessment", row)
+
+
+def insert_review(conn: Conn, skill_id: str, rating: str, level: int, note: str, at: str) -> int:
+    """A spaced-repetition review of the skill's level (``review SKILL --recall``)."""
+    return insert(
+        conn,
+        "review",
+        {"skill_id": skill_id, "reviewed_at": at, "rating": rating, "level": level, "note": note},
+    )
 
 
 def meta_set(conn: Conn, values: dict[str, str]) -> None:

@@ -2,11 +2,11 @@
 
     .venv/bin/python tests/data/make_fixture_db.py            # writes tests/data/schema-REV.db
 
-Run it with the code *at* the revision being released (today: 0005), never later:
+Run it with the code *at* the revision being released (today: 0006), never later:
 ``tests/test_migrations.py`` opens every ``schema-*.db`` with the current code and checks
 that each upgrades to head with every row intact. The database is filled through the
 CLI so that every table holds rows: sessions (logged, timed, imported, edited, one
-deleted and brought back by undo), checked milestones, assessments, level changes, a
+deleted and brought back by undo), checked milestones, assessments, level changes, a review, a
 renamed skill (alias), an archived skill with history, target requirements, a running
 timer and the journal.
 """
@@ -74,10 +74,11 @@ def fill(work: Path) -> Path:
     cli("log", "calculus", "45m", "--on", "-2d", "--tag", "a", "--tag", "b")
     cli("log", "stats", "20m", "--on", "-1d", "--link", "https://example.org/clt")
     cli("log", "cpp-memory", "25m", "--note", "atomics")
-    cli("edit", "4", "--duration", "30m", "--note", "atomics, edited")
+    cli("edit", "4", "--duration", "20m", "--note", "atomics, edited")
     cli("delete", "4", "--yes")
     cli("undo")
     cli("check", "linalg", "1.1", "--note", "done")
+    cli("review", "linalg", "--recall", "again", "--note", "pivoting | <i>?</i>")
     cli("check", "stats", "1.1", "--link", "https://example.org/proof")
     cli("assess", "calculus", "2", "--note", "exam", "--evidence", "https://example.org/exam")
     cli("assess", "stats", "1")
