@@ -1091,7 +1091,7 @@ def targets_compare_view(data: dict[str, Any]) -> RenderableType:
     return Group(*parts)
 
 
-def unproven_view(rows: Sequence[dict[str, Any]]) -> RenderableType:
+def unproven_view(rows: Sequence[Mapping[str, Any]]) -> RenderableType:
     """Skills held at a level without any evidence."""
     from rich.console import Group
 

@@ -179,6 +179,32 @@ class YearTotal(TypedDict):
     days: int
 
 
+class EvidenceItem(TypedDict):
+    """One proof of a level: a checked milestone's link or an assessment's evidence."""
+
+    level: int
+    source: str  # "milestone" or "assessment"
+    ref: str | None  # the milestone's LEVEL.N
+    text: str | None  # the milestone's text, or the assessment's note
+    evidence: str  # a URL or a path: shown as text, never as a live link
+    at: str
+
+
+class SkillEvidence(TypedDict):
+    skill: str
+    name: str
+    pillar: str
+    level: float | int
+    items: list[EvidenceItem]
+
+
+class UnprovenRow(TypedDict):
+    skill: str
+    name: str
+    pillar: str
+    level: int
+
+
 class Summary(TypedDict):
     """What the Markdown and HTML exports show."""
 
@@ -193,4 +219,6 @@ class Summary(TypedDict):
     weekly: Weekly
     year: YearTotal
     skill_pillars: dict[str, str]
+    evidence: list[SkillEvidence]  # per skill of the tree, in its order; all time
+    unproven: list[UnprovenRow]  # levels held without any evidence
     skill_names: NotRequired[dict[str, str]]  # added by the exporters

@@ -173,7 +173,7 @@ def gaps(world: World, pillar: str | None = None) -> list[vd.GapRow]:
     return [g.to_json() for g in analysis.gaps(world.skills, world.target, pillar)]
 
 
-def unproven(world: World, conn: Conn, pillar: str | None = None) -> list[dict[str, Any]]:
+def unproven(world: World, conn: Conn, pillar: str | None = None) -> list[vd.UnprovenRow]:
     """Skills with a level of their own at 1 or more and no evidence at all (no checked
     milestone with a link, no assessment with evidence): the ``gaps --unproven`` contract."""
     proven = {e["skill"] for e in queries.evidence(conn)}
@@ -418,7 +418,38 @@ def summary(conn: Conn, world: World, since: date, until: date) -> vd.Summary:
         "weekly": weekly(conn, world, since, min(until, world.today)),
         "year": year_total(conn, world.today),
         "skill_pillars": {s.id: s.pillar for s in world.skills},
+        "evidence": evidence(conn, world),
+        "unproven": unproven(world, conn),
     }
+
+
+def evidence(conn: Conn, world: World) -> list[vd.SkillEvidence]:
+    """The evidence of every skill of the tree that has some (in the tree's order): its
+    checked milestones' links and its assessments' evidence, by level then time."""
+    by_skill: dict[str, list[vd.EvidenceItem]] = {}
+    for e in queries.evidence(conn):
+        by_skill.setdefault(e["skill"], []).append(
+            {
+                "level": e["level"],
+                "source": e["source"],
+                "ref": e["ref"],
+                "text": e["text"],
+                "evidence": e["evidence"],
+                "at": e["at"],
+            }
+        )
+    children = analysis.children_of(world.skills)
+    return [
+        {
+            "skill": s.id,
+            "name": s.name,
+            "pillar": s.pillar,
+            "level": _level_json(analysis.shown_level(s.id, world.by_id, children)),
+            "items": by_skill[s.id],
+        }
+        for s in world.skills
+        if s.id in by_skill
+    ]
 
 
 def weekly(conn: Conn, world: World, since: date, until: date) -> vd.Weekly:
