@@ -98,6 +98,36 @@ class TimerJson(TypedDict):
     minutes: int
 
 
+class WeekSkill(TypedDict):
+    skill: str
+    name: str
+    done_minutes: int  # logged since Monday
+    to_do_minutes: int  # in the blocks planned for the rest of the week
+    to_do_blocks: int
+
+
+class WeekBlock(TypedDict):
+    start: str
+    end: str
+    minutes: int
+    skill: str
+    name: str
+
+
+class ThisWeek(TypedDict):
+    """This week's plan against what was logged: the ISO week (Monday to Sunday) of the
+    local day; done = logged since Monday, to do = what ``roadmap plan`` lays now."""
+
+    first_day: str
+    last_day: str
+    goal_minutes: int | None
+    done_minutes: int
+    to_do_minutes: int
+    to_do_blocks: int
+    skills: list[WeekSkill]  # the planned skills in plan order, then the others done
+    next_block: WeekBlock | None
+
+
 class Status(TypedDict):
     target: TargetJson
     readiness: float
@@ -109,6 +139,7 @@ class Status(TypedDict):
     streak: Streak
     timer: TimerJson | None
     forecast: Forecast
+    this_week: ThisWeek
 
 
 class MinutesById(TypedDict):

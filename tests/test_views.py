@@ -28,6 +28,7 @@ STATUS_KEYS = {
     "streak",
     "timer",
     "forecast",
+    "this_week",
 }
 TARGET_KEYS = {"id", "name", "by"}
 STATUS_PILLAR_KEYS = {"id", "name", "readiness", "minutes_week", "minutes_total"}
