@@ -527,17 +527,17 @@ def write_markdown(summary: Summary, out: IO[str]) -> None:
 
 
 def evidence_line(item: Mapping[str, Any]) -> str:
-    """One proof as a Markdown list item's text: what it proves (escaped), then the URL or
-    path itself, inert (:func:`md_inert`)."""
+    """One proof as a Markdown list item's text: what it proves, then the URL or path
+    itself, all inert (:func:`md_inert`: a URL in a note is no link either)."""
     if item["source"] == "milestone":
         what = f"milestone {md_text(item['ref'])}"
         if item["text"]:
-            what += f" {md_text(item['text'])}"
+            what += f" {md_inert(item['text'])}"
         what += f", checked {item['at'][:10]}"
     else:
         what = f"assessed {item['at'][:10]}"
         if item["text"]:
-            what += f" ({md_text(item['text'])})"
+            what += f" ({md_inert(item['text'])})"
     return f"level {item['level']}, {what}: {md_inert(item['evidence'])}"
 
 

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.usefixtures("backend")
 
 NOW = "2026-12-01T09:00:00+00:00"
 LINK = "https://www.example.org/a?b=<c>&d=|`x`"
-NOTE = "<b>bold</b>\n| table | breaker [x](javascript:alert(9))"
+NOTE = "<b>bold</b>\n| table | breaker [x](javascript:alert(9)) see https://evil.example"
 # what a database could hold (an import or another client wrote it): every trap at once
 PLANTED = (
     "[click](javascript:alert(1)) <script>alert(2)</script> `tick` | pipe\n"
@@ -95,7 +95,9 @@ def test_markdown_has_an_evidence_section_per_skill_with_inert_links(
     plain = unescape(plain)
     assert PLANTED.replace("\n", " ") in plain
     assert LINK in plain and hostile_file in plain
-    assert "(<b>bold</b> | table | breaker [x](javascript:alert(9)))" in plain
+    assert (
+        "(<b>bold</b> | table | breaker [x](javascript:alert(9)) see https://evil.example)" in plain
+    )
 
 
 def test_markdown_evidence_survives_a_gfm_style_autolinker(proved: tuple[Run, str]) -> None:
@@ -107,7 +109,8 @@ def test_markdown_evidence_survives_a_gfm_style_autolinker(proved: tuple[Run, st
         if line.startswith("- "):
             proof = line.split(": ", 1)[1]
             assert re.search(r"(?<!\\)[:@]", proof) is None, line
-            assert "www." not in proof.lower(), line
+            # notes too: no unescaped scheme or www. anywhere on the line
+            assert "www." not in line.lower() and not re.search(r"(?<!\\)://", line), line
 
 
 def test_html_report_has_an_evidence_section_and_no_link(

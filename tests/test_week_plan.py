@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Run
+from tests.conftest import Run, Sql
 
 pytestmark = pytest.mark.usefixtures("backend")
 
@@ -179,3 +179,13 @@ def test_without_a_goal_status_has_no_plan_line(
     assert week["goal_minutes"] is None and week["to_do_blocks"] == 0
     assert week["done_minutes"] == 60 and week["skills"][0]["skill"] == "linalg"
     assert "Plan " not in run.ok("status").stdout
+
+
+def test_unreadable_slots_leave_status_working(run: Run, at: Any, sql: Sql) -> None:
+    at("2026-12-02T08:00:00+00:00")
+    run.ok("plan", "--set", "sat 09:00-12:00")
+    sql("UPDATE meta SET value = 'someday 25:00' WHERE key = 'plan_slots'")
+    week = run.json("status")["this_week"]
+    assert week["goal_minutes"] == 300 and week["to_do_blocks"] == 0
+    result = run("plan")
+    assert result.exit_code == 2 and "the stored study slots cannot be read" in result.stderr
