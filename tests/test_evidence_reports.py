@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,13 @@ PLANTED = (
     "[click](javascript:alert(1)) <script>alert(2)</script> `tick` | pipe\n"
     "<https://evil.example> www.evil.example me@evil.example ``` ~~x~~ *em* _u_ &amp;"
 )
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The machine's zone is UTC (the ``berlin`` fixture, set up after this one, moves it)."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
 
 
 class Page(HTMLParser):

@@ -9,6 +9,7 @@ The small tree has a weekly goal of 5 h; without stored slots the plan uses the 
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,13 @@ WEEK_KEYS = {
     "next_block",
 }
 ROW_KEYS = {"skill", "name", "done_minutes", "to_do_minutes", "to_do_blocks"}
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The machine's zone is UTC (the ``berlin`` fixture, set up after this one, moves it)."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
 
 
 @pytest.fixture
