@@ -533,13 +533,12 @@ def _status(
     week_rows = (data.get("this_week") or {}).get("skills") or []
     if full and week_rows:
         parts += [Text(""), _week_skills(data["this_week"], width)]
-    cut = (
-        len(gaps) < len(data["top_gaps"])
-        or (reasons is not None and any(len(r["reasons"]) > reasons for r in data["next"]))
-        or (not full and bool(week_rows))
+    cut = len(gaps) < len(data["top_gaps"]) or (
+        reasons is not None and any(len(r["reasons"]) > reasons for r in data["next"])
     )
-    if cut:
-        parts += [Text(""), Text("all gaps and reasons: roadmap status --full", style="dim")]
+    if cut or (not full and week_rows):
+        what = "all gaps and reasons" if cut else "this week by skill"
+        parts += [Text(""), Text(f"{what}: roadmap status --full", style="dim")]
     return Group(*parts)
 
 
