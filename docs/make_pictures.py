@@ -32,6 +32,7 @@ PICTURES = {
     "heatmap": ["heatmap", "--weeks", "20"],
     "next": ["next"],
     "forecast": ["forecast"],
+    "plan": ["plan"],
 }
 
 

@@ -11,7 +11,8 @@ seeded generator, so it is the same on every run for the same ``today``:
 - milestones checked as the hours on a skill accumulate (levels follow from them),
 - a week off in the middle, and a streak running up to today,
 - reviews of the baseline skills not studied since (``roadmap review``): most of them due by
-  now, one found rusty three days ago.
+  now, one found rusty three days ago,
+- study slots for ``roadmap plan`` and evidence on some levels (:func:`plan_and_evidence`).
 """
 
 from __future__ import annotations
@@ -245,6 +246,7 @@ def fill(conn: Any, now: datetime, seed: int = 2026) -> Summary:
                 if changed:
                     level_changes += 1
     write.insert_sessions(conn, rows)
+    plan_and_evidence(conn, now)
     reviews = _reviews(conn, [s for s, _ in reqs], skills, first, today)
     return Summary(count, minutes_total, checked, level_changes, first, reviews)
 
@@ -284,6 +286,58 @@ def _reviews(
             write.insert_review(conn, skill_id, rating, level, REVIEW_NOTES[rating], at)
             count += 1
     return count
+
+
+# --- a planned week and the evidence of some levels -------------------------------------------
+
+# Study slots around the demo's habits: weekday evenings, weekend mornings (about 11 h a week
+# for a 10 h goal), so `status` and `plan` show this week's plan against what was logged.
+PLAN_SLOTS = "mon,tue,wed,thu 19:30-21:00; sat,sun 09:30-12:00"
+# The last milestone checked of these skills carries a link, as `check ... --link` stores it.
+MILESTONE_LINKS: dict[str, str] = {
+    "cuda-programming": "https://github.com/demo-engineer/cuda-gemm/pull/7",
+    "triton-kernels": "https://github.com/demo-engineer/triton-layernorm",
+    "gpu-architecture": "https://demo-engineer.github.io/notes/hopper-tma.html",
+    "collective-communication": "https://github.com/demo-engineer/nccl-bench/blob/main/RESULTS.md",
+}
+# An assessment at the level reached, with evidence, as `assess ... --evidence` stores it.
+ASSESSMENTS: dict[str, tuple[str, str]] = {
+    "cuda-programming": (
+        "GEMM at 71% of cuBLAS, write-up with Nsight profiles",
+        "https://demo-engineer.github.io/posts/gemm-from-scratch.html",
+    ),
+    "pytorch-internals": (
+        "custom CUDA op merged into our training repo",
+        "https://github.com/demo-engineer/train/pull/42",
+    ),
+}
+
+
+def plan_and_evidence(conn: Any, now: datetime) -> None:
+    """Store the study slots (``plan --set``), links on some checked milestones and
+    assessments with evidence (each the day after the skill's last milestone, or two days
+    ago): the same on every run for the same ``now``."""
+    from roadmap import clock, planning
+    from roadmap.store import write
+
+    write.meta_set(conn, {"plan_slots": planning.format_slots(planning.parse_slots(PLAN_SLOTS))})
+    for skill_id, link in MILESTONE_LINKS.items():
+        row = conn.execute(
+            "SELECT key, checked_at, note FROM milestone WHERE skill_id = ? "
+            "AND checked_at IS NOT NULL AND NOT archived "
+            "ORDER BY checked_at DESC, level DESC, position DESC LIMIT 1",
+            (skill_id,),
+        ).fetchone()
+        if row is not None:
+            write.set_milestone(conn, skill_id, str(row[0]), str(row[1]), link, row[2])
+    two_days_ago = now - timedelta(days=2)
+    for skill_id, (note, evidence) in ASSESSMENTS.items():
+        row = conn.execute("SELECT level FROM skill WHERE id = ?", (skill_id,)).fetchone()
+        if row is None or int(row[0]) < 1:
+            continue
+        at = clock.to_stored(two_days_ago.replace(hour=21, minute=30, second=0, microsecond=0))
+        write.insert_assessment(conn, skill_id, int(row[0]), note, at, evidence=evidence)
+        write.recompute_level(conn, skill_id, at, f"assessed at {int(row[0])}")
 
 
 def default_dir() -> Any:

@@ -81,6 +81,17 @@ def md_text(value: object) -> str:
     return text.replace("\n", " ")
 
 
+_AUTOLINK = re.compile(r"(:|@|(?<=www)\.)", re.IGNORECASE)
+
+
+def md_inert(value: object) -> str:
+    """A URL or path shown as text, never as a live link: escaped like :func:`md_text`, and
+    every ``:``, ``@`` and the dot of ``www.`` backslash-escaped too, so that no renderer's
+    autolinking (GFM's ``https://…``, ``www.…``, ``user@host``) finds a link in it. A
+    backslash-escaped character renders as itself."""
+    return _AUTOLINK.sub(r"\\\1", md_text(value))
+
+
 def csv_cell(value: object) -> object:
     """A CSV cell safe from formula injection: numbers stay numbers; text starting with
     ``= + - @``, tab or CR gets a ``'`` in front, and so does text starting with ``'``, so
@@ -520,3 +531,41 @@ def write_markdown(summary: Summary, out: IO[str]) -> None:
                 f"{pf['pace_hours_per_week']:.1f} | {pf['eta'] or '—'} | "
                 f"{verdict(pf['on_track'])} |\n"
             )
+    write_evidence(summary, out)
+
+
+def evidence_line(item: Mapping[str, Any]) -> str:
+    """One proof as a Markdown list item's text: what it proves, then the URL or path
+    itself, all inert (:func:`md_inert`: a URL in a note is no link either)."""
+    if item["source"] == "milestone":
+        what = f"milestone {md_text(item['ref'])}"
+        if item["text"]:
+            what += f" {md_inert(item['text'])}"
+        what += f", checked {item['at'][:10]}"
+    else:
+        what = f"assessed {item['at'][:10]}"
+        if item["text"]:
+            what += f" ({md_inert(item['text'])})"
+    return f"level {item['level']}, {what}: {md_inert(item['evidence'])}"
+
+
+def write_evidence(summary: Summary, out: IO[str]) -> None:
+    """The evidence section: per skill, what proves its levels (links shown as text)."""
+    w = out.write
+    proofs, bare = summary.get("evidence") or [], summary.get("unproven") or []
+    if not (proofs or bare):
+        return
+    w("\n## Evidence\n\n")
+    if proofs:
+        w("What proves the levels held: checked milestones' links and assessments' evidence ")
+        w("(URLs and paths shown as text, not links).\n")
+    else:
+        w("No evidence yet: attach some with `roadmap check SKILL LEVEL.N --link URL` or ")
+        w("`roadmap assess SKILL LEVEL --evidence URL|PATH`.\n")
+    for skill in proofs:
+        w(f"\n### {md_text(skill['name'])} ({md_text(skill['skill'])}), level {skill['level']}\n\n")
+        for item in skill["items"]:
+            w(f"- {evidence_line(item)}\n")
+    if bare:
+        held = ", ".join(f"{md_text(u['name'])} (level {u['level']})" for u in bare)
+        w(f"\nHeld without evidence: {held}.\n")

@@ -522,8 +522,11 @@ def _status(
         if share > 1:
             week.append(" goal exceeded", style="green")
     streak = data["streak"]
-    rows: list[tuple[str, RenderableType]] = [
-        ("This week", week),
+    rows: list[tuple[str, RenderableType]] = [("This week", week)]
+    planned = _week_plan_line(data.get("this_week"))
+    if planned is not None:
+        rows.append(("Plan", planned))
+    rows += [
         (
             "Streak",
             Text(
@@ -546,15 +549,63 @@ def _status(
     gaps = data["top_gaps"] if full else data["top_gaps"][:3]
     if gaps:
         parts += [Text(""), _gaps(gaps, "Biggest gaps", wide, width)]
+    reasons = None if full else (2 if width >= 100 else 1)
     if data["next"]:
-        reasons = None if full else (2 if width >= 100 else 1)
         parts += [Text(""), next_view(data["next"], reasons=reasons)]
+    week_rows = (data.get("this_week") or {}).get("skills") or []
+    if full and week_rows:
+        parts += [Text(""), _week_skills(data["this_week"], width)]
     cut = len(gaps) < len(data["top_gaps"]) or (
         reasons is not None and any(len(r["reasons"]) > reasons for r in data["next"])
     )
-    if cut:
-        parts += [Text(""), Text("all gaps and reasons: roadmap status --full", style="dim")]
+    if cut or (not full and week_rows):
+        what = "all gaps and reasons" if cut else "this week by skill"
+        parts += [Text(""), Text(f"{what}: roadmap status --full", style="dim")]
     return Group(*parts)
+
+
+def _week_plan_line(week: vd.ThisWeek | None) -> Text | None:
+    """This week's plan in one line (what is done is on the line above): what is left to do,
+    in how many blocks, and the next one (None without a weekly goal)."""
+    from datetime import datetime
+
+    from rich.text import Text
+
+    if not week or week["goal_minutes"] is None:
+        return None
+    line = Text()
+    if week["to_do_blocks"]:
+        line.append(f"{_hours(week['to_do_minutes'])} to do in ")
+        line.append(_plural(week["to_do_blocks"], "block"))
+        block = week["next_block"]
+        if block is not None:
+            start = datetime.fromisoformat(block["start"])
+            end = datetime.fromisoformat(block["end"])
+            line.append(f"; next {start:%a} {start:%H:%M}-{end:%H:%M} ")
+            line.append_text(text(block["name"], "bold"))
+    elif week["done_minutes"] >= week["goal_minutes"]:
+        line.append("the goal is met: nothing left to plan", style="green")
+    else:
+        line.append("nothing planned: no free study slot left this week", style="yellow")
+    line.no_wrap, line.overflow = True, "ellipsis"  # one line: `status --full` has it all
+    return line
+
+
+def _week_skills(week: vd.ThisWeek, width: int) -> RenderableType:
+    """This week by skill: done (logged since Monday) and to do (the blocks planned)."""
+    table = _table(f"This week by skill ({week['first_day']} to {week['last_day']})", width=width)
+    _name_column(table, "skill", None)
+    _number_column(table, "done")
+    _number_column(table, "to do")
+    _number_column(table, "blocks")
+    for row in week["skills"]:
+        table.add_row(
+            text(row["name"]),
+            _hours(row["done_minutes"]),
+            _hours(row["to_do_minutes"]),
+            str(row["to_do_blocks"]) if row["to_do_blocks"] else "",
+        )
+    return table
 
 
 def _elapsed(minutes: int) -> str:
@@ -1141,7 +1192,7 @@ def targets_compare_view(data: dict[str, Any]) -> RenderableType:
     return Group(*parts)
 
 
-def unproven_view(rows: Sequence[dict[str, Any]]) -> RenderableType:
+def unproven_view(rows: Sequence[Mapping[str, Any]]) -> RenderableType:
     """Skills held at a level without any evidence."""
     from rich.console import Group
 

@@ -110,6 +110,8 @@ def view(summary: Summary) -> dict[str, Any]:
             for m in report["milestones_checked"]
         ],
         "pillar_names": {p["id"]: p["name"] for p in status["pillars"]},
+        "evidence": summary.get("evidence") or [],
+        "unproven": summary.get("unproven") or [],
         "forecast_pillars": [
             {
                 **p,

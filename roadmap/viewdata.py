@@ -113,6 +113,36 @@ class TimerJson(TypedDict):
     minutes: int
 
 
+class WeekSkill(TypedDict):
+    skill: str
+    name: str
+    done_minutes: int  # logged since Monday
+    to_do_minutes: int  # in the blocks planned for the rest of the week
+    to_do_blocks: int
+
+
+class WeekBlock(TypedDict):
+    start: str
+    end: str
+    minutes: int
+    skill: str
+    name: str
+
+
+class ThisWeek(TypedDict):
+    """This week's plan against what was logged: the ISO week (Monday to Sunday) of the
+    local day; done = logged since Monday, to do = what ``roadmap plan`` lays now."""
+
+    first_day: str
+    last_day: str
+    goal_minutes: int | None
+    done_minutes: int
+    to_do_minutes: int
+    to_do_blocks: int
+    skills: list[WeekSkill]  # the planned skills in plan order, then the others done
+    next_block: WeekBlock | None
+
+
 class Status(TypedDict):
     target: TargetJson
     readiness: float
@@ -125,6 +155,7 @@ class Status(TypedDict):
     timer: TimerJson | None
     forecast: Forecast
     rusty: list[RustyRow]
+    this_week: ThisWeek
 
 
 class RustyRow(TypedDict):
@@ -202,6 +233,32 @@ class YearTotal(TypedDict):
     days: int
 
 
+class EvidenceItem(TypedDict):
+    """One proof of a level: a checked milestone's link or an assessment's evidence."""
+
+    level: int
+    source: str  # "milestone" or "assessment"
+    ref: str | None  # the milestone's LEVEL.N
+    text: str | None  # the milestone's text, or the assessment's note
+    evidence: str  # a URL or a path: shown as text, never as a live link
+    at: str
+
+
+class SkillEvidence(TypedDict):
+    skill: str
+    name: str
+    pillar: str
+    level: float | int
+    items: list[EvidenceItem]
+
+
+class UnprovenRow(TypedDict):
+    skill: str
+    name: str
+    pillar: str
+    level: int
+
+
 class Summary(TypedDict):
     """What the Markdown and HTML exports show."""
 
@@ -216,4 +273,6 @@ class Summary(TypedDict):
     weekly: Weekly
     year: YearTotal
     skill_pillars: dict[str, str]
+    evidence: list[SkillEvidence]  # per skill of the tree, in its order; all time
+    unproven: list[UnprovenRow]  # levels held without any evidence
     skill_names: NotRequired[dict[str, str]]  # added by the exporters

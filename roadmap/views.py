@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
@@ -217,7 +218,7 @@ def gaps(world: World, pillar: str | None = None) -> list[vd.GapRow]:
     return [g.to_json() for g in analysis.gaps(world.skills, world.target, pillar)]
 
 
-def unproven(world: World, conn: Conn, pillar: str | None = None) -> list[dict[str, Any]]:
+def unproven(world: World, conn: Conn, pillar: str | None = None) -> list[vd.UnprovenRow]:
     """Skills with a level of their own at 1 or more and no evidence at all (no checked
     milestone with a link, no assessment with evidence): the ``gaps --unproven`` contract."""
     proven = {e["skill"] for e in queries.evidence(conn)}
@@ -237,8 +238,11 @@ def recommendations(world: World, limit: int) -> list[vd.Recommendation]:
     return [r.to_json() for r in recs]
 
 
-def status(conn: Conn, world: World) -> vd.Status:
-    """The dashboard (the ``status --json`` contract)."""
+def status(conn: Conn, world: World, now: datetime | None = None) -> vd.Status:
+    """The dashboard (the ``status --json`` contract); ``now`` (default: the clock's) places
+    this week's plan."""
+    from roadmap import clock
+
     today = world.today
     readiness = analysis.readiness(world.skills, world.target)
     week = queries.minutes_by_pillar(conn, week_start(today).isoformat())
@@ -278,6 +282,7 @@ def status(conn: Conn, world: World) -> vd.Status:
         "timer": timer_json,
         "forecast": forecast(conn, world),
         "rusty": rusty_rows(world),
+        "this_week": this_week(conn, world, now or clock.now()),
     }
 
 
@@ -526,7 +531,38 @@ def summary(conn: Conn, world: World, since: date, until: date) -> vd.Summary:
         "weekly": weekly(conn, world, since, min(until, world.today)),
         "year": year_total(conn, world.today),
         "skill_pillars": {s.id: s.pillar for s in world.skills},
+        "evidence": evidence(conn, world),
+        "unproven": unproven(world, conn),
     }
+
+
+def evidence(conn: Conn, world: World) -> list[vd.SkillEvidence]:
+    """The evidence of every skill of the tree that has some (in the tree's order): its
+    checked milestones' links and its assessments' evidence, by level then time."""
+    by_skill: dict[str, list[vd.EvidenceItem]] = {}
+    for e in queries.evidence(conn):
+        by_skill.setdefault(e["skill"], []).append(
+            {
+                "level": e["level"],
+                "source": e["source"],
+                "ref": e["ref"],
+                "text": e["text"],
+                "evidence": e["evidence"],
+                "at": e["at"],
+            }
+        )
+    children = analysis.children_of(world.skills)
+    return [
+        {
+            "skill": s.id,
+            "name": s.name,
+            "pillar": s.pillar,
+            "level": _level_json(analysis.shown_level(s.id, world.by_id, children)),
+            "items": by_skill[s.id],
+        }
+        for s in world.skills
+        if s.id in by_skill
+    ]
 
 
 def weekly(conn: Conn, world: World, since: date, until: date) -> vd.Weekly:
@@ -555,37 +591,12 @@ def year_total(conn: Conn, today: date) -> vd.YearTotal:
     return {"since": since.isoformat(), "minutes": sum(days), "days": sum(1 for m in days if m)}
 
 
-def plan(
-    conn: Conn,
-    world: World,
-    now: datetime,
-    days: int | None = None,
-    hours: float | None = None,
-) -> dict[str, Any]:
-    """Study blocks for the rest of this week (``days`` None) or for ``days`` days from
-    today (the ``plan --json`` contract). The hours: ``hours``; else the weekly goal, less
-    what was logged this week (rest of the week) or pro rata (``days``). Items are the
-    skills ``next`` recommends, best first, each aiming at its next unchecked milestone and
-    needing the hours to its next level (at least half an hour)."""
+def _slots(world: World) -> tuple[tuple[Any, ...], bool]:
+    """The stored study slots (or the default evenings) and whether some are stored; a
+    :class:`UsageError` if the stored ones cannot be read."""
     from roadmap import planning
     from roadmap.errors import UsageError
 
-    today = world.today
-    span = days if days is not None else 7 - today.weekday()
-    goal_text = world.meta.get("weekly_goal_hours") or ""
-    goal = float(goal_text) if goal_text else None
-    logged = sum(queries.minutes_by_pillar(conn, week_start(today).isoformat()).values()) / 60
-    if hours is not None:
-        budget = hours
-    elif goal is None:
-        raise UsageError(
-            "no weekly goal to plan from",
-            hint="pass --hours H, or set weekly_goal_hours in the skills file",
-        )
-    elif days is None:
-        budget = max(0.0, goal - logged)
-    else:
-        budget = goal * days / 7
     stored = world.meta.get("plan_slots") or ""
     try:
         slots = planning.parse_slots(stored) if stored else planning.DEFAULT_SLOTS
@@ -594,8 +605,24 @@ def plan(
             f"the stored study slots cannot be read: {exc}",
             hint=f"set them again: roadmap plan --set '{planning.format_slots(planning.DEFAULT_SLOTS)}'",
         ) from None
+    return slots, bool(stored)
+
+
+def _goal(world: World) -> float | None:
+    text = world.meta.get("weekly_goal_hours") or ""
+    return float(text) if text else None
+
+
+def _blocks(
+    conn: Conn, world: World, now: datetime, span: int, minutes: int, slots: Sequence[Any]
+) -> list[Any]:
+    """The study blocks of :func:`plan`: the skills ``next`` recommends, best first, each
+    aiming at its next unchecked milestone and needing the hours to its next level (at least
+    half an hour), laid in ``slots`` over ``span`` days from ``now``."""
+    from roadmap import planning
+
     milestones = queries.next_milestones(conn)
-    recs = analysis.recommend(world.skills, world.target, today, limit=len(world.skills))
+    recs = analysis.recommend(world.skills, world.target, world.today, limit=len(world.skills))
     items = []
     for rec in recs:
         skill = world.by_id[rec.skill]
@@ -611,9 +638,43 @@ def plan(
                 milestone_text=text,
             )
         )
-    minutes = math.floor(round(budget * 60, 6))
     # wall-clock slot times in this machine's zone, its summer-time rules included
-    blocks = planning.plan(items, slots, now, span, minutes, lambda naive: naive.astimezone())
+    return planning.plan(items, slots, now, span, minutes, lambda naive: naive.astimezone())
+
+
+def plan(
+    conn: Conn,
+    world: World,
+    now: datetime,
+    days: int | None = None,
+    hours: float | None = None,
+) -> dict[str, Any]:
+    """Study blocks for the rest of this week (``days`` None: today to Sunday, the ISO week
+    of the local day) or for ``days`` days from today (the ``plan --json`` contract). The
+    hours: ``hours``; else the weekly goal, less what was logged this week since Monday
+    (rest of the week: run again later in the week, it re-plans what is left) or pro rata
+    (``days``). See :func:`_blocks` for what fills them."""
+    from roadmap import planning
+    from roadmap.errors import UsageError
+
+    today = world.today
+    span = days if days is not None else 7 - today.weekday()
+    goal = _goal(world)
+    logged = sum(queries.minutes_by_pillar(conn, week_start(today).isoformat()).values()) / 60
+    if hours is not None:
+        budget = hours
+    elif goal is None:
+        raise UsageError(
+            "no weekly goal to plan from",
+            hint="pass --hours H, or set weekly_goal_hours in the skills file",
+        )
+    elif days is None:
+        budget = max(0.0, goal - logged)
+    else:
+        budget = goal * days / 7
+    slots, stored = _slots(world)
+    minutes = math.floor(round(budget * 60, 6))
+    blocks = _blocks(conn, world, now, span, minutes, slots)
     return {
         "target": target_json(world),
         "first_day": today.isoformat(),
@@ -638,6 +699,73 @@ def plan(
             }
             for b in blocks
         ],
+    }
+
+
+def this_week(conn: Conn, world: World, now: datetime) -> vd.ThisWeek:
+    """This week's plan against what was logged (the ``this_week`` of ``status --json``).
+
+    The week is the ISO week of the local day: Monday to Sunday in this machine's zone.
+    Done: the minutes logged per skill since Monday. To do: the blocks ``roadmap plan``
+    lays now for the rest of the week (the weekly goal less what is done, in the study
+    slots, never in the past); none without a weekly goal or with unreadable slots."""
+    from roadmap.errors import UsageError
+
+    today = world.today
+    monday = week_start(today)
+    done = queries.minutes_by_skill(conn, monday.isoformat())
+    goal = _goal(world)
+    blocks: list[Any] = []
+    if goal is not None:
+        # the same minutes as `plan` with no option: the goal less what is done
+        left = math.floor(round(max(0.0, goal - sum(done.values()) / 60) * 60, 6))
+        try:
+            slots, _ = _slots(world)
+        except UsageError:
+            slots = ()
+        if slots and left:
+            blocks = _blocks(conn, world, now, 7 - today.weekday(), left, slots)
+    rows: dict[str, vd.WeekSkill] = {}
+    for b in blocks:
+        row = rows.setdefault(
+            b.item.skill,
+            {
+                "skill": b.item.skill,
+                "name": b.item.name,
+                "done_minutes": done.get(b.item.skill, 0),
+                "to_do_minutes": 0,
+                "to_do_blocks": 0,
+            },
+        )
+        row["to_do_minutes"] += b.minutes
+        row["to_do_blocks"] += 1
+    for skill_id, minutes in sorted(done.items(), key=lambda kv: (-kv[1], kv[0])):
+        if skill_id not in rows:
+            rows[skill_id] = {
+                "skill": skill_id,
+                "name": world.names.get(skill_id, skill_id),
+                "done_minutes": minutes,
+                "to_do_minutes": 0,
+                "to_do_blocks": 0,
+            }
+    first = blocks[0] if blocks else None
+    return {
+        "first_day": monday.isoformat(),
+        "last_day": (monday + timedelta(days=6)).isoformat(),
+        "goal_minutes": None if goal is None else round(goal * 60),
+        "done_minutes": sum(done.values()),
+        "to_do_minutes": sum(b.minutes for b in blocks),
+        "to_do_blocks": len(blocks),
+        "skills": list(rows.values()),
+        "next_block": None
+        if first is None
+        else {
+            "start": first.start.isoformat(timespec="minutes"),
+            "end": first.end.isoformat(timespec="minutes"),
+            "minutes": first.minutes,
+            "skill": first.item.skill,
+            "name": first.item.name,
+        },
     }
 
 

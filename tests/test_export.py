@@ -372,7 +372,7 @@ def test_html_report_escapes_every_user_string(hostile: Run, tmp_path: Path) -> 
     assert "=cmd|' /C calc'!A0" in text
     assert set(page.tags) <= {
         "html", "head", "meta", "title", "style", "body", "header", "main", "section", "footer",
-        "h1", "h2", "h3", "p", "strong", "span", "div", "br", "ul", "ol", "li",
+        "h1", "h2", "h3", "p", "strong", "span", "div", "br", "ul", "ol", "li", "code",
         "table", "thead", "tbody", "tr", "th", "td",
         "svg", "g", "line", "polygon", "polyline", "path", "rect", "circle", "text",
     }  # fmt: skip

@@ -276,3 +276,32 @@ def test_a_request_from_the_page_would_be_caught(browser: Any, tmp_path: Path) -
     assert width > client
     assert seen["checks"]["svgText"] and any(w == 0 for _, w, _ in seen["checks"]["charts"])
     assert seen["checks"]["clipped"]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_evidence_is_text_never_a_link(
+    browser: Any, run: Run, small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    """Hostile evidence (markup, a javascript: link, a long unbroken URL) in the evidence
+    section: shown as text in the DOM, no <a> anywhere, nothing wider than the screen."""
+    monkeypatch.setenv("ROADMAP_NOW", NOW)
+    long_link = "https://example.org/" + "a" * 300
+    hostile = "[x](javascript:alert(1)) <a href='javascript:alert(2)'>click</a> <script>x</script>"
+    run.ok("check", "linalg", "1.1", "--link", long_link)
+    run.ok("assess", "calculus", "2", "--evidence", "https://example.org/pr/1")
+    from tests.conftest import Sql
+
+    Sql(Path(os.environ["ROADMAP_HOME"]))(
+        "UPDATE assessment SET evidence = ? WHERE skill_id = 'calculus'", (hostile,)
+    )
+    out = tmp_path / "evidence.html"
+    run.ok("export", "-o", str(out))
+    page, seen = open_report(browser, out, width)
+    try:
+        assert_reads_well(seen, charts=4)
+        assert page.evaluate("document.querySelectorAll('a, [href]').length") == 0
+        shown = page.eval_on_selector_all("code.ev", "cs => cs.map(c => c.textContent)")
+        assert shown == [long_link, hostile]
+        assert "Evidence" in page.eval_on_selector_all("h2", "hs => hs.map(h => h.textContent)")
+    finally:
+        page.context.close()

@@ -29,6 +29,7 @@ STATUS_KEYS = {
     "timer",
     "forecast",
     "rusty",
+    "this_week",
 }
 TARGET_KEYS = {"id", "name", "by"}
 STATUS_PILLAR_KEYS = {"id", "name", "readiness", "minutes_week", "minutes_total"}

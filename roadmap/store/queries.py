@@ -302,6 +302,18 @@ def minutes_by_pillar(conn: Conn, since_day: str | None) -> dict[str, int]:
     return {str(p): int(m) for p, m in conn.execute(sql + " GROUP BY k.pillar_id", args)}
 
 
+def minutes_by_skill(conn: Conn, since_day: str) -> dict[str, int]:
+    """Minutes per skill logged on local days from ``since_day`` on (``skill_day``)."""
+    return {
+        str(k): int(m)
+        for k, m in conn.execute(
+            "SELECT skill_id, SUM(minutes) FROM skill_day WHERE day >= ? GROUP BY skill_id",
+            (since_day,),
+        )
+        if m
+    }
+
+
 def minutes_by_pillar_day(conn: Conn, since: str, until: str) -> list[tuple[str, str, int]]:
     """(day, pillar, minutes) for local days ``since``..``until`` inclusive."""
     return [
