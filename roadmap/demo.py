@@ -4,7 +4,7 @@
 newcomer can see every view alive before logging anything. The history is made by a
 seeded generator, so it is the same on every run for the same ``today``:
 
-- a baseline assessment on day one (an experienced HPC engineer: the ``hpc-engineer``
+- starting levels on day one (``calibrate``: an experienced HPC engineer, the ``hpc-engineer``
   target's levels), followed by
 - evening and weekend sessions moving through GPU architecture, CUDA, transformer
   maths, PyTorch internals, Triton, collectives, data parallelism and serving,
@@ -169,9 +169,14 @@ def fill(conn: Any, now: datetime, seed: int = 2026) -> Summary:
             continue
         level = max(1, int(required) - (1 if rng.random() < 0.25 else 0))
         write.insert_assessment(
-            conn, skill_id, level, "baseline: where I stand after eight years of HPC", baseline_at
+            conn,
+            skill_id,
+            level,
+            "baseline: where I stand after eight years of HPC",
+            baseline_at,
+            kind="calibrate",
         )
-        if recompute(skill_id, baseline_at, f"assessed at {level}"):
+        if recompute(skill_id, baseline_at, f"calibrated at {level}"):
             level_changes += 1
 
     milestones: dict[str, list[dict[str, Any]]] = {}

@@ -6,7 +6,10 @@ computed when read, by replaying its history through ``fsrs.Scheduler`` without 
 (the same history always gives the same schedule) and without the minute-long learning
 steps (a skill is reviewed in days, not minutes):
 
-* the card starts, rated ``good``, when the skill last rose from level 0 to 1 or more;
+* the card starts when the skill last rose from level 0 to 1 or more: rated ``good`` when
+  the level was reached here (milestones, an assessment), ``easy`` when it was a starting
+  level given to ``calibrate`` (years of practice, not a level just learned: its first
+  review comes after about two weeks, not two days);
 * every later level-up is a ``good`` review (the level was just shown);
 * every ``review SKILL --recall again|hard|good|easy`` is a review with that rating;
 * a study session is a ``good`` review only when it falls on or after the local day the card
@@ -103,13 +106,14 @@ def events(
     start: datetime | None,
     changes: Iterable[tuple[datetime, int, int]],
     reviews: Iterable[tuple[datetime, str]],
+    start_rating: str = "good",
 ) -> list[Event]:
-    """The rated history of a card from ``start``: the start, level-ups after it and the
-    explicit reviews at or after it, in time order (a review at the start's very moment
-    comes after it)."""
+    """The rated history of a card from ``start`` (rated ``start_rating``): the start,
+    level-ups after it and the explicit reviews at or after it, in time order (a review at
+    the start's very moment comes after it)."""
     if start is None:
         return []
-    found = [Event(start, "good", "start")]
+    found = [Event(start, start_rating, "start")]
     found += [Event(at, "good", "level") for at, prev, lv in changes if at > start and lv > prev]
     found += [Event(at, rating, "review") for at, rating in reviews if at >= start]
     order = {"start": 0, "level": 1, "review": 1}

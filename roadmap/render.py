@@ -383,9 +383,9 @@ def _pace_text(fc: vd.Forecast) -> str:
     return f"pace {_h(pace)}/week over 4 weeks, {_h(pace12)}/week over 12 weeks"
 
 
-def _forecast_rows(fc: vd.Forecast) -> list[tuple[str, Text]]:
+def _forecast_rows(fc: vd.Forecast, explain: bool = True) -> list[tuple[str, Text]]:
     """(label, text) rows: remaining effort and pace, then the ETA and verdict in words, and the
-    likely–cautious range with one line on where it comes from."""
+    likely–cautious range with (``explain``) one line on where it comes from."""
     from rich.text import Text
 
     remaining, pace = fc["remaining_hours"], fc["pace_hours_per_week"]
@@ -433,7 +433,8 @@ def _forecast_rows(fc: vd.Forecast) -> list[tuple[str, Text]]:
                 if fc.get("pace_assumed")
                 else " (half, and 9 in 10, of 500 futures drawn from your weeks of the pace)"
             )
-            spread.append(how, style="dim")
+            if explain:
+                spread.append(how, style="dim")
             rows.append(("Range", spread))
     return rows
 
@@ -455,9 +456,29 @@ def status_view(data: vd.Status, names: dict[str, str], full: bool = False) -> R
 
     def build(width: int) -> RenderableType:
         width = min(width, VIEW_MAX)
-        return Constrain(_status(data, names, width, full), width)
+        view: RenderableType = Constrain(_status(data, names, width, full), width)
+        # a running timer, a rusty level and a narrow terminal add lines: fewer gaps and
+        # next steps then (all of them are in `status --full`)
+        for keep in (2, 1):
+            if full or _height(view, width) <= STATUS_ROWS:
+                break
+            view = Constrain(_status(data, names, width, full, keep), width)
+        return view
 
     return Fit(build)
+
+
+STATUS_ROWS = 40  # the dashboard fits a terminal this tall (unless --full)
+
+
+def _height(view: RenderableType, width: int) -> int:
+    """How many lines ``view`` takes at ``width``."""
+    import io
+
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=width, color_system=None, legacy_windows=False)
+    return len(console.render_lines(view, console.options.update(width=width), pad=False))
 
 
 def _rusty_line(data: vd.Status, room: int) -> Text:
@@ -477,7 +498,7 @@ def _rusty_line(data: vd.Status, room: int) -> Text:
 
 
 def _status(
-    data: vd.Status, names: dict[str, str], width: int, full: bool = False
+    data: vd.Status, names: dict[str, str], width: int, full: bool = False, keep: int = 3
 ) -> RenderableType:
     from rich.console import Group
     from rich.text import Text
@@ -541,22 +562,26 @@ def _status(
         if timer["minutes"] > 12 * 60:
             line.append(": forgotten? roadmap stop --at TIME, or roadmap cancel")
         rows.append(("Timer", line))
-    rows += _forecast_rows(data["forecast"])
+    # narrow, the dashboard keeps to 40 rows: where the range comes from is in `forecast`
+    rows += _forecast_rows(data["forecast"], explain=wide or full)
     if data["rusty"]:
         rows.append(("Rusty", _rusty_line(data, width - 11)))
     parts.append(_fields(rows))
 
-    gaps = data["top_gaps"] if full else data["top_gaps"][:3]
+    gaps = data["top_gaps"] if full else data["top_gaps"][:keep]
     if gaps:
         parts += [Text(""), _gaps(gaps, "Biggest gaps", wide, width)]
     reasons = None if full else (2 if width >= 100 else 1)
-    if data["next"]:
-        parts += [Text(""), next_view(data["next"], reasons=reasons)]
+    steps = data["next"] if full else data["next"][:keep]
+    if steps:
+        parts += [Text(""), next_view(steps, reasons=reasons)]
     week_rows = (data.get("this_week") or {}).get("skills") or []
     if full and week_rows:
         parts += [Text(""), _week_skills(data["this_week"], width)]
-    cut = len(gaps) < len(data["top_gaps"]) or (
-        reasons is not None and any(len(r["reasons"]) > reasons for r in data["next"])
+    cut = (
+        len(gaps) < len(data["top_gaps"])
+        or len(steps) < len(data["next"])
+        or (reasons is not None and any(len(r["reasons"]) > reasons for r in data["next"]))
     )
     if cut or (not full and week_rows):
         what = "all gaps and reasons" if cut else "this week by skill"

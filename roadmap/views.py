@@ -60,7 +60,9 @@ def schedules(
             found = queries.first_session_from(conn, skill_id, to_stored(since))
             return None if found is None else from_stored(found)
 
-        out[row.id] = recall.replay(recall.events(start, changes, reviews), first, now)
+        calibrated = start is not None and to_stored(start) in history.calibrated.get(row.id, ())
+        rating = "easy" if calibrated else "good"
+        out[row.id] = recall.replay(recall.events(start, changes, reviews, rating), first, now)
     return out, history
 
 

@@ -359,3 +359,22 @@ def test_reviews_travel_in_the_json_export_and_undo_of_the_import_removes_them(
     run.ok("undo")  # the second import (nothing)
     run.ok("undo")  # the first
     assert fresh("SELECT COUNT(*) FROM review") == [(0,)]
+
+
+@backend
+def test_a_starting_level_from_calibrate_starts_as_easy_one_reached_here_as_good(
+    run: Run, small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Years of practice are not a level just learned: a calibrated level's first review
+    comes when fsrs schedules an ``easy`` first rating (about two weeks), an assessed one
+    when it schedules ``good`` (about two days)."""
+    at(monkeypatch, "2026-11-01T09:00:00+00:00")
+    run.ok("calibrate", "linalg=2")
+    run.ok("assess", "calculus", "2")
+    rows = {r["skill"]: r for r in (run.json("review", s)[0] for s in ("linalg", "calculus"))}
+    for skill, rating in (("linalg", "easy"), ("calculus", "good")):
+        want = direct([(T0, rating)])
+        assert want.stability is not None
+        assert rows[skill]["due"] == want.due.astimezone().date().isoformat(), skill
+        assert rows[skill]["stability"] == round(want.stability, 2), skill
+    assert rows["linalg"]["due"] > rows["calculus"]["due"]

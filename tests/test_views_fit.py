@@ -95,6 +95,25 @@ def test_status_fits_forty_rows_and_full_shows_everything(
     assert "score " in full and "roadmap status --full" not in full
 
 
+@pytest.mark.parametrize("width", WIDTHS)
+def test_status_with_a_running_timer_still_fits_forty_rows(
+    demo: Run, width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A timer line on top of the plan and rusty lines: fewer gaps and next steps, never more
+    than 40 rows; `--full` still has them all."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    demo.ok("start", "cuda-programming")  # at 18:00, after the last session
+    try:
+        out = view(demo, width, "status")
+        assert "Timer" in out and "Rusty" in out and "Plan" in out
+        assert len(out.splitlines()) <= 40, len(out.splitlines())
+        assert "Next steps" in out and "roadmap status --full" in out
+        full = view(demo, width, "status", "--full")
+        assert len(re.findall(r"^\d\.\s", full.split("Next steps")[1], re.M)) == 3
+    finally:
+        demo.ok("cancel")
+
+
 def test_status_sections_share_one_width(demo: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     for width, expected in ((60, 60), (80, 80), (200, 120)):
         monkeypatch.setenv("COLUMNS", str(width))

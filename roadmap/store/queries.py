@@ -610,15 +610,20 @@ class RecallHistory:
     changes: dict[str, list[tuple[str, int, int]]]  # (changed_at, previous, level), in order
     reviews: dict[str, list[tuple[str, str]]]  # (reviewed_at, rating), in order
     last_review: dict[str, tuple[str, str, str]]  # the latest: (reviewed_at, rating, note)
+    calibrated: dict[str, set[str]]  # when a level was set by calibrate (changed_at)
 
 
 def recall_history(conn: Conn) -> RecallHistory:
     """Every level change and review (small tables: one row per change, per review)."""
     changes: dict[str, list[tuple[str, int, int]]] = {}
-    for skill_id, at, previous, level in conn.execute(
-        "SELECT skill_id, changed_at, previous, level FROM level_change ORDER BY changed_at, id"
+    calibrated: dict[str, set[str]] = {}
+    for skill_id, at, previous, level, cause in conn.execute(
+        "SELECT skill_id, changed_at, previous, level, cause FROM level_change "
+        "ORDER BY changed_at, id"
     ):
         changes.setdefault(skill_id, []).append((at, int(previous), int(level)))
+        if str(cause).startswith("calibrated at"):
+            calibrated.setdefault(skill_id, set()).add(at)
     reviews: dict[str, list[tuple[str, str]]] = {}
     last: dict[str, tuple[str, str, str]] = {}
     for skill_id, at, rating, note in conn.execute(
@@ -626,7 +631,7 @@ def recall_history(conn: Conn) -> RecallHistory:
     ):
         reviews.setdefault(skill_id, []).append((at, rating))
         last[skill_id] = (at, rating, note)
-    return RecallHistory(changes, reviews, last)
+    return RecallHistory(changes, reviews, last, calibrated)
 
 
 def first_session_from(conn: Conn, skill_id: str, since: str) -> str | None:
