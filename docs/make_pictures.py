@@ -33,6 +33,7 @@ PICTURES = {
     "next": ["next"],
     "forecast": ["forecast"],
     "plan": ["plan"],
+    "review": ["review"],
 }
 
 
