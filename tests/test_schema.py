@@ -68,11 +68,13 @@ def test_the_read_sql_names_only_tables_that_exist() -> None:
     source = "".join(
         (store / name).read_text(encoding="utf-8") for name in ("queries.py", "write.py")
     )
+    source = re.sub(r"\{main\}|\bmain\.", "", source)  # the schema a name may be qualified by
     named = set(re.findall(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+([a-z_]+)\b", source))
     named = {n for n in named if len(n) > 1} - {
         "pragma_table_info",
         "json_each",
         "jsonb_array_elements_text",
+        "import_stage",  # the import's temporary table (roadmap/importing.py makes it)
     }
     assert named, "no SQL found"
     assert named <= set(SQLModel.metadata.tables), named - set(SQLModel.metadata.tables)
