@@ -697,6 +697,53 @@ def _session(item: Any, label: str, now: datetime) -> Record:
     )
 
 
+# The lists of a roadmap export besides its sessions: key → (ExportState attribute, the
+# fields of an item and what each must be; "?" marks one that may be missing or null).
+STATE_LISTS: dict[str, tuple[str, dict[str, str]]] = {
+    "milestone_checks": (
+        "checks",
+        {
+            "skill": "name",
+            "milestone": "name",
+            "checked_at": "time",
+            "link": "link?",
+            "note": "note?",
+        },
+    ),
+    "assessments": (
+        "assessments",
+        {
+            "skill": "name",
+            "level": "level",
+            "note": "note?",
+            "assessed_at": "time",
+            "kind": "text?",
+            "evidence": "note?",
+        },
+    ),
+    "level_history": (
+        "level_history",
+        {
+            "skill": "name",
+            "level": "level",
+            "previous": "level",
+            "changed_at": "time",
+            "cause": "text?",
+        },
+    ),
+    "reviews": (
+        "reviews",
+        {
+            "skill": "name",
+            "level": "level",
+            "recall": "text?",
+            "note": "note?",
+            "reviewed_at": "time",
+        },
+    ),
+}
+
+
 def roadmap_json(source: TextSource) -> tuple[ExportState, Iterator[Record]]:
     """Our own export. The sessions stream; the rest fills the returned state, which is
     complete (``state.complete``) once the records are exhausted."""
@@ -736,64 +783,10 @@ def roadmap_json(source: TextSource) -> tuple[ExportState, Iterator[Record]]:
                     raise stream.error("'sessions' must be a list")
                 for index, (where, item) in enumerate(_located(stream, stream.where), 1):
                     yield _session(item, f"{where}: session {index}", now)
-            elif key == "milestone_checks":
-                state.checks = _check_items(
-                    stream.value(),
-                    at,
-                    key,
-                    {
-                        "skill": "name",
-                        "milestone": "name",
-                        "checked_at": "time",
-                        "link": "link?",
-                        "note": "note?",
-                    },
-                    now,
-                )
-            elif key == "assessments":
-                state.assessments = _check_items(
-                    stream.value(),
-                    at,
-                    key,
-                    {
-                        "skill": "name",
-                        "level": "level",
-                        "note": "note?",
-                        "assessed_at": "time",
-                        "kind": "text?",
-                        "evidence": "note?",
-                    },
-                    now,
-                )
-            elif key == "level_history":
-                state.level_history = _check_items(
-                    stream.value(),
-                    at,
-                    key,
-                    {
-                        "skill": "name",
-                        "level": "level",
-                        "previous": "level",
-                        "changed_at": "time",
-                        "cause": "text?",
-                    },
-                    now,
-                )
-            elif key == "reviews":
-                state.reviews = _check_items(
-                    stream.value(),
-                    at,
-                    key,
-                    {
-                        "skill": "name",
-                        "level": "level",
-                        "recall": "text?",
-                        "note": "note?",
-                        "reviewed_at": "time",
-                    },
-                    now,
-                )
-                for index, item in enumerate(state.reviews, 1):
+            elif key in STATE_LISTS:
+                attribute, fields = STATE_LISTS[key]
+                setattr(state, attribute, _check_items(stream.value(), at, key, fields, now))
+                for index, item in enumerate(state.reviews if key == "reviews" else [], 1):
                     if item["recall"] not in ("again", "hard", "good", "easy"):
                         raise DataError(
                             f"{at}: reviews[{index}]: recall must be again, hard, good or easy"

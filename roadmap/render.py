@@ -452,33 +452,32 @@ def _fields(rows: Sequence[tuple[str, RenderableType]]) -> Table:
 def status_view(data: vd.Status, names: dict[str, str], full: bool = False) -> RenderableType:
     """The dashboard, built for the terminal width: every section as wide as the widest
     (at most :data:`VIEW_MAX`); it fits a 40-row terminal unless ``full``."""
-    from rich.constrain import Constrain
-
-    def build(width: int) -> RenderableType:
-        width = min(width, VIEW_MAX)
-        view: RenderableType = Constrain(_status(data, names, width, full), width)
-        # a running timer, a rusty level and a narrow terminal add lines: fewer gaps and
-        # next steps then (all of them are in `status --full`)
-        for keep in (2, 1):
-            if full or _height(view, width) <= STATUS_ROWS:
-                break
-            view = Constrain(_status(data, names, width, full, keep), width)
-        return view
-
-    return Fit(build)
+    return _FitRows(lambda width, keep: _status(data, names, width, full, keep), not full)
 
 
 STATUS_ROWS = 40  # the dashboard fits a terminal this tall (unless --full)
 
 
-def _height(view: RenderableType, width: int) -> int:
-    """How many lines ``view`` takes at ``width``."""
-    import io
+class _FitRows:
+    """The dashboard rendered once at the width rich gives it; when it is taller than
+    :data:`STATUS_ROWS` (a running timer, a rusty level, a narrow terminal add lines), again
+    with fewer gaps and next steps (all of them are in ``status --full``)."""
 
-    from rich.console import Console
+    def __init__(self, build: Callable[[int, int], RenderableType], fit: bool) -> None:
+        self.build, self.fit = build, fit
 
-    console = Console(file=io.StringIO(), width=width, color_system=None, legacy_windows=False)
-    return len(console.render_lines(view, console.options.update(width=width), pad=False))
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.segment import Segment
+
+        width = min(options.max_width, VIEW_MAX)
+        options = options.update(width=width)
+        for keep in (3, 2, 1):
+            lines = console.render_lines(self.build(width, keep), options, pad=False)
+            if not self.fit or len(lines) <= STATUS_ROWS:
+                break
+        for line in lines:
+            yield from line
+            yield Segment.line()
 
 
 def _rusty_line(data: vd.Status, room: int) -> Text:
