@@ -11,11 +11,11 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from roadmap import viewdata as vd
+if TYPE_CHECKING:  # the view data's shapes, for the type checker only (~2 ms an import)
+    from roadmap import viewdata as vd
 
 Requirements = dict[str, int]
 
@@ -23,8 +23,7 @@ Requirements = dict[str, int]
 # --- inputs ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Skill:
+class Skill(NamedTuple):
     id: str
     name: str
     pillar: str
@@ -47,8 +46,7 @@ class Skill:
     rusty: bool = False  # its latest review was "again", and nothing since cleared it
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
     id: str
     name: str
     requires: Mapping[str, int]
@@ -66,8 +64,7 @@ def _iso(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-@dataclass(frozen=True, slots=True)
-class Gap:
+class Gap(NamedTuple):
     skill: str
     name: str
     pillar: str
@@ -88,8 +85,7 @@ class Gap:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Readiness:
+class Readiness(NamedTuple):
     overall: float
     pillars: dict[str, float]
 
@@ -97,8 +93,7 @@ class Readiness:
         return {"overall": _r(self.overall), "pillars": {k: _r(v) for k, v in self.pillars.items()}}
 
 
-@dataclass(frozen=True, slots=True)
-class Effort:
+class Effort(NamedTuple):
     total_hours: float
     pillars: dict[str, float]
 
@@ -107,8 +102,7 @@ class Effort:
         return {"total_hours": _r(self.total_hours), "pillars": pillars}
 
 
-@dataclass(frozen=True, slots=True)
-class Forecast:
+class Forecast(NamedTuple):
     remaining_hours: float
     pace_hours_per_week: float
     eta: date | None
@@ -128,8 +122,7 @@ class Forecast:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Recommendation:
+class Recommendation(NamedTuple):
     skill: str
     name: str
     score: float
@@ -144,8 +137,7 @@ class Recommendation:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Streak:
+class Streak(NamedTuple):
     current: int
     longest: int
 
@@ -458,8 +450,7 @@ MIN_HISTORY_SESSIONS = 3
 RANGE_SAMPLES = 500
 
 
-@dataclass(frozen=True, slots=True)
-class History:
+class History(NamedTuple):
     """How much history the pace stands on: days from its start (the first session, or the
     first calibration) to today inclusive, and sessions logged."""
 
@@ -698,8 +689,7 @@ def recommendation_requirements(skills: Sequence[Skill], target: Target) -> Requ
     return required
 
 
-@dataclass(frozen=True, slots=True)
-class _Context:
+class _Context(NamedTuple):
     """What scoring a candidate needs, computed once."""
 
     target: Target
@@ -920,8 +910,7 @@ def current_level(latest_assessment: int | None, milestone_level: int) -> int:
 # --- comparing targets -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class TargetComparison:
+class TargetComparison(NamedTuple):
     """Two targets side by side: requirements as :func:`target_requirements` gives them
     (skill id → level), hours as :func:`remaining_hours` from the current levels."""
 

@@ -63,3 +63,11 @@ def local_iso(text: str) -> str:
 
 def local_day(moment: datetime) -> str:
     return moment.astimezone().date().isoformat()
+
+
+def zone_fingerprint() -> str:
+    """This machine's local time zone, as far as it changes local days: its names and its
+    standard and summer offsets (``Asia/Tokyo`` and ``America/Los_Angeles`` differ)."""
+    import time
+
+    return f"{'/'.join(time.tzname)} {time.timezone} {time.altzone} {time.daylight}"

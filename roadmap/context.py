@@ -75,11 +75,13 @@ class App:
     def _reday_if_moved(self, conn: Conn) -> None:
         """A session's day is the local day of its start where it is shown: after a move to
         another time zone, the stored days (and the totals kept from them) follow."""
-        from roadmap.store import write
+        from roadmap.clock import zone_fingerprint
 
         row = conn.execute("SELECT value FROM meta WHERE key = 'day_zone'").fetchone()
-        if row is not None and row[0] == write.zone_fingerprint():
+        if row is not None and row[0] == zone_fingerprint():
             return
+        from roadmap.store import write
+
         if not self.writable():
             if row is not None:
                 self.notify(

@@ -29,7 +29,7 @@ _INVISIBLE = (
     "\U000e0001\U000e0020-\U000e007f\ud800-\udfff"
 )
 _UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
-_UNSAFE_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]")
+_UNSAFE_LINE: re.Pattern[str] | None = None  # compiled on first use (~1 ms at start)
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -49,6 +49,9 @@ def visible(value: object) -> str:
 
 def one_line(value: object) -> str:
     """Like :func:`visible`, and tab, newline and CR escaped too: a value shown on one line."""
+    global _UNSAFE_LINE
+    if _UNSAFE_LINE is None:
+        _UNSAFE_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]")
     return _UNSAFE_LINE.sub(_escape, str(value))
 
 

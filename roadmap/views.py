@@ -12,12 +12,12 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 from roadmap import analysis
-from roadmap import viewdata as vd
 from roadmap.clock import from_stored
 from roadmap.store import queries
 from roadmap.store.protocol import Conn
 
 if TYPE_CHECKING:
+    from roadmap import viewdata as vd  # the shapes, for the type checker only
     from roadmap.recall import Schedule
 
 
@@ -465,7 +465,7 @@ def report(conn: Conn, since: date, until: date) -> vd.Report:
         shares = analysis.apportion_hours([r["minutes"] for r in rows], data["minutes"])
         for row, hours in zip(rows, shares, strict=True):
             row["hours"] = hours
-    return cast(vd.Report, data)  # rows from SQL, named above: the report contract
+    return cast("vd.Report", data)  # rows from SQL, named above: the report contract
 
 
 def heatmap(conn: Conn, today: date, weeks: int) -> vd.Heatmap:
@@ -501,7 +501,6 @@ def radar(world: World) -> list[vd.RadarRow]:
 
 def readiness_history(conn: Conn, world: World) -> list[tuple[str, float]]:
     """Readiness after each day with level changes, replayed from the level history."""
-    import dataclasses
 
     levels = {s.id: 0 for s in world.skills}
     points: list[tuple[str, float]] = []
@@ -509,7 +508,7 @@ def readiness_history(conn: Conn, world: World) -> list[tuple[str, float]]:
         for skill_id, level in changes:
             if skill_id in levels:
                 levels[skill_id] = level
-        skills = [dataclasses.replace(s, level=levels[s.id]) for s in world.skills]
+        skills = [s._replace(level=levels[s.id]) for s in world.skills]
         value = round(analysis.readiness(skills, world.target).overall, 3)
         points.append((day, value))
     if points and points[-1][0] != world.today.isoformat():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from datetime import date, timedelta
 
@@ -53,7 +52,7 @@ def days_ago(n: int) -> date:
 
 def raise_level(skills: list[Skill], skill_id: str, level: int) -> list[Skill]:
     """What checking the last milestone of a level does: the skill's level goes up."""
-    return [dataclasses.replace(s, level=level) if s.id == skill_id else s for s in skills]
+    return [s._replace(level=level) if s.id == skill_id else s for s in skills]
 
 
 # The main hand-built tree.
@@ -449,9 +448,7 @@ def test_a_parent_prerequisite_is_judged_by_its_roll_up() -> None:
     assert shown_level("tools", after, children) == 2
     assert is_unlocked(after["goal"], after)
     # the parent's own stored level plays no part once it has children
-    stored = index(
-        [dataclasses.replace(s, level=5) if s.id == "tools" else s for s in PARENT_PREREQ]
-    )
+    stored = index([s._replace(level=5) if s.id == "tools" else s for s in PARENT_PREREQ])
     assert not is_unlocked(stored["goal"], stored)
 
 

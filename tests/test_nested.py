@@ -256,7 +256,7 @@ def test_progressing_in_prerequisite_order_unlocks_every_skill(text: str) -> Non
 
 
 def _fields(skill: analysis.Skill) -> dict[str, Any]:
-    return {name: getattr(skill, name) for name in analysis.Skill.__slots__}
+    return skill._asdict()
 
 
 def _target(tree: Tree) -> analysis.Target:

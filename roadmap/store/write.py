@@ -549,18 +549,10 @@ def sessions_from_stage(conn: Conn, created_at: str) -> list[int]:
 # --- the local day of every session, in the zone of the machine that shows it -----------
 
 
-def zone_fingerprint() -> str:
-    """This machine's local time zone, as far as it changes local days: its names and its
-    standard and summer offsets (``Asia/Tokyo`` and ``America/Los_Angeles`` differ)."""
-    import time
-
-    return f"{'/'.join(time.tzname)} {time.timezone} {time.altzone} {time.daylight}"
-
-
 def reday(conn: Conn) -> int:
     """If the sessions' days were computed in another time zone, compute them again here
     (the totals follow through the triggers); returns how many sessions moved day."""
-    zone = zone_fingerprint()
+    zone = clock.zone_fingerprint()
     row = conn.execute("SELECT value FROM meta WHERE key = 'day_zone'").fetchone()
     if row is not None and row[0] == zone:
         return 0
