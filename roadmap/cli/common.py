@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from roadmap.cli.output import info as info
+from roadmap.cli.output import is_interactive as is_interactive
+from roadmap.cli.output import print_json as print_json
 from roadmap.context import App
 
 if TYPE_CHECKING:
@@ -127,26 +130,6 @@ def run_pager(command: str, page: str) -> None:
             break
         except KeyboardInterrupt:  # Ctrl+C belongs to the pager, as with git
             continue
-
-
-def print_json(data: Any) -> None:
-    """Exactly one JSON document on stdout."""
-    from roadmap import jsontext
-
-    sys.stdout.write(jsontext.dumps(data, indent=2) + "\n")
-    sys.stdout.flush()
-
-
-def info(message: str) -> None:
-    """A message for the user (stderr, so stdout stays data), made visible-safe: messages
-    quote paths, names and file contents."""
-    from roadmap.safetext import visible
-
-    sys.stderr.write(visible(message) + "\n")
-
-
-def is_interactive() -> bool:
-    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def confirm(question: str, *, yes: bool) -> bool:

@@ -11,44 +11,18 @@ Output goes to stdout (results) and stderr (messages); errors are raised as
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from roadmap.cli.output import echo, info, is_interactive, print_json
 from roadmap.context import App
 from roadmap.errors import Declined
 
-FORGOTTEN_MINUTES = 12 * 60  # as track.FORGOTTEN_HOURS
 FORGOTTEN_HINT = (
     "end it when you stopped with roadmap stop --at TIME (e.g. --at 'yesterday 18:00'), "
     "or drop it with roadmap cancel"
 )
-
-
-def echo(line: str) -> None:
-    """One line of a command's result on stdout."""
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
-
-
-def info(message: str) -> None:
-    """A message for the user on stderr (stdout stays data), made visible-safe."""
-    from roadmap.safetext import visible
-
-    sys.stderr.write(visible(message) + "\n")
-
-
-def print_json(data: Any) -> None:
-    """Exactly one JSON document on stdout."""
-    from roadmap import jsontext
-
-    sys.stdout.write(jsontext.dumps(data, indent=2) + "\n")
-    sys.stdout.flush()
-
-
-def is_interactive() -> bool:
-    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def session_line(session: Mapping[str, Any]) -> str:
@@ -116,6 +90,7 @@ def timer_end_ok(app: App, end: datetime, yes: bool, explicit: bool = False) -> 
 
 def _already_running(app: App, wanted: str, now: datetime) -> None:
     """Refuse to start a second timer, saying for how long the first has been running."""
+    from roadmap import track
     from roadmap.clock import from_stored
     from roadmap.errors import StateError
     from roadmap.store import queries
@@ -130,7 +105,7 @@ def _already_running(app: App, wanted: str, now: datetime) -> None:
         "roadmap stop to record it, roadmap cancel to drop it, "
         f"or roadmap start {wanted} --switch to record it and start this one"
     )
-    if minutes > FORGOTTEN_MINUTES:
+    if minutes > track.FORGOTTEN_HOURS * 60:
         hint = f"it was probably forgotten: {FORGOTTEN_HINT}"
     raise StateError(
         f"a timer is already running on '{running.skill}' since {since:%Y-%m-%d %H:%M} "
