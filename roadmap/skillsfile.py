@@ -7,6 +7,7 @@ for the parser.
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,16 @@ def _read_capped(path: Path) -> bytes:
 def read_bytes(path: Path, opener: Callable[[Path], bytes] | None = None) -> bytes:
     """Read a skills file, turning OS errors into NoInputError (exit 66)."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if stat.S_ISFIFO(info.st_mode) or stat.S_ISSOCK(info.st_mode):
+            # opening one waits for a writer that may never come; the file is read again
+            # on every command (its digest), which a pipe cannot give twice
+            kind = "a FIFO" if stat.S_ISFIFO(info.st_mode) else "a socket"
+            raise NoInputError(
+                f"skills file {path} is {kind}, not a file",
+                hint="point --skills / ROADMAP_SKILLS at a YAML file",
+            )
+        size = info.st_size
         if size > MAX_BYTES:
             raise DataError(
                 f"{path}: file is over 1 MiB",

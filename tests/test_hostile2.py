@@ -211,6 +211,30 @@ def test_export_into_a_fifo_writes_through(history_run: Run, tmp_path: Path) -> 
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "home") == ["pipe"]
 
 
+@pytest.mark.parametrize("args", [["log", "linalg", "10m"], ["status"], ["validate"]])
+def test_a_fifo_as_the_skills_file_is_refused_not_waited_on(
+    tmp_path: Path, args: list[str]
+) -> None:
+    """Opening a FIFO waits for a writer that never comes: the skills file must be a file.
+    A real process (``log`` takes the typer-free path, ``status`` typer's), with a bound."""
+    fifo = tmp_path / "skills.yaml"
+    os.mkfifo(fifo)
+    env = {**os.environ, "ROADMAP_HOME": str(tmp_path / "home"), "ROADMAP_SKILLS": str(fifo)}
+    if args == ["validate"]:
+        args = ["validate", str(fifo)]
+    result = subprocess.run(
+        [sys.executable, "-m", "roadmap", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 66, result.stderr
+    assert f"skills file {fifo} is a FIFO, not a file" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
 def null_device(path: Path) -> Path:
     """A private node of the null device (1, 3): never the system's ``/dev/null``, so even
     a broken export replaces only this test's node. Needs root (mknod)."""
